@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { isSingleEmoji } from './emoji.js';
+import {
+  DEFAULT_CHANGES_PAGE_SIZE,
+  DEFAULT_CONVERSATION_PAGE_SIZE,
+  DEFAULT_PAGE_SIZE,
+  MAX_ATTACHMENTS_PER_MESSAGE,
+  MAX_BATCH_ITEMS,
+  MAX_CHANGES_PAGE_SIZE,
+  MAX_CLIENT_MESSAGE_ID_LENGTH,
+  MAX_EXTERNAL_ID_LENGTH,
+  MAX_MESSAGE_LENGTH,
+  MAX_PAGE_SIZE,
+} from './limits.js';
+
+/** The schemas every input is parsed with, on the server and (for forms) in the web app. */
+const uuid = z.uuid();
+const seq = z.coerce.number().int().min(0).max(2_147_483_647);
+const rev = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const externalId = z.string().min(1).max(MAX_EXTERNAL_ID_LENGTH);
+const limit = (def: number, max: number) => z.coerce.number().int().min(1).max(max).default(def);
+/** Query strings carry booleans as text. */
+const queryBoolean = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** Message text: trimmed, 1 to 5000 characters. */
+export const MessageContent = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(z.string().min(1, 'must not be empty').max(MAX_MESSAGE_LENGTH));
+
+export const Emoji = z.string().refine(isSingleEmoji, 'must be a single emoji');
+
+export const LoginInput = z.object({
+  email: z.string().trim().toLowerCase().min(3).max(320),
+  password: z.string().min(1).max(1024),
+});
+
+export const ConversationCreateInput = z.object({ participantId: externalId });
+
+export const ConversationListQuery = z.object({
+  q: z.string().trim().max(100).optional(),
+  archived: queryBoolean.default(false),
+  cursor: z.string().max(200).optional(),
+  limit: limit(DEFAULT_CONVERSATION_PAGE_SIZE, MAX_PAGE_SIZE),
+});
+
+export const ConversationPatchInput = z.object({ archived: z.boolean() });
+
+export const ContactsQuery = z.object({ q: z.string().trim().max(100).optional() });
+
+export const MessagePageQuery = z
+  .object({ before: seq.optional(), after: seq.optional(), limit: limit(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE) })
+  .refine((v) => v.before === undefined || v.after === undefined, 'give before or after, not both');
+
+export const ChangesQuery = z.object({ since: rev, limit: limit(DEFAULT_CHANGES_PAGE_SIZE, MAX_CHANGES_PAGE_SIZE) });
+
+/** A new message; its clientMessageId makes retries idempotent. */
+export const MessageSendInput = z
+  .object({
+    conversationId: uuid,
+    clientMessageId: z.string().min(1).max(MAX_CLIENT_MESSAGE_ID_LENGTH),
+    content: MessageContent.optional(),
+    replyToId: uuid.optional(),
+    attachmentIds: z.array(uuid).max(MAX_ATTACHMENTS_PER_MESSAGE).optional(),
+  })
+  .refine((v) => v.content !== undefined || (v.attachmentIds?.length ?? 0) > 0, {
+    message: 'a message needs content or attachments',
+    path: ['content'],
+  });
+
+/** The REST send: the conversation comes from the path. */
+export const MessageSendBody = z.object({
+  clientMessageId: z.string().min(1).max(MAX_CLIENT_MESSAGE_ID_LENGTH),
+  content: MessageContent.optional(),
+  replyToId: uuid.optional(),
+  attachmentIds: z.array(uuid).max(MAX_ATTACHMENTS_PER_MESSAGE).optional(),
+});
+
+export const MessageEditInput = z.object({ messageId: uuid, content: MessageContent });
+export const MessageDeleteInput = z.object({ messageId: uuid, scope: z.enum(['self', 'everyone']) });
+export const MessageReactInput = z.object({ messageId: uuid, emoji: Emoji, on: z.boolean() });
+export const ReceiptInput = z.object({ conversationId: uuid, upToSeq: seq });
+export const ReadBody = z.object({ upToSeq: seq });
+export const ConversationRef = z.object({ conversationId: uuid });
+export const IdParam = z.object({ id: uuid });
+export const ExternalIdParam = z.object({ id: externalId });
+export const DeleteScopeQuery = z.object({ scope: z.enum(['self', 'everyone']) });
+export const ReactionParams = z.object({ id: uuid, emoji: Emoji });
+
+export const AdminConversationQuery = z.object({
+  q: z.string().trim().max(100).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: limit(DEFAULT_CONVERSATION_PAGE_SIZE, MAX_PAGE_SIZE),
+});
+
+export const AuditQuery = z.object({
+  actorId: externalId.optional(),
+  conversationId: uuid.optional(),
+  action: z.string().max(100).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  cursor: z.string().max(40).optional(),
+  limit: limit(50, 200),
+});
+
+export const IntegrationUserInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.string().trim().toLowerCase().max(320).optional().nullable(),
+  role: z.enum(['PATIENT', 'DOCTOR', 'ADMIN']),
+  status: z.enum(['active', 'blocked', 'deleted']),
+  /** Extension: a doctor's designation ("Cardiologist"), shown in the conversation list. */
+  designation: z.string().trim().max(200).optional().nullable(),
+});
+
+export const IntegrationAppointmentInput = z.object({
+  patientId: externalId,
+  doctorId: externalId,
+  startsAt: z.iso.datetime({ offset: true }),
+  status: z.enum(['scheduled', 'completed', 'cancelled']),
+});
+
+export const IntegrationBatchInput = z
+  .object({
+    users: z.array(IntegrationUserInput.extend({ id: externalId })).optional(),
+    appointments: z.array(IntegrationAppointmentInput.extend({ id: externalId })).optional(),
+  })
+  .refine((v) => (v.users?.length ?? 0) + (v.appointments?.length ?? 0) <= MAX_BATCH_ITEMS, {
+    message: `at most ${MAX_BATCH_ITEMS} items in one batch`,
+  });
+
+/** Host-platform JWT claims. */
+export const HostJwtClaims = z.object({
+  sub: externalId,
+  role: z.enum(['PATIENT', 'DOCTOR', 'ADMIN']),
+  name: z.string().trim().min(1).max(200),
+  email: z.string().trim().toLowerCase().max(320).optional(),
+  exp: z.number(),
+});
+
+export type MessageSendInput = z.infer<typeof MessageSendInput>;
+export type MessageSendBody = z.infer<typeof MessageSendBody>;
+export type MessageEditInput = z.infer<typeof MessageEditInput>;
+export type MessageDeleteInput = z.infer<typeof MessageDeleteInput>;
+export type MessageReactInput = z.infer<typeof MessageReactInput>;
+export type ReceiptInput = z.infer<typeof ReceiptInput>;
+export type ConversationListQuery = z.infer<typeof ConversationListQuery>;
+export type MessagePageQuery = z.infer<typeof MessagePageQuery>;
+export type ChangesQuery = z.infer<typeof ChangesQuery>;
+export type AuditQuery = z.infer<typeof AuditQuery>;
+export type IntegrationUserInput = z.infer<typeof IntegrationUserInput>;
+export type IntegrationAppointmentInput = z.infer<typeof IntegrationAppointmentInput>;
+export type IntegrationBatchInput = z.infer<typeof IntegrationBatchInput>;
+export type HostJwtClaims = z.infer<typeof HostJwtClaims>;

@@ -1,0 +1,46 @@
+import { AdminConversationQuery, AuditQuery, ExternalIdParam, IdParam, MessagePageQuery } from '@carechat/protocol';
+import type { FastifyInstance } from 'fastify';
+import { audit } from '../audit/audit.js';
+import { listAuditEvents } from '../audit/audit.store.js';
+import type { Deps } from '../context.js';
+import type { ConversationsService } from '../conversations/conversations.service.js';
+import { notFound } from '../errors.js';
+import { actorOf, type Authenticate } from '../http/authenticate.js';
+import { parse } from '../http/parse.js';
+import type { MessagesService } from '../messages/messages.service.js';
+import type { AdminService } from './admin.service.js';
+
+export function registerAdminRoutes(
+  app: FastifyInstance,
+  deps: Deps,
+  services: { conversations: ConversationsService; messages: MessagesService; admin: AdminService },
+  authenticate: Authenticate,
+): void {
+  const admin = { preHandler: authenticate('ADMIN') };
+
+  app.get('/api/admin/conversations', admin, async (req) => {
+    const q = parse(AdminConversationQuery, req.query);
+    const page = await services.conversations.listAll(q);
+    await audit(deps.db, actorOf(req), { action: 'admin.conversations.list', outcome: 'success', details: { count: page.data.length } });
+    return page;
+  });
+
+  app.get('/api/admin/conversations/:id', admin, async (req) => {
+    const { id } = parse(IdParam, req.params);
+    const view = await services.conversations.viewFor(null, id);
+    if (!view) throw notFound('No such conversation');
+    await audit(deps.db, actorOf(req), { action: 'admin.conversations.read', outcome: 'success', conversationId: id });
+    return view;
+  });
+
+  app.get('/api/admin/conversations/:id/messages', admin, async (req) =>
+    services.messages.page(actorOf(req), parse(IdParam, req.params).id, parse(MessagePageQuery, req.query), 'admin'),
+  );
+
+  app.get('/api/admin/messages/:id/history', admin, async (req) => services.messages.history(actorOf(req), parse(IdParam, req.params).id));
+
+  app.get('/api/admin/audit', admin, async (req) => listAuditEvents(deps.db, parse(AuditQuery, req.query)));
+
+  app.post('/api/admin/users/:id/block', admin, async (req) => services.admin.setBlocked(actorOf(req), parse(ExternalIdParam, req.params).id, true));
+  app.post('/api/admin/users/:id/unblock', admin, async (req) => services.admin.setBlocked(actorOf(req), parse(ExternalIdParam, req.params).id, false));
+}

@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { registerAdminRoutes } from './admin/admin.http.js';
+import { AdminService } from './admin/admin.service.js';
+import { registerAuthRoutes } from './auth/auth.http.js';
+import { AuthService } from './auth/auth.service.js';
+import type { Deps } from './context.js';
+import { registerConversationRoutes } from './conversations/conversations.http.js';
+import { ConversationsService } from './conversations/conversations.service.js';
+import { registerConversationEvents } from './conversations/conversations.socket.js';
+import { registerHealthRoutes } from './health/health.http.js';
+import { authenticateWith } from './http/authenticate.js';
+import { installErrorHandler } from './http/error-handler.js';
+import { registerIntegrationRoutes } from './integration/integration.http.js';
+import { IntegrationService } from './integration/integration.service.js';
+import { registerMessageRoutes } from './messages/messages.http.js';
+import { MessagesService } from './messages/messages.service.js';
+import { registerMessageEvents } from './messages/messages.socket.js';
+import { Presence } from './presence/presence.js';
+import { Inflight } from './realtime/inflight.js';
+import { attachSocketHandlers, initIo } from './realtime/io.js';
+import { Notifier, type Io } from './realtime/notifier.js';
+import { registerReceiptRoutes } from './receipts/receipts.http.js';
+import { ReceiptsService } from './receipts/receipts.service.js';
+import { registerReceiptEvents } from './receipts/receipts.socket.js';
+import { TypingService } from './typing/typing.service.js';
+import { registerTypingEvents } from './typing/typing.socket.js';
+import { UserStatusEffects } from './users/user-status.service.js';
+
+const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+export interface App {
+  http: FastifyInstance;
+  io: Io;
+  /** Stops taking work, waits for what is in flight (acks included), closes sockets. */
+  close(): Promise<void>;
+}
+
+/** Builds the whole service on `deps` without listening: main.ts listens, tests use port 0. */
+export async function createApp(deps: Deps): Promise<App> {
+  const { config, log } = deps;
+  const http: FastifyInstance = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    disableRequestLogging: false,
+    genReqId: () => crypto.randomUUID(),
+  });
+  const state = { shuttingDown: false };
+  const inflight = new Inflight();
+  http.addHook('onRequest', async (req, reply) => {
+    if (state.shuttingDown && req.url.startsWith('/api/')) {
+      return reply.status(503).send({ error: { code: 'SERVICE_UNAVAILABLE', message: 'The server is restarting; try again' } });
+    }
+  });
+  http.addHook('preHandler', (_req, _reply, done) => {
+    void inflight.track(() => new Promise<void>((resolve) => _reply.raw.once('close', resolve)));
+    done();
+  });
+
+  await http.register(fastifyCookie);
+  installErrorHandler(http, existsSync(WEB_DIST) ? 'index.html' : null);
+  if (existsSync(WEB_DIST)) await http.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
+
+  const io = initIo(http.server, deps);
+  const notifier = new Notifier(io);
+  const presence = new Presence(deps, notifier);
+  const auth = new AuthService(deps, notifier);
+  const conversations = new ConversationsService(deps, notifier, presence);
+  const messages = new MessagesService(deps, notifier);
+  const receipts = new ReceiptsService(deps, notifier, conversations);
+  const typing = new TypingService(deps, notifier);
+  const statusEffects = new UserStatusEffects(deps, notifier);
+  const admin = new AdminService(deps, statusEffects);
+  const integration = new IntegrationService(deps, statusEffects, conversations);
+
+  const authenticate = authenticateWith(auth);
+  registerHealthRoutes(http, deps, state);
+  registerAuthRoutes(http, deps, auth, authenticate);
+  registerConversationRoutes(http, conversations, authenticate);
+  registerMessageRoutes(http, messages, typing, authenticate);
+  registerReceiptRoutes(http, receipts, authenticate);
+  registerAdminRoutes(http, deps, { conversations, messages, admin }, authenticate);
+  registerIntegrationRoutes(http, deps, integration);
+
+  const sockets = attachSocketHandlers(io, deps, auth, presence, notifier, inflight, {
+    register(ctx) {
+      registerMessageEvents(ctx, messages, typing);
+      registerReceiptEvents(ctx, receipts);
+      registerTypingEvents(ctx, typing);
+      registerConversationEvents(ctx, deps);
+    },
+  });
+
+  return {
+    http,
+    io,
+    async close() {
+      state.shuttingDown = true;
+      sockets.close();
+      typing.close();
+      await inflight.drained(config.shutdownGraceMs);
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await http.close();
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import type { AuditEvent, AuditQuery } from '@carechat/protocol';
+import type { Queryable } from '../db/pool.js';
+
+export interface AuditRecord {
+  actorId: string | null;
+  actorRole: string | null;
+  action: string;
+  outcome: 'success' | 'failure' | 'denied';
+  conversationId?: string | null;
+  messageId?: string | null;
+  targetId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  /** Never content: counts, reasons, scopes. */
+  details?: Record<string, unknown> | null;
+}
+
+export async function insertAuditEvent(db: Queryable, e: AuditRecord): Promise<void> {
+  await db.query(
+    `INSERT INTO audit_events (actor_id, actor_role, action, conversation_id, message_id, target_id, ip, user_agent, outcome, details)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      e.actorId,
+      e.actorRole,
+      e.action,
+      e.conversationId ?? null,
+      e.messageId ?? null,
+      e.targetId ?? null,
+      e.ip ?? null,
+      e.userAgent?.slice(0, 512) ?? null,
+      e.outcome,
+      e.details ?? null,
+    ],
+  );
+}
+
+interface AuditRow {
+  id: number;
+  at: Date;
+  actor_id: string | null;
+  actor_role: AuditEvent['actorRole'];
+  action: string;
+  conversation_id: string | null;
+  message_id: string | null;
+  target_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  outcome: AuditEvent['outcome'];
+}
+
+/** Newest first, keyset-paged on id. */
+export async function listAuditEvents(db: Queryable, q: AuditQuery): Promise<{ data: AuditEvent[]; nextCursor: string | null }> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (q.actorId) add('actor_id = ?', q.actorId);
+  if (q.conversationId) add('conversation_id = ?', q.conversationId);
+  if (q.action) add('action = ?', q.action);
+  if (q.from) add('at >= ?', q.from);
+  if (q.to) add('at < ?', q.to);
+  if (q.cursor && /^\d+$/.test(q.cursor)) add('id < ?', Number(q.cursor));
+  params.push(q.limit + 1);
+  const { rows } = await db.query<AuditRow>(
+    `SELECT id, at, actor_id, actor_role, action, conversation_id, message_id, target_id, ip, user_agent, outcome
+       FROM audit_events ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+      ORDER BY id DESC LIMIT $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, q.limit);
+  return {
+    data: page.map((r) => ({
+      id: String(r.id),
+      at: r.at.toISOString(),
+      actorId: r.actor_id,
+      actorRole: r.actor_role,
+      action: r.action,
+      conversationId: r.conversation_id,
+      messageId: r.message_id,
+      targetId: r.target_id,
+      ip: r.ip,
+      userAgent: r.user_agent,
+      outcome: r.outcome,
+    })),
+    nextCursor: rows.length > q.limit ? String(page[page.length - 1]!.id) : null,
+  };
+}

@@ -1,0 +1,13 @@
+import type { Actor } from '../context.js';
+import type { Queryable } from '../db/pool.js';
+import { insertAuditEvent, type AuditRecord } from './audit.store.js';
+
+type Event = Omit<AuditRecord, 'actorId' | 'actorRole' | 'ip' | 'userAgent'>;
+
+/**
+ * Records what `actor` did. Awaited before the answer goes out, so a read whose audit row
+ * cannot be written fails instead of going unrecorded.
+ */
+export function audit(db: Queryable, actor: Actor, event: Event): Promise<void> {
+  return insertAuditEvent(db, { ...event, actorId: actor.id, actorRole: actor.role, ip: actor.ip, userAgent: actor.userAgent });
+}

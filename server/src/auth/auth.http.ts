@@ -1,0 +1,35 @@
+import { LoginInput } from '@carechat/protocol';
+import type { FastifyInstance } from 'fastify';
+import { parse } from '../http/parse.js';
+import { actorOf, requestOrigin, SESSION_COOKIE, type Authenticate } from '../http/authenticate.js';
+import { findUserById, toUser } from '../users/users.store.js';
+import { notFound } from '../errors.js';
+import type { AuthService } from './auth.service.js';
+import type { Deps } from '../context.js';
+
+export function registerAuthRoutes(app: FastifyInstance, deps: Deps, auth: AuthService, authenticate: Authenticate): void {
+  app.post('/api/auth/login', async (req, reply) => {
+    const { email, password } = parse(LoginInput, req.body);
+    const { token, ...result } = await auth.login(email, password, requestOrigin(req));
+    void reply.setCookie(SESSION_COOKIE, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.protocol === 'https',
+    });
+    return result;
+  });
+
+  app.post('/api/auth/logout', { preHandler: authenticate() }, async (req, reply) => {
+    await auth.logout(actorOf(req));
+    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send();
+  });
+
+  app.get('/api/auth/me', { preHandler: authenticate() }, async (req) => {
+    const actor = actorOf(req);
+    const user = await findUserById(deps.db, actor.id);
+    if (!user) throw notFound('No such user');
+    return { user: toUser(user), expiresAt: actor.expiresAt ? new Date(actor.expiresAt).toISOString() : null };
+  });
+}

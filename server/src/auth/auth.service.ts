@@ -1,0 +1,125 @@
+import type { LoginResult } from '@carechat/protocol';
+import { audit } from '../audit/audit.js';
+import { insertAuditEvent } from '../audit/audit.store.js';
+import type { Actor, Deps } from '../context.js';
+import { AppError, unauthenticated } from '../errors.js';
+import type { Notifier } from '../realtime/notifier.js';
+import { ensureUser, findUserByEmail, toUser, type UserRow } from '../users/users.store.js';
+import { verifyHostJwt, looksLikeJwt } from './jwt.js';
+import { LoginLimiter } from './login-limiter.js';
+import { verifyPassword } from './password.js';
+import { createSession, findLiveSession, revokeSession, touchSession } from './sessions.store.js';
+
+export interface RequestOrigin {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export class AuthService {
+  private readonly limiter: LoginLimiter;
+  /** When each session was last written as active; spares a write on every request. */
+  private readonly lastTouch = new Map<string, number>();
+  private readonly touchEveryMs: number;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly notifier: Notifier,
+  ) {
+    const c = deps.config;
+    this.limiter = new LoginLimiter(c.loginFailureWindowMs, c.loginMaxFailuresPerAccount, c.loginMaxFailuresPerIp);
+    this.touchEveryMs = Math.min(15_000, c.sessionIdleMs / 10);
+  }
+
+  async login(email: string, password: string, origin: RequestOrigin): Promise<LoginResult & { token: string }> {
+    const { db, config } = this.deps;
+    const ip = origin.ip ?? 'unknown';
+    const fail = async (user: UserRow | null, outcome: 'failure' | 'denied', reason: string) => {
+      await insertAuditEvent(db, {
+        actorId: user?.id ?? null,
+        actorRole: user?.role ?? null,
+        action: 'auth.login',
+        outcome,
+        ip: origin.ip,
+        userAgent: origin.userAgent,
+        details: { reason },
+      });
+    };
+    if (this.limiter.isLimited(email, ip)) {
+      await fail(null, 'denied', 'rate_limited');
+      throw new AppError('RATE_LIMITED', 'Too many failed sign-ins; wait a few minutes and try again');
+    }
+    const user = await findUserByEmail(db, email);
+    const usable = user && user.status !== 'deleted' ? user : null;
+    const ok = await verifyPassword(usable?.password_hash ?? null, password);
+    if (!ok || !usable) {
+      this.limiter.recordFailure(email, ip);
+      await fail(usable, 'failure', 'bad_credentials');
+      throw unauthenticated('Wrong email or password');
+    }
+    if (usable.status === 'blocked') {
+      await fail(usable, 'denied', 'blocked');
+      throw new AppError('USER_BLOCKED', 'This account is blocked');
+    }
+    this.limiter.recordSuccess(email);
+    const session = await createSession(db, usable.id);
+    await insertAuditEvent(db, {
+      actorId: usable.id,
+      actorRole: usable.role,
+      action: 'auth.login',
+      outcome: 'success',
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+    });
+    return {
+      user: toUser(usable),
+      accessToken: session.token,
+      token: session.token,
+      expiresAt: new Date(session.lastActiveAt.getTime() + config.sessionIdleMs).toISOString(),
+    };
+  }
+
+  /**
+   * Resolves a bearer token, cookie or socket token to an actor: a host-platform JWT when
+   * AUTH_JWT_SECRET is set and the token has a JWT's shape, else a session token. Counts as
+   * activity for the session unless `passive`.
+   */
+  async authenticate(token: string | undefined, origin: RequestOrigin, passive = false): Promise<Actor> {
+    if (!token) throw unauthenticated();
+    const { db, config } = this.deps;
+    if (looksLikeJwt(token)) {
+      const claims = config.jwtSecret ? verifyHostJwt(token, config.jwtSecret) : null;
+      if (!claims) throw unauthenticated('Invalid or expired token');
+      const user = await ensureUser(db, { id: claims.sub, name: claims.name, email: claims.email ?? null, role: claims.role });
+      if (user.status !== 'active') throw unauthenticated('This account is not active');
+      return { id: user.id, role: user.role, name: user.name, sessionId: null, expiresAt: claims.exp * 1000, ...origin };
+    }
+    const found = await findLiveSession(db, token, config.sessionIdleMs);
+    if (!found) throw unauthenticated('Session expired or signed out');
+    let lastActive = found.last_active_at.getTime();
+    if (!passive) lastActive = await this.touch(found.session_id, lastActive);
+    const u = found.user;
+    return { id: u.id, role: u.role, name: u.name, sessionId: found.session_id, expiresAt: lastActive + config.sessionIdleMs, ...origin };
+  }
+
+  /** Marks the session active (at most every few seconds); returns its last-active time. */
+  async touch(sessionId: string, lastActive = 0): Promise<number> {
+    const now = Date.now();
+    if (now - (this.lastTouch.get(sessionId) ?? lastActive) < this.touchEveryMs) return this.lastTouch.get(sessionId) ?? lastActive;
+    this.lastTouch.set(sessionId, now);
+    if (this.lastTouch.size > 100_000) this.lastTouch.clear();
+    return (await touchSession(this.deps.db, sessionId)).getTime();
+  }
+
+  async logout(actor: Actor): Promise<void> {
+    if (actor.sessionId) {
+      await revokeSession(this.deps.db, actor.sessionId);
+      this.lastTouch.delete(actor.sessionId);
+      this.notifier.endSession(actor.sessionId, 'logout');
+    }
+    await audit(this.deps.db, actor, { action: 'auth.logout', outcome: 'success' });
+  }
+
+  me(actor: Actor) {
+    return { id: actor.id, name: actor.name, role: actor.role };
+  }
+}

@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const Env = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./.carechat'),
+  DATABASE_URL: z.string().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DEMO_SEED: bool.optional(),
+  DEMO_PASSWORD: z.string().min(1).default('carechat-demo'),
+  MASTER_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 32 bytes as 64 hex characters')
+    .optional(),
+  AUTH_JWT_SECRET: z.string().min(1).optional(),
+  SERVICE_API_KEY: z.string().min(1).optional(),
+  CLAMD_URL: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+  ALLOWED_ORIGINS: z.string().optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().default(15),
+  SESSION_SWEEP_SECONDS: z.coerce.number().positive().default(15),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(30),
+  LOGIN_FAILURE_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  SOCKET_EVENTS_PER_10S: z.coerce.number().int().positive().default(200),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: bool.default(false),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export interface Config {
+  production: boolean;
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Unset: start an embedded PostgreSQL under dataDir. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  demoSeed: boolean;
+  demoPassword: string;
+  /** Unset outside production: generated once and kept under dataDir. */
+  masterKeyHex: string | undefined;
+  jwtSecret: string | undefined;
+  serviceApiKey: string | undefined;
+  clamdUrl: string | undefined;
+  redisUrl: string | undefined;
+  /** Extra browser origins allowed besides the server's own. */
+  allowedOrigins: string[];
+  sessionIdleMs: number;
+  sessionSweepMs: number;
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerIp: number;
+  loginFailureWindowMs: number;
+  socketEventsPer10s: number;
+  logLevel: string;
+  trustProxy: boolean;
+  shutdownGraceMs: number;
+}
+
+/** Parses the environment once; a wrong value stops the process with a message naming it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.MASTER_KEY) throw new ConfigError('MASTER_KEY is required in production (64 hex characters).');
+  if (production && !e.DATABASE_URL) throw new ConfigError('DATABASE_URL is required in production.');
+  return {
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    // Embedded mode is the "try it on a bare machine" mode, so it seeds unless told not to.
+    demoSeed: !production && (e.DEMO_SEED ?? !e.DATABASE_URL),
+    demoPassword: e.DEMO_PASSWORD,
+    masterKeyHex: e.MASTER_KEY,
+    jwtSecret: e.AUTH_JWT_SECRET,
+    serviceApiKey: e.SERVICE_API_KEY,
+    clamdUrl: e.CLAMD_URL,
+    redisUrl: e.REDIS_URL,
+    allowedOrigins: (e.ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionSweepMs: e.SESSION_SWEEP_SECONDS * 1000,
+    loginMaxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+    loginMaxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
+    loginFailureWindowMs: e.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,
+    socketEventsPer10s: e.SOCKET_EVENTS_PER_10S,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}
+
+export class ConfigError extends Error {}

@@ -1,0 +1,26 @@
+import type { Role } from '@carechat/protocol';
+import type { Config } from './config.js';
+import type { Keyring } from './crypto/keyring.js';
+import type { Db } from './db/pool.js';
+import type { Logger } from './logger.js';
+
+/** Who is acting, and from where: every service call takes one. */
+export interface Actor {
+  id: string;
+  role: Role;
+  name: string;
+  /** Set for password sign-ins; null for host-platform JWTs, which expire by themselves. */
+  sessionId: string | null;
+  /** Epoch ms after which this credential no longer works (JWT `exp`). */
+  expiresAt: number | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** What the services need from the process: built once in createApp. */
+export interface Deps {
+  config: Config;
+  db: Db;
+  log: Logger;
+  keyring: Keyring;
+}

@@ -1,0 +1,48 @@
+import type { Conversation, Participant } from '@carechat/protocol';
+import type { Keyring } from '../crypto/keyring.js';
+import { previewOf } from '../messages/messages.present.js';
+import type { Presence } from '../presence/presence.js';
+import type { ConversationRow } from './conversations.store.js';
+
+/** The only place a conversation row becomes the protocol's `conversation`, for one viewer. */
+export function presentConversation(r: ConversationRow, keyring: Keyring, presence: Presence): Conversation {
+  const participant = (side: 'patient' | 'doctor'): Participant => ({
+    id: r[`${side}_id`],
+    name: r[`${side}_name`],
+    role: r[`${side}_role`],
+    online: presence.isOnline(r[`${side}_id`]),
+    lastSeenAt: r[`${side}_last_seen_at`]?.toISOString() ?? null,
+  });
+  const key = r.lm_id ? keyring.dataKey(r.id, { wrappedKey: r.wrapped_key, keyVersion: r.key_version }) : null;
+  return {
+    id: r.id,
+    patient: participant('patient'),
+    doctor: participant('doctor'),
+    lastMessage:
+      key && r.lm_id
+        ? {
+            id: r.lm_id,
+            seq: r.lm_seq!,
+            senderId: r.lm_sender_id!,
+            preview: previewOf(key, {
+              conversationId: r.id,
+              id: r.lm_id,
+              version: r.lm_version!,
+              body: r.lm_body,
+              deletedAt: r.lm_deleted_at,
+            }),
+            createdAt: r.lm_created_at!.toISOString(),
+          }
+        : null,
+    lastMessageAt: r.last_message_at?.toISOString() ?? null,
+    lastSeq: r.last_seq,
+    lastRev: r.last_rev,
+    unreadCount: r.unread_count,
+    lastReadSeq: r.my_last_read_seq,
+    peerLastReadSeq: r.peer_last_read_seq,
+    peerLastDeliveredSeq: r.peer_last_delivered_seq,
+    archived: r.my_archived,
+    createdAt: r.created_at.toISOString(),
+    canMessage: r.has_appointment && r.patient_status === 'active' && r.doctor_status === 'active',
+  };
+}

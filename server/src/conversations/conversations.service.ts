@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import type { Conversation, ConversationListQuery, Page, Participant } from '@carechat/protocol';
+import type { Actor, Deps } from '../context.js';
+import { AppError, forbidden, notFound } from '../errors.js';
+import type { Notifier } from '../realtime/notifier.js';
+import type { Presence } from '../presence/presence.js';
+import { findUserById } from '../users/users.store.js';
+import { assertParticipant } from './access.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { presentConversation } from './conversations.present.js';
+import {
+  findContacts,
+  findConversationAccess,
+  findConversationViews,
+  insertConversation,
+  setArchived,
+  type ConversationFilter,
+  type ConversationRow,
+} from './conversations.store.js';
+
+export class ConversationsService {
+  constructor(
+    private readonly deps: Deps,
+    private readonly notifier: Notifier,
+    readonly presence: Presence,
+  ) {}
+
+  async list(actor: Actor, q: ConversationListQuery): Promise<Page<Conversation>> {
+    return this.page(actor.id, { memberOnly: true, archived: q.archived, q: q.q, after: decodeCursor(q.cursor), limit: q.limit });
+  }
+
+  /** Any conversation, for an admin: the same view with no membership. */
+  async listAll(q: { q?: string | undefined; cursor?: string | undefined; limit: number }): Promise<Page<Conversation>> {
+    return this.page(null, { memberOnly: false, q: q.q, after: decodeCursor(q.cursor), limit: q.limit });
+  }
+
+  async get(actor: Actor, id: string): Promise<Conversation> {
+    const view = await this.viewFor(actor.id, id);
+    if (!view) throw notFound('No such conversation');
+    return view;
+  }
+
+  /** The conversation as `userId` sees it, or null when they take no part in it. */
+  async viewFor(userId: string | null, id: string): Promise<Conversation | null> {
+    const [row] = await findConversationViews(this.deps.db, userId, { memberOnly: userId !== null, ids: [id] });
+    return row ? this.present(row) : null;
+  }
+
+  /** Gets or creates the one conversation between the caller and a person they share an appointment with. */
+  async open(actor: Actor, participantId: string): Promise<{ conversation: Conversation; created: boolean }> {
+    if (actor.role === 'ADMIN') throw forbidden('Admins read conversations; they do not take part in them');
+    const other = await findUserById(this.deps.db, participantId);
+    const wantedRole = actor.role === 'PATIENT' ? 'DOCTOR' : 'PATIENT';
+    if (!other || other.status === 'deleted' || other.role !== wantedRole) throw notFound('No such person to talk to');
+    if (other.status === 'blocked') throw new AppError('USER_BLOCKED', 'This person cannot receive messages');
+    const [patientId, doctorId] = actor.role === 'PATIENT' ? [actor.id, other.id] : [other.id, actor.id];
+    const contacts = await findContacts(this.deps.db, actor.id, actor.role);
+    if (!contacts.some((c) => c.id === other.id)) throw new AppError('NO_APPOINTMENT', 'You do not share an appointment with this person');
+    const id = randomUUID();
+    const { wrappedKey, keyVersion } = this.deps.keyring.newDataKey(id);
+    const result = await insertConversation(this.deps.db, { id, patientId, doctorId, wrappedKey, keyVersion });
+    if (!result.created) this.deps.keyring.forget(id);
+    return { conversation: await this.get(actor, result.id), created: result.created };
+  }
+
+  async setArchived(actor: Actor, id: string, archived: boolean): Promise<Conversation> {
+    assertParticipant(await findConversationAccess(this.deps.db, id), actor);
+    await setArchived(this.deps.db, id, actor.id, archived);
+    const view = await this.get(actor, id);
+    this.notifier.toUsers([actor.id], 'conversation:updated', view);
+    return view;
+  }
+
+  async contacts(actor: Actor, q?: string): Promise<Participant[]> {
+    if (actor.role === 'ADMIN') return [];
+    const rows = await findContacts(this.deps.db, actor.id, actor.role, q);
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      role: r.role,
+      online: this.presence.isOnline(r.id),
+      lastSeenAt: r.last_seen_at?.toISOString() ?? null,
+      designation: r.designation,
+    }));
+  }
+
+  /** Sends each participant their own view (unread counts differ). */
+  async notifyUpdated(conversationId: string, userIds: string[]): Promise<void> {
+    for (const userId of userIds) {
+      const view = await this.viewFor(userId, conversationId);
+      if (view) this.notifier.toUsers([userId], 'conversation:updated', view);
+    }
+  }
+
+  private async page(viewerId: string | null, filter: ConversationFilter & { limit: number }): Promise<Page<Conversation>> {
+    const rows = await findConversationViews(this.deps.db, viewerId, { ...filter, limit: filter.limit + 1 });
+    const page = rows.slice(0, filter.limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map((r) => this.present(r)),
+      nextCursor: rows.length > filter.limit && last ? encodeCursor({ activity: last.activity_key, id: last.id }) : null,
+    };
+  }
+
+  private present(row: ConversationRow): Conversation {
+    return presentConversation(row, this.deps.keyring, this.presence);
+  }
+}

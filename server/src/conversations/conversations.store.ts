@@ -1,0 +1,211 @@
+import type { Role, UserStatus } from '@carechat/protocol';
+import type { Queryable } from '../db/pool.js';
+
+/** Everything needed to present a conversation to one viewer (or to an admin: viewer null). */
+export interface ConversationRow {
+  id: string;
+  created_at: Date;
+  last_seq: number;
+  last_rev: number;
+  last_message_at: Date | null;
+  activity_key: string;
+  wrapped_key: Buffer;
+  key_version: number;
+  patient_id: string;
+  patient_name: string;
+  patient_role: Role;
+  patient_status: UserStatus;
+  patient_last_seen_at: Date | null;
+  doctor_id: string;
+  doctor_name: string;
+  doctor_role: Role;
+  doctor_status: UserStatus;
+  doctor_last_seen_at: Date | null;
+  has_appointment: boolean;
+  my_last_read_seq: number;
+  my_archived: boolean;
+  peer_last_read_seq: number;
+  peer_last_delivered_seq: number;
+  unread_count: number;
+  lm_id: string | null;
+  lm_seq: number | null;
+  lm_sender_id: string | null;
+  lm_body: Buffer | null;
+  lm_version: number | null;
+  lm_deleted_at: Date | null;
+  lm_created_at: Date | null;
+}
+
+// $1 is the viewer's id (NULL for an admin, who has no membership and hides nothing).
+const VIEW_SELECT = `
+  SELECT c.id, c.created_at, c.last_seq, c.last_rev, c.last_message_at, c.activity_at::text AS activity_key,
+         c.wrapped_key, c.key_version,
+         p.id AS patient_id, p.name AS patient_name, p.role AS patient_role, p.status AS patient_status,
+         p.last_seen_at AS patient_last_seen_at,
+         d.id AS doctor_id, d.name AS doctor_name, d.role AS doctor_role, d.status AS doctor_status,
+         d.last_seen_at AS doctor_last_seen_at,
+         EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = c.patient_id AND a.doctor_id = c.doctor_id
+                   AND a.status <> 'cancelled') AS has_appointment,
+         COALESCE(me.last_read_seq, 0) AS my_last_read_seq,
+         COALESCE(me.archived, false) AS my_archived,
+         COALESCE(peer.last_read_seq, 0) AS peer_last_read_seq,
+         COALESCE(peer.last_delivered_seq, 0) AS peer_last_delivered_seq,
+         CASE WHEN me.user_id IS NULL THEN 0 ELSE (
+           SELECT count(*)::int FROM messages m
+            WHERE m.conversation_id = c.id AND m.seq > me.last_read_seq AND m.sender_id <> me.user_id
+              AND m.deleted_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM message_hides h WHERE h.message_id = m.id AND h.user_id = me.user_id)
+         ) END AS unread_count,
+         lm.id AS lm_id, lm.seq AS lm_seq, lm.sender_id AS lm_sender_id, lm.body AS lm_body, lm.version AS lm_version,
+         lm.deleted_at AS lm_deleted_at, lm.created_at AS lm_created_at
+    FROM conversations c
+    JOIN users p ON p.id = c.patient_id
+    JOIN users d ON d.id = c.doctor_id
+    LEFT JOIN conversation_members me ON me.conversation_id = c.id AND me.user_id = $1
+    LEFT JOIN conversation_members peer ON peer.conversation_id = c.id AND peer.user_id <> $1 AND $1 IS NOT NULL
+    LEFT JOIN LATERAL (
+      SELECT m.id, m.seq, m.sender_id, m.body, m.version, m.deleted_at, m.created_at FROM messages m
+       WHERE m.conversation_id = c.id
+         AND NOT EXISTS (SELECT 1 FROM message_hides h WHERE h.message_id = m.id AND h.user_id = $1)
+       ORDER BY m.seq DESC LIMIT 1
+    ) lm ON true`;
+
+export interface ConversationFilter {
+  /** Only conversations the viewer takes part in. */
+  memberOnly: boolean;
+  ids?: string[];
+  archived?: boolean;
+  /** Name search: the other participant's name, or either name for an admin. */
+  q?: string;
+  /** Keyset: activity_at text and id of the last row of the previous page. */
+  after?: { activity: string; id: string };
+  limit?: number;
+}
+
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+
+export async function findConversationViews(db: Queryable, viewerId: string | null, f: ConversationFilter): Promise<ConversationRow[]> {
+  const params: unknown[] = [viewerId];
+  const where: string[] = [];
+  const add = (sql: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(sql(`$${params.length}`));
+  };
+  if (f.memberOnly) where.push('me.user_id IS NOT NULL');
+  if (f.ids) add((p) => `c.id = ANY(${p}::uuid[])`, f.ids);
+  if (f.archived !== undefined) add((p) => `COALESCE(me.archived, false) = ${p}`, f.archived);
+  if (f.q)
+    add(
+      (p) =>
+        viewerId === null
+          ? `(p.name ILIKE ${p} OR d.name ILIKE ${p})`
+          : `(CASE WHEN c.patient_id = $1 THEN d.name ELSE p.name END) ILIKE ${p}`,
+      likePattern(f.q),
+    );
+  if (f.after) {
+    params.push(f.after.activity, f.after.id);
+    where.push(`(c.activity_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+  }
+  let sql = `${VIEW_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY c.activity_at DESC, c.id DESC`;
+  if (f.limit) {
+    params.push(f.limit);
+    sql += ` LIMIT $${params.length}`;
+  }
+  return (await db.query<ConversationRow>(sql, params)).rows;
+}
+
+export interface ConversationAccessRow {
+  id: string;
+  patient_id: string;
+  doctor_id: string;
+  wrapped_key: Buffer;
+  key_version: number;
+  last_seq: number;
+  patient_status: UserStatus;
+  doctor_status: UserStatus;
+  has_appointment: boolean;
+}
+
+/** The facts access checks need: who takes part, whether both are active, and an appointment. */
+export async function findConversationAccess(db: Queryable, id: string): Promise<ConversationAccessRow | null> {
+  const { rows } = await db.query<ConversationAccessRow>(
+    `SELECT c.id, c.patient_id, c.doctor_id, c.wrapped_key, c.key_version, c.last_seq,
+            p.status AS patient_status, d.status AS doctor_status,
+            EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = c.patient_id AND a.doctor_id = c.doctor_id
+                      AND a.status <> 'cancelled') AS has_appointment
+       FROM conversations c JOIN users p ON p.id = c.patient_id JOIN users d ON d.id = c.doctor_id
+      WHERE c.id = $1`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+export async function findConversationIdByPair(db: Queryable, patientId: string, doctorId: string): Promise<string | null> {
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM conversations WHERE patient_id = $1 AND doctor_id = $2', [
+    patientId,
+    doctorId,
+  ]);
+  return rows[0]?.id ?? null;
+}
+
+/** Creates the pair's conversation unless it exists; returns its id and whether it is new. */
+export async function insertConversation(
+  db: Queryable,
+  c: { id: string; patientId: string; doctorId: string; wrappedKey: Buffer; keyVersion: number },
+): Promise<{ id: string; created: boolean }> {
+  const { rows } = await db.query<{ id: string }>(
+    `WITH c AS (
+       INSERT INTO conversations (id, patient_id, doctor_id, wrapped_key, key_version) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (patient_id, doctor_id) DO NOTHING RETURNING id),
+     m AS (INSERT INTO conversation_members (conversation_id, user_id) SELECT id, $2 FROM c UNION ALL SELECT id, $3 FROM c)
+     SELECT id FROM c`,
+    [c.id, c.patientId, c.doctorId, c.wrappedKey, c.keyVersion],
+  );
+  if (rows[0]) return { id: rows[0].id, created: true };
+  return { id: (await findConversationIdByPair(db, c.patientId, c.doctorId))!, created: false };
+}
+
+export async function setArchived(db: Queryable, conversationId: string, userId: string, archived: boolean): Promise<void> {
+  await db.query('UPDATE conversation_members SET archived = $3 WHERE conversation_id = $1 AND user_id = $2', [
+    conversationId,
+    userId,
+    archived,
+  ]);
+}
+
+/** Everyone who shares a conversation with `userId`: the audience of their presence. */
+export async function peerIds(db: Queryable, userId: string): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT doctor_id AS id FROM conversations WHERE patient_id = $1
+     UNION SELECT patient_id FROM conversations WHERE doctor_id = $1`,
+    [userId],
+  );
+  return rows.map((r) => r.id);
+}
+
+export interface ContactRow {
+  id: string;
+  name: string;
+  role: Role;
+  designation: string | null;
+  last_seen_at: Date | null;
+}
+
+/** People of the other role who share a live appointment with `userId` and are active. */
+export async function findContacts(db: Queryable, userId: string, role: Role, q?: string): Promise<ContactRow[]> {
+  const [mine, theirs] = role === 'PATIENT' ? ['patient_id', 'doctor_id'] : ['doctor_id', 'patient_id'];
+  const params: unknown[] = [userId];
+  let filter = '';
+  if (q) {
+    params.push(likePattern(q));
+    filter = 'AND u.name ILIKE $2';
+  }
+  const { rows } = await db.query<ContactRow>(
+    `SELECT u.id, u.name, u.role, u.designation, u.last_seen_at FROM users u
+      WHERE u.status = 'active' ${filter}
+        AND EXISTS (SELECT 1 FROM appointments a WHERE a.${mine} = $1 AND a.${theirs} = u.id AND a.status <> 'cancelled')
+      ORDER BY u.name, u.id LIMIT 200`,
+    params,
+  );
+  return rows;
+}

@@ -1,0 +1,37 @@
+import pg from 'pg';
+import type { Logger } from '../logger.js';
+
+export type Db = pg.Pool;
+export type Tx = pg.PoolClient;
+/** Anything that runs a query: the pool or a transaction's client. */
+export type Queryable = Pick<pg.Pool, 'query'>;
+
+// bigint columns (rev, audit ids) stay far below 2^53; parse them as numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export function initPool(connectionString: string, max: number, log: Logger): Db {
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+  // An idle client dies when PostgreSQL restarts; without this listener that kills the process.
+  pool.on('error', (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'idle database client failed'));
+  return pool;
+}
+
+/** Runs `fn` in a transaction: committed when it resolves, rolled back when it throws. */
+export async function withTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export const isUniqueViolation = (err: unknown, constraint?: string): boolean =>
+  (err as { code?: string })?.code === '23505' &&
+  (constraint === undefined || (err as { constraint?: string }).constraint === constraint);

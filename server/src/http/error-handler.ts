@@ -1,0 +1,27 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError, toAppError } from '../errors.js';
+
+/**
+ * Every error leaves as `{error: {code, message}}`; nothing internal reaches the client.
+ * Unknown GETs outside /api fall back to the web app's index (client-side routes).
+ */
+export function installErrorHandler(app: FastifyInstance, spaIndex: string | null): void {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    let appError: AppError;
+    if (err instanceof AppError) appError = err;
+    else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') appError = new AppError('VALIDATION_FAILED', 'body: too large');
+    else if (err.code?.startsWith('FST_ERR_CTP') || err.statusCode === 400 || err.statusCode === 415)
+      appError = new AppError('VALIDATION_FAILED', 'body: not valid JSON');
+    else {
+      const mapped = toAppError(err);
+      appError = mapped.error;
+      if (mapped.internal) req.log.error({ err: { message: err.message, code: err.code, stack: err.stack } }, 'request failed');
+    }
+    void reply.status(appError.status).send({ error: appError.toBody() });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    if (spaIndex && req.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/socket.io')) return reply.sendFile(spaIndex);
+    return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'No such endpoint' } });
+  });
+}

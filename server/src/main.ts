@@ -1,0 +1,66 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createApp } from './app.js';
+import { Keyring } from './crypto/keyring.js';
+import { loadMasterKey } from './crypto/master-key.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import { migrate } from './db/migrate.js';
+import { initPool } from './db/pool.js';
+import { seedDemo } from './demo/seed.js';
+import { createLogger } from './logger.js';
+
+// The master key's version; rotation (issue #5) adds versions beside it.
+const MASTER_KEY_VERSION = 1;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  let embedded: EmbeddedDatabase | null = null;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(config.dataDir, log);
+    databaseUrl = embedded.url;
+    log.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
+  }
+  const db = initPool(databaseUrl, config.databasePoolSize, log);
+  await migrate(db, log);
+  const keyring = new Keyring(new Map([[MASTER_KEY_VERSION, await loadMasterKey(config, log)]]), MASTER_KEY_VERSION);
+  await keyring.verify(db);
+  await seedDemo(db, config, log);
+
+  const app = await createApp({ config, db, log, keyring });
+  await app.http.listen({ port: config.port, host: config.host });
+  log.info({ url: `http://localhost:${config.port}` }, 'CareChat is ready');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), config.shutdownGraceMs + 10_000);
+    force.unref();
+    try {
+      await app.close();
+      await db.end();
+      await embedded?.stop();
+    } catch (err) {
+      log.error({ err: { message: (err as Error).message } }, 'error during shutdown');
+    }
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`CareChat failed to start: ${(err as Error)?.message ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+import { PREVIEW_LENGTH, type Message } from '@carechat/protocol';
+import { decryptText, messageAad } from '../crypto/keyring.js';
+import type { MessageRow } from './messages.store.js';
+
+export const DELETED_LABEL = 'Message deleted';
+export const ATTACHMENT_LABEL = '📎 Attachment';
+
+/** Decrypts a stored body; the AAD ties it to its conversation, message and version. */
+export function decryptBody(key: Buffer, conversationId: string, messageId: string, version: number, body: Buffer): string {
+  return decryptText(key, body, messageAad(conversationId, messageId, version));
+}
+
+/** What a list or a reply quote shows: the first characters of the text, or a label. */
+export function previewOf(
+  key: Buffer,
+  m: { conversationId: string; id: string; version: number; body: Buffer | null; deletedAt: Date | null },
+): string {
+  if (m.deletedAt) return DELETED_LABEL;
+  if (!m.body) return ATTACHMENT_LABEL;
+  const text = decryptBody(key, m.conversationId, m.id, m.version, m.body);
+  // Cut on code points, not UTF-16 units, so an emoji is never split in half.
+  const chars = [...text];
+  return chars.length > PREVIEW_LENGTH ? chars.slice(0, PREVIEW_LENGTH - 1).join('') + '…' : text;
+}
+
+/** The only place a message row becomes the protocol's `message`. */
+export function presentMessage(key: Buffer, r: MessageRow): Message {
+  const message: Message = {
+    id: r.id,
+    conversationId: r.conversation_id,
+    seq: r.seq,
+    rev: r.rev,
+    clientMessageId: r.client_message_id,
+    senderId: r.sender_id,
+    senderRole: r.sender_role,
+    content: r.hidden || !r.body ? null : decryptBody(key, r.conversation_id, r.id, r.version, r.body),
+    replyTo:
+      r.reply_id === null
+        ? null
+        : {
+            id: r.reply_id,
+            seq: r.reply_seq!,
+            senderId: r.reply_sender_id!,
+            preview: previewOf(key, {
+              conversationId: r.conversation_id,
+              id: r.reply_id,
+              version: r.reply_version!,
+              body: r.reply_body,
+              deletedAt: r.reply_deleted_at,
+            }),
+          },
+    attachments: [],
+    reactions: r.hidden ? [] : r.reactions,
+    createdAt: r.created_at.toISOString(),
+    editedAt: r.edited_at?.toISOString() ?? null,
+    deletedAt: r.deleted_at?.toISOString() ?? null,
+  };
+  if (r.hidden) message.hiddenForMe = true;
+  return message;
+}

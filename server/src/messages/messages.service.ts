@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import {
+  EDIT_WINDOW_MS,
+  type ChangesQuery,
+  type Message,
+  type MessagePage,
+  type MessagePageQuery,
+  type MessageSendInput,
+  type MessageVersion,
+} from '@carechat/protocol';
+import { audit } from '../audit/audit.js';
+import type { Actor, Deps } from '../context.js';
+import { encryptText, messageAad } from '../crypto/keyring.js';
+import { isUniqueViolation, withTransaction } from '../db/pool.js';
+import { AppError, forbidden, notFound } from '../errors.js';
+import type { Notifier } from '../realtime/notifier.js';
+import { assertCanWrite, assertParticipant, dataKeyOf, participantsOf } from '../conversations/access.js';
+import { findConversationAccess, type ConversationAccessRow } from '../conversations/conversations.store.js';
+import { decryptBody, presentMessage } from './messages.present.js';
+import * as store from './messages.store.js';
+
+export interface SendResult {
+  message: Message;
+  /** True when the clientMessageId was seen before: the first message, nothing broadcast. */
+  duplicate: boolean;
+}
+
+export class MessagesService {
+  constructor(
+    private readonly deps: Deps,
+    private readonly notifier: Notifier,
+  ) {}
+
+  /** Acked (returned) only after commit; broadcast to both participants after commit. */
+  async send(actor: Actor, input: MessageSendInput): Promise<SendResult> {
+    const { db, keyring } = this.deps;
+    const existing = await store.findIdByClientId(db, actor.id, input.clientMessageId);
+    if (existing) return { message: await this.viewById(actor.id, existing), duplicate: true };
+
+    const conv = await this.conversationFor(actor, input.conversationId);
+    assertCanWrite(conv);
+    if (input.attachmentIds?.length) throw new AppError('VALIDATION_FAILED', 'attachmentIds: no such attachment in this conversation');
+    if (input.replyToId) {
+      const target = await store.findMessageBrief(db, input.replyToId);
+      if (!target || target.conversation_id !== conv.id) throw new AppError('VALIDATION_FAILED', 'replyToId: no such message in this conversation');
+    }
+    const id = randomUUID();
+    const key = dataKeyOf(keyring, conv);
+    const body = input.content === undefined ? null : encryptText(key, input.content, messageAad(conv.id, id, 1));
+    try {
+      await store.insertMessage(db, {
+        id,
+        conversationId: conv.id,
+        senderId: actor.id,
+        clientMessageId: input.clientMessageId,
+        body,
+        replyToId: input.replyToId ?? null,
+      });
+    } catch (err) {
+      // A retry raced its original: answer with whichever committed first.
+      if (!isUniqueViolation(err, 'messages_sender_client_id')) throw err;
+      const first = await store.findIdByClientId(db, actor.id, input.clientMessageId);
+      if (!first) throw err;
+      return { message: await this.viewById(actor.id, first), duplicate: true };
+    }
+    const message = await this.viewById(actor.id, id, conv);
+    this.notifier.toUsers(participantsOf(conv), 'chat:message', message);
+    return { message, duplicate: false };
+  }
+
+  async edit(actor: Actor, messageId: string, content: string): Promise<Message> {
+    const conv = await withTransaction(this.deps.db, async (tx) => {
+      const { message, conv } = await this.lockOwnMessage(tx, actor, messageId);
+      assertCanWrite(conv);
+      if (message.deleted_at) throw new AppError('VALIDATION_FAILED', 'messageId: the message was deleted');
+      if (Date.now() - message.created_at.getTime() > EDIT_WINDOW_MS)
+        throw new AppError('EDIT_WINDOW_EXPIRED', 'Messages can be edited for 15 minutes after sending');
+      const version = message.version + 1;
+      const body = encryptText(dataKeyOf(this.deps.keyring, conv), content, messageAad(conv.id, message.id, version));
+      await store.archiveVersion(tx, message);
+      await store.updateBody(tx, message.id, body, version, await store.nextRev(tx, conv.id));
+      return conv;
+    });
+    const view = await this.viewById(actor.id, messageId, conv);
+    this.notifier.toUsers(participantsOf(conv), 'chat:edited', view);
+    return view;
+  }
+
+  async delete(actor: Actor, messageId: string, scope: 'self' | 'everyone'): Promise<void> {
+    const { db } = this.deps;
+    const event = await withTransaction(db, async (tx) => {
+      if (scope === 'everyone') {
+        const { message, conv } = await this.lockOwnMessage(tx, actor, messageId);
+        if (message.deleted_at) return null; // already gone: deleting twice is not an error
+        await store.archiveVersion(tx, message);
+        await store.markDeleted(tx, message.id, await store.nextRev(tx, conv.id));
+        return { conv, message, to: participantsOf(conv) };
+      }
+      const message = await store.findMessageForUpdate(tx, messageId);
+      const conv = await this.conversationFor(actor, message?.conversation_id ?? null, tx);
+      if (!message) throw notFound('No such message');
+      if (await store.isHidden(tx, message.id, actor.id)) return null;
+      await store.insertHide(tx, { messageId: message.id, userId: actor.id, conversationId: conv.id, rev: await store.nextRev(tx, conv.id) });
+      return { conv, message, to: [actor.id] };
+    });
+    if (event)
+      this.notifier.toUsers(event.to, 'chat:deleted', {
+        conversationId: event.conv.id,
+        messageId: event.message.id,
+        seq: event.message.seq,
+        scope,
+      });
+  }
+
+  async react(actor: Actor, messageId: string, emoji: string, on: boolean): Promise<Message> {
+    const result = await withTransaction(this.deps.db, async (tx) => {
+      const message = await store.findMessageForUpdate(tx, messageId);
+      const conv = await this.conversationFor(actor, message?.conversation_id ?? null, tx);
+      if (!message) throw notFound('No such message');
+      assertCanWrite(conv);
+      if (message.deleted_at) throw new AppError('VALIDATION_FAILED', 'messageId: the message was deleted');
+      const changed = await store.setReaction(tx, message.id, actor.id, emoji, on);
+      if (changed) await store.setMessageRev(tx, message.id, await store.nextRev(tx, conv.id));
+      return { conv, changed };
+    });
+    const view = await this.viewById(actor.id, messageId, result.conv);
+    if (result.changed) this.notifier.toUsers(participantsOf(result.conv), 'chat:reaction', view);
+    return view;
+  }
+
+  /** A page of history by seq; every read is audited before it is answered. */
+  async page(actor: Actor, conversationId: string, q: MessagePageQuery, viewer: 'participant' | 'admin' = 'participant'): Promise<MessagePage> {
+    const conv = viewer === 'admin' ? await this.anyConversation(conversationId) : await this.conversationFor(actor, conversationId);
+    const viewerId = viewer === 'admin' ? null : actor.id;
+    const { rows, hasMore } = await store.findMessagePage(this.deps.db, viewerId, conv.id, q);
+    await audit(this.deps.db, actor, {
+      action: viewer === 'admin' ? 'admin.messages.read' : 'messages.read',
+      outcome: 'success',
+      conversationId: conv.id,
+      details: { count: rows.length, before: q.before ?? null, after: q.after ?? null },
+    });
+    const key = dataKeyOf(this.deps.keyring, conv);
+    return { data: rows.map((r) => presentMessage(key, r)), hasMore };
+  }
+
+  async changes(actor: Actor, conversationId: string, q: ChangesQuery): Promise<MessagePage> {
+    const conv = await this.conversationFor(actor, conversationId);
+    const { rows, hasMore } = await store.findChanges(this.deps.db, actor.id, conv.id, q.since, q.limit);
+    await audit(this.deps.db, actor, {
+      action: 'messages.sync',
+      outcome: 'success',
+      conversationId: conv.id,
+      details: { count: rows.length, since: q.since },
+    });
+    const key = dataKeyOf(this.deps.keyring, conv);
+    return { data: rows.map((r) => presentMessage(key, r)), hasMore };
+  }
+
+  /** An admin's view of every earlier text of a message (edits and deletions). */
+  async history(actor: Actor, messageId: string): Promise<{ message: Message; versions: MessageVersion[] }> {
+    const message = await store.findMessageBrief(this.deps.db, messageId);
+    if (!message) throw notFound('No such message');
+    const conv = await this.anyConversation(message.conversation_id);
+    const key = dataKeyOf(this.deps.keyring, conv);
+    const versions = await store.findVersions(this.deps.db, messageId);
+    await audit(this.deps.db, actor, {
+      action: 'admin.messages.history',
+      outcome: 'success',
+      conversationId: conv.id,
+      messageId,
+      details: { versions: versions.length },
+    });
+    const [row] = await store.findMessagesByIds(this.deps.db, null, [messageId]);
+    return {
+      message: presentMessage(key, row!),
+      versions: versions.map((v) => ({
+        version: v.version,
+        content: decryptBody(key, conv.id, messageId, v.version, v.body),
+        createdAt: v.created_at.toISOString(),
+        replacedAt: v.replaced_at.toISOString(),
+      })),
+    };
+  }
+
+  private async viewById(viewerId: string, id: string, conv?: ConversationAccessRow): Promise<Message> {
+    const [row] = await store.findMessagesByIds(this.deps.db, viewerId, [id]);
+    if (!row) throw notFound('No such message');
+    const c = conv ?? (await this.anyConversation(row.conversation_id));
+    return presentMessage(dataKeyOf(this.deps.keyring, c), row);
+  }
+
+  private async conversationFor(actor: Actor, id: string | null, db = this.deps.db as Parameters<typeof findConversationAccess>[0]) {
+    const conv = id ? await findConversationAccess(db, id) : null;
+    assertParticipant(conv, actor);
+    return conv;
+  }
+
+  private async anyConversation(id: string): Promise<ConversationAccessRow> {
+    const conv = await findConversationAccess(this.deps.db, id);
+    if (!conv) throw notFound('No such conversation');
+    return conv;
+  }
+
+  /** The caller's own message, locked for a change; someone else's is FORBIDDEN. */
+  private async lockOwnMessage(tx: Parameters<typeof store.findMessageForUpdate>[0], actor: Actor, messageId: string) {
+    const message = await store.findMessageForUpdate(tx, messageId);
+    const conv = await this.conversationFor(actor, message?.conversation_id ?? null, tx);
+    if (!message) throw notFound('No such message');
+    if (message.sender_id !== actor.id) throw forbidden('Only the sender can change this message');
+    return { message, conv };
+  }
+}

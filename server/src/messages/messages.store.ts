@@ -1,0 +1,226 @@
+import type { Reaction, Role } from '@carechat/protocol';
+import type { Queryable } from '../db/pool.js';
+
+export interface MessageRow {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  /** For the viewer: the later of the message's rev and their own "delete for me". */
+  rev: number;
+  client_message_id: string;
+  sender_id: string;
+  sender_role: Role;
+  body: Buffer | null;
+  version: number;
+  created_at: Date;
+  edited_at: Date | null;
+  deleted_at: Date | null;
+  hidden: boolean;
+  reply_id: string | null;
+  reply_seq: number | null;
+  reply_sender_id: string | null;
+  reply_body: Buffer | null;
+  reply_version: number | null;
+  reply_deleted_at: Date | null;
+  reactions: Reaction[];
+}
+
+// $1 is the viewer (NULL for an admin).
+const MESSAGE_SELECT = `
+  SELECT m.id, m.conversation_id, m.seq, GREATEST(m.rev, COALESCE(h.rev, 0)) AS rev, m.client_message_id,
+         m.sender_id, s.role AS sender_role, m.body, m.version, m.created_at, m.edited_at, m.deleted_at,
+         (h.message_id IS NOT NULL) AS hidden,
+         rt.id AS reply_id, rt.seq AS reply_seq, rt.sender_id AS reply_sender_id, rt.body AS reply_body,
+         rt.version AS reply_version, rt.deleted_at AS reply_deleted_at,
+         (SELECT COALESCE(json_agg(json_build_object('emoji', r.emoji, 'userIds', r.user_ids) ORDER BY r.first_at), '[]'::json)
+            FROM (SELECT emoji, array_agg(user_id ORDER BY created_at) AS user_ids, min(created_at) AS first_at
+                    FROM message_reactions WHERE message_id = m.id GROUP BY emoji) r) AS reactions
+    FROM messages m
+    JOIN users s ON s.id = m.sender_id
+    LEFT JOIN messages rt ON rt.id = m.reply_to_id
+    LEFT JOIN message_hides h ON h.message_id = m.id AND h.user_id = $1`;
+
+export async function findMessagesByIds(db: Queryable, viewerId: string | null, ids: string[]): Promise<MessageRow[]> {
+  const { rows } = await db.query<MessageRow>(`${MESSAGE_SELECT} WHERE m.id = ANY($2::uuid[]) ORDER BY m.seq`, [viewerId, ids]);
+  return rows;
+}
+
+/** A page by seq, oldest first, without the messages the viewer deleted for themself. */
+export async function findMessagePage(
+  db: Queryable,
+  viewerId: string | null,
+  conversationId: string,
+  page: { before?: number | undefined; after?: number | undefined; limit: number },
+): Promise<{ rows: MessageRow[]; hasMore: boolean }> {
+  const ascending = page.after !== undefined;
+  const bound = ascending ? 'AND m.seq > $3' : page.before !== undefined ? 'AND m.seq < $3' : 'AND $3::int IS NULL';
+  const { rows } = await db.query<MessageRow>(
+    `${MESSAGE_SELECT}
+      WHERE m.conversation_id = $2 AND h.message_id IS NULL ${bound}
+      ORDER BY m.seq ${ascending ? 'ASC' : 'DESC'} LIMIT $4`,
+    [viewerId, conversationId, page.after ?? page.before ?? null, page.limit + 1],
+  );
+  const hasMore = rows.length > page.limit;
+  const data = rows.slice(0, page.limit);
+  return { rows: ascending ? data : data.reverse(), hasMore };
+}
+
+/** Every message created or changed for the viewer after `since`, by rev. */
+export async function findChanges(
+  db: Queryable,
+  viewerId: string,
+  conversationId: string,
+  since: number,
+  limit: number,
+): Promise<{ rows: MessageRow[]; hasMore: boolean }> {
+  const { rows } = await db.query<MessageRow>(
+    `SELECT * FROM (${MESSAGE_SELECT}
+      WHERE m.conversation_id = $2 AND (m.rev > $3 OR h.rev > $3)) changed
+      ORDER BY rev ASC LIMIT $4`,
+    [viewerId, conversationId, since, limit + 1],
+  );
+  return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+}
+
+export interface MessageAccessRow {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  sender_id: string;
+  body: Buffer | null;
+  version: number;
+  created_at: Date;
+  edited_at: Date | null;
+  deleted_at: Date | null;
+}
+
+export async function findMessageForUpdate(db: Queryable, id: string): Promise<MessageAccessRow | null> {
+  const { rows } = await db.query<MessageAccessRow>(
+    'SELECT id, conversation_id, seq, sender_id, body, version, created_at, edited_at, deleted_at FROM messages WHERE id = $1 FOR UPDATE',
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+export async function findMessageBrief(db: Queryable, id: string): Promise<MessageAccessRow | null> {
+  const { rows } = await db.query<MessageAccessRow>(
+    'SELECT id, conversation_id, seq, sender_id, body, version, created_at, edited_at, deleted_at FROM messages WHERE id = $1',
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+export async function findIdByClientId(db: Queryable, senderId: string, clientMessageId: string): Promise<string | null> {
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM messages WHERE sender_id = $1 AND client_message_id = $2', [
+    senderId,
+    clientMessageId,
+  ]);
+  return rows[0]?.id ?? null;
+}
+
+export interface NewMessage {
+  id: string;
+  conversationId: string;
+  senderId: string;
+  clientMessageId: string;
+  body: Buffer | null;
+  replyToId: string | null;
+}
+
+/**
+ * The whole send in one statement (one round trip, one implicit transaction): take the next
+ * seq and rev, insert, mark everything up to it read for the sender, and un-archive for both.
+ * The (sender, clientMessageId) unique constraint rolls it all back for a duplicate.
+ */
+export async function insertMessage(db: Queryable, m: NewMessage): Promise<{ seq: number; rev: number; created_at: Date }> {
+  const { rows } = await db.query<{ seq: number; rev: number; created_at: Date }>(
+    `WITH c AS (
+       UPDATE conversations SET last_seq = last_seq + 1, last_rev = last_rev + 1, last_message_at = now(), activity_at = now()
+        WHERE id = $2 RETURNING last_seq, last_rev),
+     ins AS (
+       INSERT INTO messages (id, conversation_id, seq, rev, sender_id, client_message_id, body, reply_to_id)
+       SELECT $1, $2, c.last_seq, c.last_rev, $3, $4, $5, $6 FROM c
+       RETURNING seq, rev, created_at),
+     members AS (
+       UPDATE conversation_members cm
+          SET last_read_seq = CASE WHEN cm.user_id = $3 THEN GREATEST(cm.last_read_seq, ins.seq) ELSE cm.last_read_seq END,
+              last_delivered_seq = CASE WHEN cm.user_id = $3 THEN GREATEST(cm.last_delivered_seq, ins.seq) ELSE cm.last_delivered_seq END,
+              archived = false
+         FROM ins WHERE cm.conversation_id = $2)
+     SELECT seq, rev, created_at FROM ins`,
+    [m.id, m.conversationId, m.senderId, m.clientMessageId, m.body, m.replyToId],
+  );
+  return rows[0]!;
+}
+
+/** Takes the conversation's next rev; the row lock orders it with concurrent sends. */
+export async function nextRev(db: Queryable, conversationId: string): Promise<number> {
+  const { rows } = await db.query<{ last_rev: number }>(
+    'UPDATE conversations SET last_rev = last_rev + 1 WHERE id = $1 RETURNING last_rev',
+    [conversationId],
+  );
+  return rows[0]!.last_rev;
+}
+
+/** Keeps the text being replaced, still encrypted, for the audit trail. */
+export async function archiveVersion(db: Queryable, m: MessageAccessRow): Promise<void> {
+  if (!m.body) return;
+  await db.query('INSERT INTO message_versions (message_id, version, body, created_at) VALUES ($1, $2, $3, $4)', [
+    m.id,
+    m.version,
+    m.body,
+    m.edited_at ?? m.created_at,
+  ]);
+}
+
+export async function updateBody(db: Queryable, id: string, body: Buffer, version: number, rev: number): Promise<void> {
+  await db.query('UPDATE messages SET body = $2, version = $3, rev = $4, edited_at = now() WHERE id = $1', [id, body, version, rev]);
+}
+
+export async function markDeleted(db: Queryable, id: string, rev: number): Promise<void> {
+  await db.query('UPDATE messages SET body = NULL, deleted_at = now(), rev = $2 WHERE id = $1', [id, rev]);
+  await db.query('DELETE FROM message_reactions WHERE message_id = $1', [id]);
+}
+
+export async function isHidden(db: Queryable, messageId: string, userId: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM message_hides WHERE message_id = $1 AND user_id = $2', [messageId, userId]);
+  return rows.length > 0;
+}
+
+export async function insertHide(db: Queryable, h: { messageId: string; userId: string; conversationId: string; rev: number }): Promise<void> {
+  await db.query(
+    'INSERT INTO message_hides (message_id, user_id, conversation_id, rev) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+    [h.messageId, h.userId, h.conversationId, h.rev],
+  );
+}
+
+/** Adds or removes one reaction; true when something changed. */
+export async function setReaction(db: Queryable, messageId: string, userId: string, emoji: string, on: boolean): Promise<boolean> {
+  const result = on
+    ? await db.query('INSERT INTO message_reactions (message_id, user_id, emoji) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+        messageId,
+        userId,
+        emoji,
+      ])
+    : await db.query('DELETE FROM message_reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3', [messageId, userId, emoji]);
+  return (result.rowCount ?? 0) > 0;
+}
+
+export async function setMessageRev(db: Queryable, id: string, rev: number): Promise<void> {
+  await db.query('UPDATE messages SET rev = $2 WHERE id = $1', [id, rev]);
+}
+
+export interface VersionRow {
+  version: number;
+  body: Buffer;
+  created_at: Date;
+  replaced_at: Date;
+}
+
+export async function findVersions(db: Queryable, messageId: string): Promise<VersionRow[]> {
+  const { rows } = await db.query<VersionRow>(
+    'SELECT version, body, created_at, replaced_at FROM message_versions WHERE message_id = $1 ORDER BY version',
+    [messageId],
+  );
+  return rows;
+}

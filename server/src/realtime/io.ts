@@ -1,0 +1,135 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { AuthService } from '../auth/auth.service.js';
+import { endedSessions } from '../auth/sessions.store.js';
+import type { Deps } from '../context.js';
+import { toAppError } from '../errors.js';
+import { SESSION_COOKIE } from '../http/authenticate.js';
+import type { Presence } from '../presence/presence.js';
+import type { Inflight } from './inflight.js';
+import { Notifier, sessionRoom, userRoom, type Io } from './notifier.js';
+import { TokenBucket } from './rate-limit.js';
+import type { SocketContext } from './with-ack.js';
+
+// A message is at most 5000 characters (20 KB of UTF-8); nothing a client sends needs more.
+const MAX_SOCKET_PAYLOAD = 64 * 1024;
+
+export function initIo(httpServer: HttpServer, deps: Deps): Io {
+  return new Server(httpServer, {
+    path: '/socket.io',
+    maxHttpBufferSize: MAX_SOCKET_PAYLOAD,
+    perMessageDeflate: false,
+    // Same-origin only: the web app is served from this server. No CORS headers are sent.
+    cors: undefined,
+    serveClient: false,
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+  }) as Io;
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+/** A browser's Origin must be this server's own or listed in ALLOWED_ORIGINS; non-browsers send none. */
+export function originAllowed(origin: string | undefined, host: string | undefined, allowed: string[]): boolean {
+  if (!origin) return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export interface SocketFeatures {
+  register(ctx: SocketContext): void;
+}
+
+/**
+ * Handshake (origin, then credentials), rooms, presence, per-socket rate limits, session
+ * expiry. Feature events are registered by `features`.
+ */
+export function attachSocketHandlers(
+  io: Io,
+  deps: Deps,
+  auth: AuthService,
+  presence: Presence,
+  notifier: Notifier,
+  inflight: Inflight,
+  features: SocketFeatures,
+): { close(): void } {
+  const { config, log } = deps;
+
+  io.use((socket, next) => {
+    const headers = socket.handshake.headers;
+    if (!originAllowed(headers.origin, headers.host, config.allowedOrigins)) {
+      log.warn({ origin: headers.origin }, 'socket refused: origin not allowed');
+      return next(new Error('FORBIDDEN'));
+    }
+    const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const token = typeof fromAuth === 'string' ? fromAuth : cookieValue(headers.cookie, SESSION_COOKIE);
+    auth
+      .authenticate(token, { ip: socket.handshake.address ?? null, userAgent: headers['user-agent'] ?? null })
+      .then((actor) => {
+        socket.data.actor = actor;
+        next();
+      })
+      .catch((err: unknown) => {
+        const { error, internal } = toAppError(err);
+        if (internal) log.error({ err: { message: (err as Error)?.message } }, 'socket authentication failed');
+        next(new Error(error.code === 'SERVICE_UNAVAILABLE' ? error.code : 'UNAUTHENTICATED'));
+      });
+  });
+
+  io.on('connection', (socket) => {
+    const actor = socket.data.actor;
+    const socketLog = log.child({ socketId: socket.id, userId: actor.id });
+    void socket.join(userRoom(actor.id));
+    if (actor.sessionId) void socket.join(sessionRoom(actor.sessionId));
+    // A host-platform token ends at its `exp`; the socket goes with it.
+    const expiry =
+      actor.sessionId === null && actor.expiresAt !== null
+        ? setTimeout(() => {
+            socket.emit('session:ended', { reason: 'expired', code: 'UNAUTHENTICATED' });
+            socket.disconnect(true);
+          }, Math.min(2 ** 31 - 1, Math.max(0, actor.expiresAt - Date.now())))
+        : undefined;
+    expiry?.unref();
+
+    const ctx: SocketContext = {
+      socket,
+      actor,
+      log: socketLog,
+      bucket: new TokenBucket(config.socketEventsPer10s, 10_000),
+      inflight,
+      touch: async () => {
+        if (actor.sessionId) await auth.touch(actor.sessionId);
+      },
+    };
+    features.register(ctx);
+
+    presence.connected(actor.id).catch((err: unknown) => socketLog.warn({ err: { message: (err as Error).message } }, 'presence update failed'));
+    socket.on('disconnect', () => {
+      if (expiry) clearTimeout(expiry);
+      presence.disconnected(actor.id).catch((err: unknown) => socketLog.warn({ err: { message: (err as Error).message } }, 'presence update failed'));
+    });
+  });
+
+  // Idle sessions end on the server's clock: their sockets are told and disconnected.
+  const sweep = setInterval(() => {
+    const ids = [...io.of('/').adapter.rooms.keys()]
+      .filter((r) => r.startsWith('session:'))
+      .map((r) => r.slice('session:'.length));
+    endedSessions(deps.db, ids, config.sessionIdleMs)
+      .then((ended) => ended.forEach((id) => notifier.endSession(id, 'expired')))
+      .catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'session sweep failed'));
+  }, config.sessionSweepMs);
+  sweep.unref();
+
+  return { close: () => clearInterval(sweep) };
+}

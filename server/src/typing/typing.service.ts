@@ -1,0 +1,55 @@
+import { TYPING_EXPIRY_MS } from '@carechat/protocol';
+import type { Actor, Deps } from '../context.js';
+import { assertParticipant, peerOf } from '../conversations/access.js';
+import { findConversationAccess } from '../conversations/conversations.store.js';
+import type { Notifier } from '../realtime/notifier.js';
+
+/** Typing indicators: nothing is stored; "typing" ends by itself 5 s after the last start. */
+export class TypingService {
+  private readonly timers = new Map<string, { timer: NodeJS.Timeout; peer: string }>();
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly notifier: Notifier,
+  ) {}
+
+  async start(actor: Actor, conversationId: string): Promise<void> {
+    const peer = await this.peer(actor, conversationId);
+    const key = `${conversationId}:${actor.id}`;
+    const running = this.timers.get(key);
+    if (running) clearTimeout(running.timer);
+    else this.notifier.toUsers([peer], 'chat:typing', { conversationId, userId: actor.id, isTyping: true });
+    const timer = setTimeout(() => this.end(key, conversationId, actor.id), TYPING_EXPIRY_MS);
+    timer.unref();
+    this.timers.set(key, { timer, peer });
+  }
+
+  async stop(actor: Actor, conversationId: string): Promise<void> {
+    await this.peer(actor, conversationId);
+    this.end(`${conversationId}:${actor.id}`, conversationId, actor.id);
+  }
+
+  /** A sent message also ends typing, as people expect. */
+  stopped(conversationId: string, userId: string): void {
+    this.end(`${conversationId}:${userId}`, conversationId, userId);
+  }
+
+  close(): void {
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private end(key: string, conversationId: string, userId: string): void {
+    const running = this.timers.get(key);
+    if (!running) return;
+    clearTimeout(running.timer);
+    this.timers.delete(key);
+    this.notifier.toUsers([running.peer], 'chat:typing', { conversationId, userId, isTyping: false });
+  }
+
+  private async peer(actor: Actor, conversationId: string): Promise<string> {
+    const conv = await findConversationAccess(this.deps.db, conversationId);
+    assertParticipant(conv, actor);
+    return peerOf(conv, actor.id);
+  }
+}

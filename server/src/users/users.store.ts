@@ -1,0 +1,89 @@
+import type { Role, User, UserStatus } from '@carechat/protocol';
+import type { Queryable } from '../db/pool.js';
+
+export interface UserRow {
+  id: string;
+  name: string;
+  email: string | null;
+  role: Role;
+  status: UserStatus;
+  designation: string | null;
+  password_hash: string | null;
+  last_seen_at: Date | null;
+}
+
+export const toUser = (r: UserRow): User => ({ id: r.id, name: r.name, email: r.email, role: r.role, status: r.status });
+
+export async function findUserById(db: Queryable, id: string): Promise<UserRow | null> {
+  const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
+  return rows[0] ?? null;
+}
+
+export async function findUserByEmail(db: Queryable, email: string): Promise<UserRow | null> {
+  const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE email = $1', [email.toLowerCase()]);
+  return rows[0] ?? null;
+}
+
+export interface UserUpsert {
+  id: string;
+  name: string;
+  email?: string | null | undefined;
+  role: Role;
+  status: UserStatus;
+  designation?: string | null | undefined;
+  passwordHash?: string | null | undefined;
+}
+
+/**
+ * Creates or replaces users in one statement (the integration batch sends up to 10,000).
+ * A password set here is kept when the host platform later replaces the user.
+ */
+export async function upsertUsers(db: Queryable, users: UserUpsert[]): Promise<UserRow[]> {
+  if (users.length === 0) return [];
+  const { rows } = await db.query<UserRow>(
+    `INSERT INTO users (id, name, email, role, status, designation, password_hash)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+     ON CONFLICT (id) DO UPDATE SET
+       name = EXCLUDED.name, email = EXCLUDED.email, role = EXCLUDED.role, status = EXCLUDED.status,
+       designation = EXCLUDED.designation,
+       password_hash = COALESCE(EXCLUDED.password_hash, users.password_hash),
+       updated_at = now()
+     RETURNING *`,
+    [
+      users.map((u) => u.id),
+      users.map((u) => u.name),
+      users.map((u) => u.email?.toLowerCase() ?? null),
+      users.map((u) => u.role),
+      users.map((u) => u.status),
+      users.map((u) => u.designation ?? null),
+      users.map((u) => u.passwordHash ?? null),
+    ],
+  );
+  return rows;
+}
+
+/** A user first seen through a host-platform JWT: created from its claims, never overwritten. */
+export async function ensureUser(db: Queryable, u: { id: string; name: string; email: string | null; role: Role }): Promise<UserRow> {
+  const { rows } = await db.query<UserRow>(
+    `WITH ins AS (
+       INSERT INTO users (id, name, email, role) VALUES ($1, $2, $3, $4)
+       ON CONFLICT DO NOTHING RETURNING *)
+     SELECT * FROM ins UNION ALL SELECT * FROM users WHERE id = $1 LIMIT 1`,
+    [u.id, u.name, u.email, u.role],
+  );
+  return rows[0]!;
+}
+
+export async function setUserStatus(db: Queryable, id: string, status: UserStatus): Promise<UserRow | null> {
+  const { rows } = await db.query<UserRow>('UPDATE users SET status = $2, updated_at = now() WHERE id = $1 RETURNING *', [id, status]);
+  return rows[0] ?? null;
+}
+
+export async function setLastSeen(db: Queryable, id: string, at: Date): Promise<void> {
+  await db.query('UPDATE users SET last_seen_at = $2 WHERE id = $1', [id, at]);
+}
+
+export async function countUsers(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+  return rows[0]!.n;
+}
