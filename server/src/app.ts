@@ -46,7 +46,6 @@ export async function createApp(deps: Deps): Promise<App> {
     loggerInstance: log as FastifyBaseLogger,
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: false,
     genReqId: () => crypto.randomUUID(),
   });
   const state = { shuttingDown: false };

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../test/app.js';
+import { clientId, createPair, sendText } from '../test/factories.js';
+import { connectClient, sleep, type TestSocket } from '../test/socket-client.js';
+
+let t: TestApp;
+const sockets: TestSocket[] = [];
+const connect = async (token: string) => {
+  const s = await connectClient(t.url, { token });
+  sockets.push(s);
+  return s;
+};
+
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  sockets.forEach((s) => s.close());
+  await t.close();
+});
+
+describe('sending messages', () => {
+  it('delivers a socket send to the peer and the sender’s other device, acked after commit', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const [p1, p2, d1] = await Promise.all([connect(patient.token), connect(patient.token), connect(doctor.token)]);
+    const ack = await p1.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: '  Hello doctor  ' });
+    expect(ack.ok).toBe(true);
+    expect(ack.message).toMatchObject({ conversationId: conversation.id, seq: 1, senderId: patient.id, senderRole: 'PATIENT', content: 'Hello doctor' });
+    const atDoctor = await d1.waitFor('chat:message', (m) => m.id === ack.message.id);
+    expect(atDoctor.content).toBe('Hello doctor');
+    await p2.waitFor('chat:message', (m) => m.id === ack.message.id);
+    // Durable: the history has it.
+    const page = await doctor.api.get(`/api/chat/conversations/${conversation.id}/messages`);
+    expect(page.body.data.map((m: any) => m.id)).toEqual([ack.message.id]);
+  });
+
+  it('answers a retried clientMessageId with the first message and broadcasts nothing new', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const [p, d] = await Promise.all([connect(patient.token), connect(doctor.token)]);
+    const cid = clientId();
+    const first = await p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: cid, content: 'once' });
+    const again = await p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: cid, content: 'once' });
+    const rest = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: cid, content: 'once' });
+    expect(again.message.id).toBe(first.message.id);
+    expect(rest.status).toBe(200);
+    expect(rest.body.id).toBe(first.message.id);
+    await sleep(200);
+    expect(d.all('chat:message', (m) => m.conversationId === conversation.id)).toHaveLength(1);
+    const page = await doctor.api.get(`/api/chat/conversations/${conversation.id}/messages`);
+    expect(page.body.data).toHaveLength(1);
+  });
+
+  it('numbers messages 1, 2, 3 … in a conversation even when sent concurrently', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => sendText(i % 2 ? doctor : patient, conversation.id, `message ${i}`)),
+    );
+    const page = await patient.api.get(`/api/chat/conversations/${conversation.id}/messages?limit=100`);
+    expect(page.body.data.map((m: any) => m.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  it('keeps replies, with a preview of the original', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const original = await sendText(patient, conversation.id, 'Is ibuprofen fine with my prescription?');
+    const res = await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+      clientMessageId: clientId(),
+      content: 'Yes, with food.',
+      replyToId: original.id,
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.replyTo).toEqual({ id: original.id, seq: 1, senderId: patient.id, preview: 'Is ibuprofen fine with my prescription?' });
+  });
+});
