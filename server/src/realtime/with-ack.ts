@@ -41,6 +41,7 @@ export function withAck<S extends z.ZodType, R extends object>(
     void ctx.inflight.track(async () => {
       let answer: Ack;
       try {
+        if (ctx.inflight.closing) throw new AppError('SERVICE_UNAVAILABLE', 'The server is restarting; send again shortly');
         if (!ctx.bucket.take()) throw new AppError('RATE_LIMITED', 'Too many events; slow down');
         const parsed = schema.safeParse(payload);
         if (!parsed.success) throw validationError(parsed.error);

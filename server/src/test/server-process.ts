@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../db/embedded.js';
+import { TEST_JWT_SECRET, TEST_MASTER_KEY, TEST_SERVICE_KEY } from './app.js';
+import { HttpClient } from './http-client.js';
+
+const SERVER_DIR = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  service: HttpClient;
+  output: () => string;
+  /** Resolves with the exit code (or signal name). */
+  exited: Promise<number | string>;
+}
+
+/**
+ * The server as its own process, started the way `npm start` starts it, so tests can kill it
+ * (SIGKILL, SIGTERM) and start it again on the same data.
+ */
+export async function spawnServer(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<ServerProcess> {
+  const port = Number(env.PORT) || (await freePort());
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: SERVER_DIR,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      SERVICE_API_KEY: TEST_SERVICE_KEY,
+      MASTER_KEY: TEST_MASTER_KEY,
+      LOG_LEVEL: 'warn',
+      DEMO_SEED: 'false',
+      ...env,
+      PORT: String(port),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited during start:\n${out}`);
+    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server not ready in ${readyTimeoutMs} ms:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return { url, port, child, service: new HttpClient(url, TEST_SERVICE_KEY), output: () => out, exited };
+}
