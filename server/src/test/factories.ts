@@ -3,6 +3,9 @@ import { expect } from 'vitest';
 import { HttpClient } from './http-client.js';
 import { signJwt, uniqueId, type TestApp } from './app.js';
 
+/** Any running server: an in-process test app or a spawned server process. */
+type Target = Pick<TestApp, 'url' | 'service'>;
+
 export interface TestUser {
   id: string;
   name: string;
@@ -12,7 +15,7 @@ export interface TestUser {
 }
 
 /** A person created through the integration API, signed in with a host-platform JWT. */
-export async function createUser(t: TestApp, role: Role, name?: string): Promise<TestUser> {
+export async function createUser(t: Target, role: Role, name?: string): Promise<TestUser> {
   const id = uniqueId(role.toLowerCase());
   const fullName = name ?? `${role === 'DOCTOR' ? 'Dr. ' : ''}${id}`;
   const res = await t.service.put(`/api/integration/users/${id}`, { name: fullName, role, status: 'active' });
@@ -21,12 +24,12 @@ export async function createUser(t: TestApp, role: Role, name?: string): Promise
   return { id, name: fullName, role, token, api: new HttpClient(t.url, token) };
 }
 
-export const createPatient = (t: TestApp, name?: string) => createUser(t, 'PATIENT', name);
-export const createDoctor = (t: TestApp, name?: string) => createUser(t, 'DOCTOR', name);
-export const createAdmin = (t: TestApp) => createUser(t, 'ADMIN');
+export const createPatient = (t: Target, name?: string) => createUser(t, 'PATIENT', name);
+export const createDoctor = (t: Target, name?: string) => createUser(t, 'DOCTOR', name);
+export const createAdmin = (t: Target) => createUser(t, 'ADMIN');
 
 export async function createAppointment(
-  t: TestApp,
+  t: Target,
   patient: TestUser,
   doctor: TestUser,
   status: 'scheduled' | 'completed' | 'cancelled' = 'scheduled',
@@ -50,7 +53,7 @@ export interface Pair {
 }
 
 /** A patient and a doctor with an appointment and their conversation, opened by the patient. */
-export async function createPair(t: TestApp): Promise<Pair> {
+export async function createPair(t: Target): Promise<Pair> {
   const [patient, doctor] = await Promise.all([createPatient(t), createDoctor(t)]);
   const appointmentId = await createAppointment(t, patient, doctor);
   const res = await patient.api.post('/api/chat/conversations', { participantId: doctor.id });
