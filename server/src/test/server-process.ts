@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../db/embedded.js';
 import { TEST_JWT_SECRET, TEST_MASTER_KEY, TEST_SERVICE_KEY } from './app.js';
@@ -20,23 +21,28 @@ export interface ServerProcess {
  * The server as its own process, started the way `npm start` starts it, so tests can kill it
  * (SIGKILL, SIGTERM) and start it again on the same data.
  */
-export async function spawnServer(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<ServerProcess> {
+export async function spawnServer(
+  env: Record<string, string>,
+  { readyTimeoutMs = 60_000, viaNpm = false }: { readyTimeoutMs?: number; viaNpm?: boolean } = {},
+): Promise<ServerProcess> {
   const port = Number(env.PORT) || (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: SERVER_DIR,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      AUTH_JWT_SECRET: TEST_JWT_SECRET,
-      SERVICE_API_KEY: TEST_SERVICE_KEY,
-      MASTER_KEY: TEST_MASTER_KEY,
-      LOG_LEVEL: 'warn',
-      DEMO_SEED: 'false',
-      ...env,
-      PORT: String(port),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const [command, args, cwd] = viaNpm
+    ? ['npm', ['start', '--silent'], path.resolve(SERVER_DIR, '..')]
+    : [process.execPath, ['--import', 'tsx', 'src/main.ts'], SERVER_DIR];
+  const merged: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    SERVICE_API_KEY: TEST_SERVICE_KEY,
+    MASTER_KEY: TEST_MASTER_KEY,
+    LOG_LEVEL: 'warn',
+    DEMO_SEED: 'false',
+    ...env,
+    PORT: String(port),
+  };
+  // An empty value means "leave this variable unset".
+  for (const [k, v] of Object.entries(merged)) if (v === '') delete merged[k];
+  const child = spawn(command, args, { cwd, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
