@@ -9,5 +9,6 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: two test files at a time, each with its own server on a shared database.
     maxWorkers: 2,
+    reporters: ['default', './tools/summary-reporter.ts'],
   },
 });
