@@ -10,6 +10,10 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: 'carechat' },
+    serializers: {
+      // Query strings can carry a name search (`?q=Alice`): log the path only.
+      req: (req: { method?: string; url?: string; ip?: string }) => ({ method: req.method, path: req.url?.split('?')[0], ip: req.ip }),
+    },
     redact: {
       paths: [
         'req.headers.authorization',

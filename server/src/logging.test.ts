@@ -1,0 +1,41 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { clientId, createAppointment, createDoctor, createPatient } from './test/factories.js';
+import { spawnServer, type ServerProcess } from './test/server-process.js';
+import { connectClient } from './test/socket-client.js';
+
+let server: ServerProcess | undefined;
+afterAll(() => server?.child.kill('SIGKILL'));
+
+describe('logs', () => {
+  it('hold no message text, no names and no tokens, even at trace level and on errors', async () => {
+    server = await spawnServer({ DATABASE_URL: inject('databaseUrl'), LOG_LEVEL: 'trace' });
+    const patient = await createPatient(server, 'Zelda Quinterra');
+    const doctor = await createDoctor(server, 'Dr. Octavia Brightwater');
+    await createAppointment(server, patient, doctor);
+    const { body: conversation } = await patient.api.post('/api/chat/conversations', { participantId: doctor.id });
+    const secret = `rash on left forearm ${clientId()}`;
+    const socket = await connectClient(server.url, { token: patient.token });
+
+    const sent = await socket.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: secret });
+    expect(sent.ok).toBe(true);
+    await socket.emitAck('chat:edit', { messageId: sent.message.id, content: `${secret} (edited)` });
+    // Refusals and failures must not echo what was sent either.
+    const tooLong = await socket.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: secret.repeat(200) });
+    expect(tooLong.error.code).toBe('VALIDATION_FAILED');
+    await doctor.api.get(`/api/chat/conversations?q=${encodeURIComponent('Quinterra')}`);
+    await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, `{"content": "${secret}", broken json`);
+    await doctor.api.get(`/api/chat/conversations/${conversation.id}/messages`);
+    socket.close();
+    await new Promise((r) => setTimeout(r, 300));
+
+    const logs = server.output();
+    expect(logs.length).toBeGreaterThan(1000); // trace level really logged the traffic
+    expect(logs).not.toContain(secret);
+    expect(logs).not.toContain('rash on left forearm');
+    expect(logs).not.toContain(patient.name);
+    expect(logs).not.toContain(doctor.name);
+    expect(logs).not.toContain('Quinterra');
+    expect(logs).not.toContain(patient.token);
+  });
+});
