@@ -12,6 +12,7 @@ export function presentConversation(r: ConversationRow, keyring: Keyring, presen
     role: r[`${side}_role`],
     online: presence.isOnline(r[`${side}_id`]),
     lastSeenAt: r[`${side}_last_seen_at`]?.toISOString() ?? null,
+    designation: r[`${side}_designation`],
   });
   const key = r.lm_id ? keyring.dataKey(r.id, { wrappedKey: r.wrapped_key, keyVersion: r.key_version }) : null;
   return {

@@ -16,11 +16,13 @@ export interface ConversationRow {
   patient_role: Role;
   patient_status: UserStatus;
   patient_last_seen_at: Date | null;
+  patient_designation: string | null;
   doctor_id: string;
   doctor_name: string;
   doctor_role: Role;
   doctor_status: UserStatus;
   doctor_last_seen_at: Date | null;
+  doctor_designation: string | null;
   has_appointment: boolean;
   my_last_read_seq: number;
   my_archived: boolean;
@@ -36,26 +38,31 @@ export interface ConversationRow {
   lm_created_at: Date | null;
 }
 
+/**
+ * A member's unread count, derived from their read watermark: the peer's messages above it
+ * that are neither deleted nor hidden for the member. `member` aliases conversation_members.
+ */
+export const unreadCountOf = (member: string) => `(
+  SELECT count(*)::int FROM messages m
+   WHERE m.conversation_id = ${member}.conversation_id AND m.seq > ${member}.last_read_seq
+     AND m.sender_id <> ${member}.user_id AND m.deleted_at IS NULL
+     AND NOT EXISTS (SELECT 1 FROM message_hides h WHERE h.message_id = m.id AND h.user_id = ${member}.user_id))`;
+
 // $1 is the viewer's id (NULL for an admin, who has no membership and hides nothing).
 const VIEW_SELECT = `
   SELECT c.id, c.created_at, c.last_seq, c.last_rev, c.last_message_at, c.activity_at::text AS activity_key,
          c.wrapped_key, c.key_version,
          p.id AS patient_id, p.name AS patient_name, p.role AS patient_role, p.status AS patient_status,
-         p.last_seen_at AS patient_last_seen_at,
+         p.last_seen_at AS patient_last_seen_at, p.designation AS patient_designation,
          d.id AS doctor_id, d.name AS doctor_name, d.role AS doctor_role, d.status AS doctor_status,
-         d.last_seen_at AS doctor_last_seen_at,
+         d.last_seen_at AS doctor_last_seen_at, d.designation AS doctor_designation,
          EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = c.patient_id AND a.doctor_id = c.doctor_id
                    AND a.status <> 'cancelled') AS has_appointment,
          COALESCE(me.last_read_seq, 0) AS my_last_read_seq,
          COALESCE(me.archived, false) AS my_archived,
          COALESCE(peer.last_read_seq, 0) AS peer_last_read_seq,
          COALESCE(peer.last_delivered_seq, 0) AS peer_last_delivered_seq,
-         CASE WHEN me.user_id IS NULL THEN 0 ELSE (
-           SELECT count(*)::int FROM messages m
-            WHERE m.conversation_id = c.id AND m.seq > me.last_read_seq AND m.sender_id <> me.user_id
-              AND m.deleted_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM message_hides h WHERE h.message_id = m.id AND h.user_id = me.user_id)
-         ) END AS unread_count,
+         CASE WHEN me.user_id IS NULL THEN 0 ELSE ${unreadCountOf('me')} END AS unread_count,
          lm.id AS lm_id, lm.seq AS lm_seq, lm.sender_id AS lm_sender_id, lm.body AS lm_body, lm.version AS lm_version,
          lm.deleted_at AS lm_deleted_at, lm.created_at AS lm_created_at
     FROM conversations c

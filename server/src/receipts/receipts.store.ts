@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/pool.js';
+import { unreadCountOf } from '../conversations/conversations.store.js';
 
 /**
  * Moves a watermark forward (never back, never past the last message). Returns the new value,
@@ -34,11 +35,7 @@ export async function advanceRead(db: Queryable, conversationId: string, userId:
 /** The caller's read watermark and unread count, derived from messages (never a counter). */
 export async function readState(db: Queryable, conversationId: string, userId: string): Promise<{ lastReadSeq: number; unreadCount: number }> {
   const { rows } = await db.query<{ last_read_seq: number; unread: number }>(
-    `SELECT cm.last_read_seq,
-            (SELECT count(*)::int FROM messages m
-              WHERE m.conversation_id = cm.conversation_id AND m.seq > cm.last_read_seq AND m.sender_id <> cm.user_id
-                AND m.deleted_at IS NULL
-                AND NOT EXISTS (SELECT 1 FROM message_hides h WHERE h.message_id = m.id AND h.user_id = cm.user_id)) AS unread
+    `SELECT cm.last_read_seq, ${unreadCountOf('cm')} AS unread
        FROM conversation_members cm WHERE cm.conversation_id = $1 AND cm.user_id = $2`,
     [conversationId, userId],
   );
