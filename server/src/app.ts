@@ -46,6 +46,8 @@ export async function createApp(deps: Deps): Promise<App> {
     loggerInstance: log as FastifyBaseLogger,
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
+    // Host-platform ids may be 128 characters; Fastify's default stops path params at 100.
+    maxParamLength: 512,
     genReqId: () => crypto.randomUUID(),
   });
   const state = { shuttingDown: false };
