@@ -52,6 +52,13 @@ export async function latencyScenario(server: BenchServer, opts: { pairs: number
       if (t0 !== undefined) delivery.push(performance.now() - t0);
     });
 
+  // Warm up (JIT, pool connections, prepared plans) outside the measurement.
+  await Promise.all(
+    pairs.map((p, i) =>
+      p.patient.timeout(10_000).emitWithAck('chat:message', { conversationId: p.conversationId, clientMessageId: `${run}-warm-${i}`, content: 'warm-up' }),
+    ),
+  );
+  await new Promise((r) => setTimeout(r, 500));
   const total = opts.pairs * opts.perPair;
   const interval = 1000 / opts.ratePerSec;
   const start = performance.now();

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,6 +45,8 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   else {
     delete env.DATABASE_URL;
     env.DATA_DIR = await mkdtemp(path.join(os.tmpdir(), 'carechat-bench-'));
+    // mkdtemp makes it owner-only; the embedded PostgreSQL runs as its own user when we are root.
+    await chmod(env.DATA_DIR, 0o755);
   }
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
