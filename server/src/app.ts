@@ -1,9 +1,16 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
+import { MAX_ATTACHMENT_BYTES } from '@carechat/protocol';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerAdminRoutes } from './admin/admin.http.js';
+import { registerAttachmentRoutes } from './attachments/attachments.http.js';
+import { AttachmentsService } from './attachments/attachments.service.js';
+import { ClamdScanner, DEFAULT_CLAMD_URLS } from './attachments/clamd.js';
+import { LocalDiskStorage, type BlobStorage } from './attachments/storage.js';
 import { AdminService } from './admin/admin.service.js';
 import { registerAuthRoutes } from './auth/auth.http.js';
 import { AuthService } from './auth/auth.service.js';
@@ -35,6 +42,8 @@ const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 export interface App {
   http: FastifyInstance;
   io: Io;
+  /** Jobs the server runs on a schedule, callable directly by operators and tests. */
+  jobs: { sweepUnsentUploads(maxAgeMs?: number): Promise<number> };
   /** Stops taking work, waits for what is in flight (acks included), closes sockets. */
   close(): Promise<void>;
 }
@@ -63,6 +72,9 @@ export async function createApp(deps: Deps): Promise<App> {
   });
 
   await http.register(fastifyCookie);
+  await http.register(fastifyMultipart, {
+    limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 10, fieldSize: 1024, parts: 20 },
+  });
   installErrorHandler(http, existsSync(WEB_DIST) ? 'index.html' : null);
   if (existsSync(WEB_DIST)) await http.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
 
@@ -71,7 +83,10 @@ export async function createApp(deps: Deps): Promise<App> {
   const presence = new Presence(deps, notifier);
   const auth = new AuthService(deps, notifier);
   const conversations = new ConversationsService(deps, notifier, presence);
-  const messages = new MessagesService(deps, notifier);
+  const storage: BlobStorage = new LocalDiskStorage(path.join(config.dataDir, 'attachments'));
+  const scanner = new ClamdScanner(config.clamdUrl ? [config.clamdUrl] : DEFAULT_CLAMD_URLS, config.clamdTimeoutMs);
+  const attachments = new AttachmentsService(deps, storage, scanner);
+  const messages = new MessagesService(deps, notifier, (keys) => attachments.removeBlobs(keys));
   const receipts = new ReceiptsService(deps, notifier, conversations);
   const typing = new TypingService(deps, notifier);
   const statusEffects = new UserStatusEffects(deps, notifier);
@@ -86,6 +101,13 @@ export async function createApp(deps: Deps): Promise<App> {
   registerReceiptRoutes(http, receipts, authenticate);
   registerAdminRoutes(http, deps, { conversations, messages, admin }, authenticate);
   registerIntegrationRoutes(http, deps, integration);
+  registerAttachmentRoutes(http, attachments, authenticate);
+
+  // Uploads never sent in a message are removed after 24 hours.
+  const sweepUnsent = setInterval(() => {
+    attachments.sweepUnsent().catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'unsent upload sweep failed'));
+  }, 15 * 60_000);
+  sweepUnsent.unref();
 
   const sockets = attachSocketHandlers(io, deps, auth, presence, notifier, inflight, {
     register(ctx) {
@@ -99,11 +121,13 @@ export async function createApp(deps: Deps): Promise<App> {
   return {
     http,
     io,
+    jobs: { sweepUnsentUploads: (maxAgeMs) => attachments.sweepUnsent(maxAgeMs) },
     async close() {
       state.shuttingDown = true;
       inflight.closing = true;
       sockets.close();
       typing.close();
+      clearInterval(sweepUnsent);
       await inflight.drained(config.shutdownGraceMs);
       // Events already read from the sockets' buffers are answered (refused) within a tick or
       // two; let those answers go out before the connections close.

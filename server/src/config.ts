@@ -19,6 +19,7 @@ const Env = z.object({
   AUTH_JWT_SECRET: z.string().min(1).optional(),
   SERVICE_API_KEY: z.string().min(1).optional(),
   CLAMD_URL: z.string().optional(),
+  CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   REDIS_URL: z.string().optional(),
   ALLOWED_ORIGINS: z.string().optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().positive().default(15),
@@ -47,6 +48,7 @@ export interface Config {
   jwtSecret: string | undefined;
   serviceApiKey: string | undefined;
   clamdUrl: string | undefined;
+  clamdTimeoutMs: number;
   redisUrl: string | undefined;
   /** Extra browser origins allowed besides the server's own. */
   allowedOrigins: string[];
@@ -86,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: e.AUTH_JWT_SECRET,
     serviceApiKey: e.SERVICE_API_KEY,
     clamdUrl: e.CLAMD_URL,
+    clamdTimeoutMs: e.CLAMD_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
     allowedOrigins: (e.ALLOWED_ORIGINS ?? '')
       .split(',')

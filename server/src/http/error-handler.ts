@@ -9,9 +9,13 @@ export function installErrorHandler(app: FastifyInstance, spaIndex: string | nul
   app.setErrorHandler((err: FastifyError, req, reply) => {
     let appError: AppError;
     if (err instanceof AppError) appError = err;
+    else if (err.code === 'FST_REQ_FILE_TOO_LARGE') appError = new AppError('FILE_TOO_LARGE', 'Files can be at most 10 MiB');
     else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') appError = new AppError('VALIDATION_FAILED', 'body: too large');
     else if (err.code?.startsWith('FST_ERR_CTP') || err.statusCode === 400 || err.statusCode === 415)
       appError = new AppError('VALIDATION_FAILED', 'body: not valid JSON');
+    // Any other client error from Fastify or a plugin (multipart limits, content types).
+    else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+      appError = new AppError('VALIDATION_FAILED', `body: ${err.code ?? 'not accepted'}`);
     else {
       const mapped = toAppError(err);
       appError = mapped.error;

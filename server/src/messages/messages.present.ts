@@ -1,6 +1,7 @@
 import { PREVIEW_LENGTH, type Message } from '@carechat/protocol';
 import { decryptText, messageAad } from '../crypto/keyring.js';
 import type { MessageRow } from './messages.store.js';
+import { presentAttachment } from '../attachments/attachments.present.js';
 
 export const DELETED_LABEL = 'Message deleted';
 export const ATTACHMENT_LABEL = '📎 Attachment';
@@ -49,7 +50,12 @@ export function presentMessage(key: Buffer, r: MessageRow): Message {
               deletedAt: r.reply_deleted_at,
             }),
           },
-    attachments: [],
+    attachments:
+      r.hidden || r.deleted_at
+        ? []
+        : r.attachments.map((a) =>
+            presentAttachment(key, r.conversation_id, { ...a, fileName: Buffer.from(a.fileName, 'base64'), wrappedKey: Buffer.from(a.wrappedKey, 'base64') }),
+          ),
     reactions: r.hidden ? [] : r.reactions,
     createdAt: r.created_at.toISOString(),
     editedAt: r.edited_at?.toISOString() ?? null,

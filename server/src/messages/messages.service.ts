@@ -18,6 +18,7 @@ import { assertCanWrite, assertParticipant, dataKeyOf, participantsOf } from '..
 import { findConversationAccess, type ConversationAccessRow } from '../conversations/conversations.store.js';
 import { decryptBody, presentMessage } from './messages.present.js';
 import * as store from './messages.store.js';
+import { claimAttachments, deleteMessageAttachments } from '../attachments/attachments.store.js';
 
 export interface SendResult {
   message: Message;
@@ -29,6 +30,8 @@ export class MessagesService {
   constructor(
     private readonly deps: Deps,
     private readonly notifier: Notifier,
+    /** Removes stored attachment bytes once the rows saying they are deleted have committed. */
+    private readonly removeFiles: (storageKeys: string[]) => Promise<void>,
   ) {}
 
   /** Acked (returned) only after commit; broadcast to both participants after commit. */
@@ -39,7 +42,6 @@ export class MessagesService {
 
     const conv = await this.conversationFor(actor, input.conversationId);
     assertCanWrite(conv);
-    if (input.attachmentIds?.length) throw new AppError('VALIDATION_FAILED', 'attachmentIds: no such attachment in this conversation');
     if (input.replyToId) {
       const target = await store.findMessageBrief(db, input.replyToId);
       if (!target || target.conversation_id !== conv.id) throw new AppError('VALIDATION_FAILED', 'replyToId: no such message in this conversation');
@@ -47,15 +49,16 @@ export class MessagesService {
     const id = randomUUID();
     const key = dataKeyOf(keyring, conv);
     const body = input.content === undefined ? null : encryptText(key, input.content, messageAad(conv.id, id, 1));
+    const row = { id, conversationId: conv.id, senderId: actor.id, clientMessageId: input.clientMessageId, body, replyToId: input.replyToId ?? null };
+    const attachmentIds = [...new Set(input.attachmentIds ?? [])];
     try {
-      await store.insertMessage(db, {
-        id,
-        conversationId: conv.id,
-        senderId: actor.id,
-        clientMessageId: input.clientMessageId,
-        body,
-        replyToId: input.replyToId ?? null,
-      });
+      if (attachmentIds.length === 0) await store.insertMessage(db, row);
+      else
+        await withTransaction(db, async (tx) => {
+          await store.insertMessage(tx, row);
+          if ((await claimAttachments(tx, attachmentIds, id, conv.id, actor.id)) !== attachmentIds.length)
+            throw new AppError('VALIDATION_FAILED', 'attachmentIds: each must be your own clean, unsent upload to this conversation');
+        });
     } catch (err) {
       // A retry raced its original: answer with whichever committed first.
       if (!isUniqueViolation(err, 'messages_sender_client_id')) throw err;
@@ -94,15 +97,17 @@ export class MessagesService {
         if (message.deleted_at) return null; // already gone: deleting twice is not an error
         await store.archiveVersion(tx, message);
         await store.markDeleted(tx, message.id, await store.nextRev(tx, conv.id));
-        return { conv, message, to: participantsOf(conv) };
+        const files = await deleteMessageAttachments(tx, message.id);
+        return { conv, message, to: participantsOf(conv), files };
       }
       const message = await store.findMessageForUpdate(tx, messageId);
       const conv = await this.conversationFor(actor, message?.conversation_id ?? null, tx);
       if (!message) throw notFound('No such message');
       if (await store.isHidden(tx, message.id, actor.id)) return null;
       await store.insertHide(tx, { messageId: message.id, userId: actor.id, conversationId: conv.id, rev: await store.nextRev(tx, conv.id) });
-      return { conv, message, to: [actor.id] };
+      return { conv, message, to: [actor.id], files: [] };
     });
+    if (event?.files.length) await this.removeFiles(event.files);
     if (event)
       this.notifier.toUsers(event.to, 'chat:deleted', {
         conversationId: event.conv.id,

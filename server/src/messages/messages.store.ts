@@ -1,4 +1,4 @@
-import type { Reaction, Role } from '@carechat/protocol';
+import type { Attachment, Reaction, Role } from '@carechat/protocol';
 import type { Queryable } from '../db/pool.js';
 
 export interface MessageRow {
@@ -23,6 +23,19 @@ export interface MessageRow {
   reply_version: number | null;
   reply_deleted_at: Date | null;
   reactions: Reaction[];
+  /** Encrypted name and wrapped key as base64, from json_agg. */
+  attachments: StoredAttachmentJson[];
+}
+
+export interface StoredAttachmentJson {
+  id: string;
+  fileName: string;
+  wrappedKey: string;
+  mimeType: Attachment['mimeType'];
+  size: number;
+  width: number | null;
+  height: number | null;
+  scanStatus: Attachment['scanStatus'];
 }
 
 // $1 is the viewer (NULL for an admin).
@@ -34,7 +47,12 @@ const MESSAGE_SELECT = `
          rt.version AS reply_version, rt.deleted_at AS reply_deleted_at,
          (SELECT COALESCE(json_agg(json_build_object('emoji', r.emoji, 'userIds', r.user_ids) ORDER BY r.first_at), '[]'::json)
             FROM (SELECT emoji, array_agg(user_id ORDER BY created_at) AS user_ids, min(created_at) AS first_at
-                    FROM message_reactions WHERE message_id = m.id GROUP BY emoji) r) AS reactions
+                    FROM message_reactions WHERE message_id = m.id GROUP BY emoji) r) AS reactions,
+         (SELECT COALESCE(json_agg(json_build_object(
+                    'id', a.id, 'fileName', encode(a.file_name, 'base64'), 'wrappedKey', encode(a.wrapped_key, 'base64'),
+                    'mimeType', a.mime_type, 'size', a.size, 'width', a.width, 'height', a.height, 'scanStatus', a.scan_status)
+                  ORDER BY a.created_at, a.id), '[]'::json)
+            FROM attachments a WHERE a.message_id = m.id AND a.deleted_at IS NULL) AS attachments
     FROM messages m
     JOIN users s ON s.id = m.sender_id
     LEFT JOIN messages rt ON rt.id = m.reply_to_id

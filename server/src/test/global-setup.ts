@@ -7,10 +7,13 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.js'
 import { migrate } from '../db/migrate.js';
 import { initPool } from '../db/pool.js';
 import { createLogger } from '../logger.js';
+import { CLAMD_BINARY, startClamd } from './clamd.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** A real clamd for this run, or '' when the machine has none. */
+    clamdUrl: string;
   }
 }
 
@@ -41,12 +44,17 @@ export default async function setup(project: TestProject) {
   await migrate(pool, log);
   await pool.end();
   project.provide('databaseUrl', databaseUrl);
+  const clamdDir = path.resolve('.test-data', `clamd-${process.pid}-${Date.now()}`);
+  const clamd = CLAMD_BINARY ? await startClamd(clamdDir) : null;
+  project.provide('clamdUrl', clamd?.url ?? '');
 
   return async () => {
     const client = new pg.Client({ connectionString: serverUrl });
     await client.connect();
     await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
     await client.end();
+    await clamd?.stop();
+    await rm(clamdDir, { recursive: true, force: true });
     await embedded?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   };

@@ -1,0 +1,244 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startTestApp, type TestApp } from '../test/app.js';
+import { CLAMD_BINARY, EICAR, MALWARE_MARKER, startClamd } from '../test/clamd.js';
+import { clientId, createAdmin, createPair, createPatient, type TestUser } from '../test/factories.js';
+import { cleanJpeg, cleanPng, gpsExifSegment, pdf, withSegment, withTextChunk } from '../test/files.js';
+import { connectClient } from '../test/socket-client.js';
+
+const MiB = 1024 * 1024;
+let t: TestApp;
+
+async function upload(app: TestApp, user: TestUser, conversationId: string | null, bytes: Buffer, name = 'file.bin', fieldsFirst = true) {
+  const form = new FormData();
+  const file = new Blob([bytes], { type: 'application/octet-stream' });
+  if (fieldsFirst && conversationId) form.append('conversationId', conversationId);
+  form.append('file', file, name);
+  if (!fieldsFirst && conversationId) form.append('conversationId', conversationId);
+  const res = await fetch(`${app.url}/api/chat/attachments`, { method: 'POST', headers: { authorization: `Bearer ${user.token}` }, body: form });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+async function download(app: TestApp, user: TestUser, id: string, headers: Record<string, string> = {}, suffix = '') {
+  const res = await fetch(`${app.url}/api/chat/attachments/${id}${suffix}`, { headers: { authorization: `Bearer ${user.token}`, ...headers } });
+  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+}
+
+async function storedFiles(dir: string): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []))
+    if (entry.isFile()) out.push(await readFile(path.join(entry.parentPath, entry.name)));
+  return out;
+}
+
+const attachmentsDir = () => path.join(t.config.dataDir, 'attachments');
+const rowsFor = async (conversationId: string) =>
+  (await t.db.query(`SELECT count(*)::int AS n FROM attachments WHERE conversation_id = $1`, [conversationId])).rows[0].n;
+
+describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
+  beforeAll(async () => {
+    t = await startTestApp({ CLAMD_URL: inject('clamdUrl') });
+  });
+  afterAll(() => t?.close());
+
+  it('take clean PNG, JPEG and PDF, and give them back byte-identical with headers that keep browsers safe', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const files = [
+      { bytes: await cleanPng(), name: 'rash.png', mime: 'image/png', width: 40, height: 30 },
+      { bytes: await cleanJpeg(), name: 'wound photo.jpg', mime: 'image/jpeg', width: 64, height: 48 },
+      { bytes: pdf('lab results'), name: 'Blood test – März.pdf', mime: 'application/pdf' },
+    ];
+    const ids: string[] = [];
+    for (const f of files) {
+      const res = await upload(t, patient, conversation.id, f.bytes, f.name);
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ fileName: f.name, mimeType: f.mime, size: f.bytes.length, scanStatus: 'CLEAN' });
+      if (f.width) expect(res.body).toMatchObject({ width: f.width, height: f.height });
+      ids.push(res.body.id);
+    }
+    const ack = await (await connectClient(t.url, { token: patient.token })).emitAck('chat:message', {
+      conversationId: conversation.id,
+      clientMessageId: clientId(),
+      attachmentIds: ids,
+    });
+    expect(ack.ok).toBe(true);
+    expect(ack.message.content).toBeNull();
+    expect(ack.message.attachments.map((a: any) => a.id)).toEqual(ids);
+
+    for (const [i, f] of files.entries()) {
+      const got = await download(t, doctor, ids[i]!);
+      expect(got.status).toBe(200);
+      expect(got.bytes.equals(f.bytes)).toBe(true);
+      expect(got.headers.get('content-type')).toBe(f.mime);
+      expect(got.headers.get('content-length')).toBe(String(f.bytes.length));
+      expect(got.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(got.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(got.headers.get('content-disposition')).toMatch(/^attachment; filename="[^"]+"; filename\*=UTF-8''/);
+      const thumb = await download(t, doctor, ids[i]!, {}, '/thumbnail');
+      expect(thumb.status).toBe(200);
+      const meta = await sharp(thumb.bytes).metadata();
+      expect(Math.max(meta.width!, meta.height!)).toBeLessThanOrEqual(640);
+    }
+    expect((await download(t, doctor, ids[2]!)).headers.get('content-disposition')).toContain(encodeURIComponent('Blood test – März.pdf'));
+    const page = await doctor.api.get(`/api/chat/conversations/${conversation.id}/messages`);
+    expect(page.body.data[0].attachments.map((a: any) => a.fileName)).toEqual(files.map((f) => f.name));
+    expect((await doctor.api.get(`/api/chat/conversations/${conversation.id}`)).body.lastMessage.preview).toBe('📎 Attachment');
+  });
+
+  it('strip EXIF (GPS included) and text chunks, and nothing else', async () => {
+    const { patient, conversation } = await createPair(t);
+    const jpeg = await cleanJpeg();
+    const tagged = withSegment(jpeg, await gpsExifSegment());
+    expect((await sharp(tagged).metadata()).exif).toBeDefined();
+    const up = await upload(t, patient, conversation.id, tagged, 'IMG_0001.jpg');
+    expect(up.body.size).toBe(jpeg.length);
+    const got = await download(t, patient, up.body.id);
+    expect(got.bytes.equals(jpeg)).toBe(true);
+    expect((await sharp(got.bytes).metadata()).exif).toBeUndefined();
+    expect(got.bytes.includes(Buffer.from('CareChatTestCam'))).toBe(false);
+
+    const png = await cleanPng();
+    const pngUp = await upload(t, patient, conversation.id, withTextChunk(png, 'GPS 51.5N 0.1W'), 'scan.png');
+    expect((await download(t, patient, pngUp.body.id)).bytes.equals(png)).toBe(true);
+
+    // A photo taken sideways comes back upright, without the tag that said so.
+    const sideways = await sharp(await cleanJpeg(64, 48)).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const turned = await upload(t, patient, conversation.id, sideways, 'sideways.jpg');
+    expect(turned.body).toMatchObject({ width: 48, height: 64 });
+    const meta = await sharp((await download(t, patient, turned.body.id)).bytes).metadata();
+    expect([meta.width, meta.height, meta.orientation, meta.exif]).toEqual([48, 64, undefined, undefined]);
+  });
+
+  it('refuse EICAR in a PNG and our marker in a PDF as FILE_INFECTED, storing nothing', async () => {
+    const { patient, conversation } = await createPair(t);
+    const before = (await storedFiles(attachmentsDir())).length;
+    const infectedPng = withTextChunk(await cleanPng(), EICAR);
+    const res = await upload(t, patient, conversation.id, infectedPng, 'cute-cat.png');
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('FILE_INFECTED');
+    const res2 = await upload(t, patient, conversation.id, pdf(MALWARE_MARKER), 'invoice.pdf');
+    expect(res2.status).toBe(422);
+    expect(res2.body.error.code).toBe('FILE_INFECTED');
+    expect(await rowsFor(conversation.id)).toBe(0);
+    expect((await storedFiles(attachmentsDir())).length).toBe(before);
+  });
+
+  it('judge the type by content: an executable named .png is UNSUPPORTED_FILE_TYPE', async () => {
+    const { patient, conversation } = await createPair(t);
+    const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(2000, 1)]);
+    const res = await upload(t, patient, conversation.id, elf, 'photo.png');
+    expect(res.status).toBe(415);
+    expect(res.body.error.code).toBe('UNSUPPORTED_FILE_TYPE');
+    const fakePng = Buffer.concat([(await cleanPng()).subarray(0, 8), Buffer.from('not really a png')]);
+    expect((await upload(t, patient, conversation.id, fakePng, 'x.png')).body.error.code).toBe('UNSUPPORTED_FILE_TYPE');
+    expect(await rowsFor(conversation.id)).toBe(0);
+  });
+
+  it('take exactly 10 MiB and refuse 10 MiB + 1 byte as FILE_TOO_LARGE', async () => {
+    const { patient, conversation } = await createPair(t);
+    const ok = await upload(t, patient, conversation.id, pdf('big', 10 * MiB), 'big.pdf');
+    expect(ok.status).toBe(201);
+    expect(ok.body.size).toBe(10 * MiB);
+    const tooBig = await upload(t, patient, conversation.id, pdf('big', 10 * MiB + 1), 'bigger.pdf');
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.error.code).toBe('FILE_TOO_LARGE');
+    expect(await rowsFor(conversation.id)).toBe(1);
+  });
+
+  it('serve byte ranges of a large PDF across chunk boundaries', async () => {
+    const { patient, conversation } = await createPair(t);
+    const big = pdf('range', 3 * MiB + 12345);
+    for (let i = 100; i < big.length; i += 7919) big[i] = i % 251; // make positions distinguishable
+    const up = await upload(t, patient, conversation.id, big, 'report.pdf');
+    for (const [range, start, end] of [
+      ['bytes=0-99', 0, 99],
+      ['bytes=65530-65545', 65530, 65545],
+      ['bytes=1000000-', 1000000, big.length - 1],
+      ['bytes=-500', big.length - 500, big.length - 1],
+    ] as const) {
+      const got = await download(t, patient, up.body.id, { range });
+      expect(got.status).toBe(206);
+      expect(got.headers.get('content-range')).toBe(`bytes ${start}-${end}/${big.length}`);
+      expect(got.bytes.equals(big.subarray(start, end + 1))).toBe(true);
+    }
+    expect((await download(t, patient, up.body.id, { range: `bytes=${big.length}-` })).status).toBe(416);
+  });
+
+  it('keep strangers out, keep unsent uploads private, let admins read with an audit row', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const stranger = await createPatient(t);
+    const denied = await upload(t, stranger, conversation.id, await cleanPng(), 'x.png');
+    expect(denied.status).toBe(404);
+    const up = await upload(t, patient, conversation.id, await cleanPng(), 'private.png');
+    expect((await download(t, doctor, up.body.id)).status).toBe(404); // not sent yet
+    expect((await download(t, stranger, up.body.id)).status).toBe(404);
+    // Only the uploader may send it, and only into its own conversation.
+    const byDoctor = await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), attachmentIds: [up.body.id] });
+    expect(byDoctor.body.error.code).toBe('VALIDATION_FAILED');
+    const other = await createPair(t);
+    const elsewhere = await upload(t, other.patient, other.conversation.id, await cleanPng(), 'other.png');
+    const wrongConv = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), attachmentIds: [elsewhere.body.id] });
+    expect(wrongConv.body.error.code).toBe('VALIDATION_FAILED');
+    const sent = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), content: 'see photo', attachmentIds: [up.body.id] });
+    expect(sent.status).toBe(201);
+    expect((await download(t, doctor, up.body.id)).status).toBe(200);
+    expect((await download(t, stranger, up.body.id)).status).toBe(404);
+    const again = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), attachmentIds: [up.body.id] });
+    expect(again.body.error.code).toBe('VALIDATION_FAILED'); // already sent
+
+    const admin = await createAdmin(t);
+    expect((await download(t, admin, up.body.id)).status).toBe(200);
+    const audit = await admin.api.get(`/api/admin/audit?actorId=${admin.id}&action=admin.attachments.download`);
+    expect(audit.body.data[0]).toMatchObject({ conversationId: conversation.id, targetId: up.body.id });
+  });
+
+  it('leave no byte of a file in clear under DATA_DIR or in the database', async () => {
+    const { patient, conversation } = await createPair(t);
+    const secret = `PATIENT-RECORD-${clientId()}`;
+    const up = await upload(t, patient, conversation.id, pdf(secret), `${secret}.pdf`);
+    expect(up.status).toBe(201);
+    for (const file of await storedFiles(t.config.dataDir)) {
+      expect(file.includes(Buffer.from(secret))).toBe(false);
+      expect(file.includes(Buffer.from('%PDF-'))).toBe(false);
+    }
+    const { rows } = await t.db.query(`SELECT a::text AS row FROM attachments a WHERE conversation_id = $1`, [conversation.id]);
+    expect(rows[0].row).not.toContain(secret);
+    expect(rows[0].row).not.toContain(Buffer.from(secret).toString('hex'));
+  });
+
+  it('delete files with a message deleted for everyone, and unsent uploads after 24 hours', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const up = await upload(t, patient, conversation.id, await cleanPng(), 'gone.png');
+    const sent = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), attachmentIds: [up.body.id] });
+    const filesBefore = (await storedFiles(attachmentsDir())).length;
+    await patient.api.delete(`/api/chat/messages/${sent.body.id}?scope=everyone`);
+    expect((await download(t, doctor, up.body.id)).status).toBe(404);
+    expect((await storedFiles(attachmentsDir())).length).toBe(filesBefore - 2); // original and thumbnail
+
+    const unsent = await upload(t, patient, conversation.id, await cleanPng(), 'forgotten.png');
+    const fresh = await upload(t, patient, conversation.id, await cleanPng(), 'recent.png');
+    await t.db.query(`UPDATE attachments SET created_at = now() - interval '25 hours' WHERE id = $1`, [unsent.body.id]);
+    expect(await t.app.jobs.sweepUnsentUploads()).toBeGreaterThanOrEqual(2);
+    expect((await download(t, patient, unsent.body.id)).status).toBe(404);
+    expect((await download(t, patient, fresh.body.id)).status).toBe(200);
+  });
+
+  it('fail closed with SCAN_UNAVAILABLE when clamd is stopped', async () => {
+    const clamd = await startClamd(path.resolve('.test-data', `clamd-stop-${process.pid}-${Date.now()}`));
+    const app = await startTestApp({ CLAMD_URL: clamd.url, CLAMD_TIMEOUT_MS: '3000' });
+    try {
+      const { patient, conversation } = await createPair(app);
+      expect((await upload(app, patient, conversation.id, await cleanPng(), 'a.png')).status).toBe(201);
+      await clamd.stop();
+      const res = await upload(app, patient, conversation.id, await cleanPng(), 'b.png');
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe('SCAN_UNAVAILABLE');
+      expect(await (await app.db.query(`SELECT count(*)::int AS n FROM attachments WHERE conversation_id = $1`, [conversation.id])).rows[0].n).toBe(1);
+    } finally {
+      await app.close();
+      await clamd.stop();
+    }
+  }, 90_000);
+});

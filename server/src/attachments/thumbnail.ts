@@ -1,0 +1,48 @@
+import { spawn } from 'node:child_process';
+import sharp from 'sharp';
+import type { AttachmentMime } from './file-type.js';
+
+const SIZE = 320;
+
+export interface Thumbnail {
+  data: Buffer;
+  mime: 'image/jpeg' | 'image/png';
+}
+
+/**
+ * A small preview: images through sharp; a PDF's first page through Debian's poppler-utils
+ * (`pdftoppm`, reading from stdin so no plaintext touches the disk). Without pdftoppm, or
+ * for a PDF it cannot render, there is no thumbnail and clients show a file card.
+ */
+export async function makeThumbnail(data: Buffer, mime: AttachmentMime): Promise<Thumbnail | null> {
+  const source = mime === 'application/pdf' ? await renderFirstPage(data) : data;
+  if (!source) return null;
+  const image = sharp(source).rotate().resize(SIZE, SIZE, { fit: 'inside', withoutEnlargement: true });
+  const { hasAlpha } = await sharp(source).metadata();
+  return hasAlpha
+    ? { data: await image.png().toBuffer(), mime: 'image/png' }
+    : { data: await image.jpeg({ quality: 75 }).toBuffer(), mime: 'image/jpeg' };
+}
+
+function renderFirstPage(pdf: Buffer): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    let child;
+    try {
+      child = spawn('pdftoppm', ['-png', '-f', '1', '-l', '1', '-scale-to', String(SIZE * 2), '-singlefile', '-'], {
+        stdio: ['pipe', 'pipe', 'ignore'],
+      });
+    } catch {
+      return resolve(null);
+    }
+    const out: Buffer[] = [];
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('error', () => resolve(null)); // pdftoppm not installed
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code === 0 && out.length > 0 ? Buffer.concat(out) : null);
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(pdf);
+  });
+}
