@@ -10,6 +10,7 @@ import { registerAdminRoutes } from './admin/admin.http.js';
 import { registerAttachmentRoutes } from './attachments/attachments.http.js';
 import { AttachmentsService } from './attachments/attachments.service.js';
 import { ClamdScanner, DEFAULT_CLAMD_URLS } from './attachments/clamd.js';
+import { S3Storage } from './attachments/s3-storage.js';
 import { LocalDiskStorage, type BlobStorage } from './attachments/storage.js';
 import { AdminService } from './admin/admin.service.js';
 import { registerAuthRoutes } from './auth/auth.http.js';
@@ -83,7 +84,7 @@ export async function createApp(deps: Deps): Promise<App> {
   const presence = new Presence(deps, notifier);
   const auth = new AuthService(deps, notifier);
   const conversations = new ConversationsService(deps, notifier, presence);
-  const storage: BlobStorage = new LocalDiskStorage(path.join(config.dataDir, 'attachments'));
+  const storage: BlobStorage = config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(path.join(config.dataDir, 'attachments'));
   const scanner = new ClamdScanner(config.clamdUrl ? [config.clamdUrl] : DEFAULT_CLAMD_URLS, config.clamdTimeoutMs);
   const attachments = new AttachmentsService(deps, storage, scanner);
   const messages = new MessagesService(deps, notifier, (keys) => attachments.removeBlobs(keys));

@@ -21,6 +21,11 @@ const Env = z.object({
   CLAMD_URL: z.string().optional(),
   CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   REDIS_URL: z.string().optional(),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
   ALLOWED_ORIGINS: z.string().optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().positive().default(15),
   SESSION_SWEEP_SECONDS: z.coerce.number().positive().default(15),
@@ -50,6 +55,13 @@ export interface Config {
   clamdUrl: string | undefined;
   clamdTimeoutMs: number;
   redisUrl: string | undefined;
+  /** Set: attachments go to this S3-compatible bucket instead of DATA_DIR/attachments. */
+  s3: {
+    bucket: string;
+    region: string;
+    endpoint: string | undefined;
+    credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  } | null;
   /** Extra browser origins allowed besides the server's own. */
   allowedOrigins: string[];
   sessionIdleMs: number;
@@ -90,6 +102,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clamdUrl: e.CLAMD_URL,
     clamdTimeoutMs: e.CLAMD_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
+    s3: e.S3_BUCKET
+      ? {
+          bucket: e.S3_BUCKET,
+          region: e.S3_REGION,
+          endpoint: e.S3_ENDPOINT,
+          credentials:
+            e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined,
+        }
+      : null,
     allowedOrigins: (e.ALLOWED_ORIGINS ?? '')
       .split(',')
       .map((s) => s.trim())
