@@ -100,7 +100,7 @@ export interface AuditEvent {
   id: string;
   at: string;
   actorId: string | null;
-  actorRole: Role | 'SERVICE' | null;
+  actorRole: Role | 'SERVICE' | 'SYSTEM' | null;
   action: string;
   conversationId?: string | null;
   messageId?: string | null;

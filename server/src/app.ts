@@ -34,6 +34,7 @@ import { Notifier, type Io } from './realtime/notifier.js';
 import { registerReceiptRoutes } from './receipts/receipts.http.js';
 import { ReceiptsService } from './receipts/receipts.service.js';
 import { registerReceiptEvents } from './receipts/receipts.socket.js';
+import { RetentionService, type RetentionRun } from './retention/retention.service.js';
 import { TypingService } from './typing/typing.service.js';
 import { registerTypingEvents } from './typing/typing.socket.js';
 import { UserStatusEffects } from './users/user-status.service.js';
@@ -44,7 +45,7 @@ export interface App {
   http: FastifyInstance;
   io: Io;
   /** Jobs the server runs on a schedule, callable directly by operators and tests. */
-  jobs: { sweepUnsentUploads(maxAgeMs?: number): Promise<number> };
+  jobs: { sweepUnsentUploads(maxAgeMs?: number): Promise<number>; runRetention(): Promise<RetentionRun> };
   /** Stops taking work, waits for what is in flight (acks included), closes sockets. */
   close(): Promise<void>;
 }
@@ -104,11 +105,15 @@ export async function createApp(deps: Deps): Promise<App> {
   registerIntegrationRoutes(http, deps, integration);
   registerAttachmentRoutes(http, attachments, authenticate);
 
-  // Uploads never sent in a message are removed after 24 hours.
-  const sweepUnsent = setInterval(() => {
-    attachments.sweepUnsent().catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'unsent upload sweep failed'));
-  }, 15 * 60_000);
+  // Scheduled jobs: unsent uploads go after 24 hours; retention and idle archiving.
+  const retention = new RetentionService(deps, (keys) => attachments.removeBlobs(keys));
+  const jobFailed = (job: string) => (err: unknown) => log.warn({ job, err: { message: (err as Error).message } }, 'scheduled job failed');
+  const sweepUnsent = setInterval(() => attachments.sweepUnsent().catch(jobFailed('unsent-uploads')), 15 * 60_000);
+  const retentionTimer = setInterval(() => retention.run().catch(jobFailed('retention')), config.jobsIntervalMs);
+  const firstRetention = setTimeout(() => retention.run().catch(jobFailed('retention')), 30_000);
   sweepUnsent.unref();
+  retentionTimer.unref();
+  firstRetention.unref();
 
   const sockets = attachSocketHandlers(io, deps, auth, presence, notifier, inflight, {
     register(ctx) {
@@ -122,13 +127,15 @@ export async function createApp(deps: Deps): Promise<App> {
   return {
     http,
     io,
-    jobs: { sweepUnsentUploads: (maxAgeMs) => attachments.sweepUnsent(maxAgeMs) },
+    jobs: { sweepUnsentUploads: (maxAgeMs) => attachments.sweepUnsent(maxAgeMs), runRetention: () => retention.run() },
     async close() {
       state.shuttingDown = true;
       inflight.closing = true;
       sockets.close();
       typing.close();
       clearInterval(sweepUnsent);
+      clearInterval(retentionTimer);
+      clearTimeout(firstRetention);
       await inflight.drained(config.shutdownGraceMs);
       // Events already read from the sockets' buffers are answered (refused) within a tick or
       // two; let those answers go out before the connections close.

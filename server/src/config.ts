@@ -35,6 +35,9 @@ const Env = z.object({
   SOCKET_EVENTS_PER_10S: z.coerce.number().int().positive().default(200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: bool.default(false),
+  RETENTION_DAYS: z.coerce.number().positive().default(365),
+  ARCHIVE_AFTER_DAYS: z.coerce.number().positive().default(90),
+  JOBS_INTERVAL_MINUTES: z.coerce.number().positive().default(60),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 });
 
@@ -73,6 +76,11 @@ export interface Config {
   logLevel: string;
   trustProxy: boolean;
   shutdownGraceMs: number;
+  /** Messages and their files older than this are deleted for good. */
+  retentionDays: number;
+  /** Conversations with no message for this long are archived for both sides. */
+  archiveAfterDays: number;
+  jobsIntervalMs: number;
 }
 
 /** Parses the environment once; a wrong value stops the process with a message naming it. */
@@ -124,6 +132,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    retentionDays: e.RETENTION_DAYS,
+    archiveAfterDays: e.ARCHIVE_AFTER_DAYS,
+    jobsIntervalMs: e.JOBS_INTERVAL_MINUTES * 60_000,
   };
 }
 

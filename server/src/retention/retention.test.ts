@@ -1,0 +1,62 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startTestApp, type TestApp } from '../test/app.js';
+import { CLAMD_BINARY } from '../test/clamd.js';
+import { clientId, createAdmin, createPair, sendText } from '../test/factories.js';
+import { cleanPng } from '../test/files.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ CLAMD_URL: inject('clamdUrl'), RETENTION_DAYS: '365', ARCHIVE_AFTER_DAYS: '90' });
+});
+afterAll(() => t.close());
+
+const age = (table: string, id: string, days: number) =>
+  t.db.query(`UPDATE ${table} SET created_at = now() - make_interval(days => $2) WHERE id = $1`, [id, days]);
+
+describe('retention', () => {
+  it.skipIf(!CLAMD_BINARY)('deletes messages older than RETENTION_DAYS for good, with their files, and audits the run', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const form = new FormData();
+    form.append('conversationId', conversation.id);
+    form.append('file', new Blob([await cleanPng()]), 'old.png');
+    const upload = (await (await fetch(`${t.url}/api/chat/attachments`, { method: 'POST', headers: { authorization: `Bearer ${patient.token}` }, body: form })).json()) as any;
+    const old = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), content: 'a year ago', attachmentIds: [upload.id] });
+    const edited = await sendText(doctor, conversation.id, 'also old');
+    await doctor.api.patch(`/api/chat/messages/${edited.id}`, { content: 'also old, edited' });
+    const recent = await sendText(doctor, conversation.id, 'this week');
+    await age('messages', old.body.id, 366);
+    await age('messages', edited.id, 400);
+    const files = async () => (await readdir(path.join(t.config.dataDir, 'attachments'), { recursive: true })).filter((f) => String(f).startsWith(upload.id.slice(0, 2) + '/' + upload.id));
+
+    expect(await files()).toHaveLength(2);
+    const run = await t.app.jobs.runRetention();
+    expect(run.ran).toBe(true);
+    expect(run.messagesDeleted).toBeGreaterThanOrEqual(2);
+    const page = await patient.api.get(`/api/chat/conversations/${conversation.id}/messages`);
+    expect(page.body.data.map((m: any) => m.id)).toEqual([recent.id]);
+    const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM message_versions WHERE message_id = $1`, [edited.id]);
+    expect(rows[0].n).toBe(0); // earlier versions go with the message
+    expect(await files()).toHaveLength(0);
+    const res = await fetch(`${t.url}/api/chat/attachments/${upload.id}`, { headers: { authorization: `Bearer ${patient.token}` } });
+    expect(res.status).toBe(404);
+
+    const admin = await createAdmin(t);
+    const audit = await admin.api.get('/api/admin/audit?action=retention.run');
+    expect(audit.body.data[0]).toMatchObject({ actorId: 'system', actorRole: 'SYSTEM', outcome: 'success' });
+  });
+
+  it('archives conversations idle for ARCHIVE_AFTER_DAYS for both sides; a new message brings them back', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const busy = await createPair(t);
+    await sendText(busy.patient, busy.conversation.id, 'recent');
+    await sendText(patient, conversation.id, 'long ago');
+    await t.db.query(`UPDATE conversations SET last_message_at = now() - interval '91 days' WHERE id = $1`, [conversation.id]);
+    await t.app.jobs.runRetention();
+    for (const u of [patient, doctor]) expect((await u.api.get(`/api/chat/conversations/${conversation.id}`)).body.archived).toBe(true);
+    expect((await busy.patient.api.get(`/api/chat/conversations/${busy.conversation.id}`)).body.archived).toBe(false);
+    await sendText(doctor, conversation.id, 'checking in');
+    for (const u of [patient, doctor]) expect((await u.api.get(`/api/chat/conversations/${conversation.id}`)).body.archived).toBe(false);
+  });
+});
