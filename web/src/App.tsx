@@ -1,16 +1,71 @@
-import { MAX_MESSAGE_LENGTH } from '@carechat/protocol';
+import { useEffect, useMemo, useState } from 'react';
+import type { User } from '@carechat/protocol';
+import { api } from './api/http.js';
+import { SignIn } from './auth/SignIn.js';
+import { ChatStore } from './chat/store.js';
+import { useChat } from './chat/useChat.js';
+import { ConversationList } from './conversations/ConversationList.js';
+import { ConversationView } from './thread/ConversationView.js';
 
-// Placeholder until the web app issue (#4) lands: proves the build, the shared protocol
-// package and same-origin serving are wired end to end.
 export function App() {
+  const [me, setMe] = useState<User | null | undefined>(undefined);
+
+  useEffect(() => {
+    api<{ user: User }>('GET', '/api/auth/me').then(
+      (r) => setMe(r.user),
+      () => setMe(null),
+    );
+    const signedOut = () => setMe(null);
+    window.addEventListener('carechat:signed-out', signedOut);
+    return () => window.removeEventListener('carechat:signed-out', signedOut);
+  }, []);
+
+  if (me === undefined) return <p className="muted center">Loading…</p>;
+  if (me === null) return <SignIn onSignedIn={(r) => setMe(r.user)} />;
+  return <Chat key={me.id} me={me} onSignOut={() => setMe(null)} />;
+}
+
+function Chat({ me, onSignOut }: { me: User; onSignOut: () => void }) {
+  const store = useMemo(() => new ChatStore(me), [me]);
+  const state = useChat(store);
+  useEffect(() => {
+    // A handle for end-to-end tests and support sessions; it grants nothing the page lacks.
+    (window as unknown as { __carechat?: ChatStore }).__carechat = store;
+    return () => store.close();
+  }, [store]);
+
+  const unread = Object.values(state.conversations).reduce((n, c) => n + c.unreadCount, 0);
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) CareChat` : 'CareChat';
+  }, [unread]);
+
+  const handleSignOut = async () => {
+    await store.logout();
+    onSignOut();
+  };
+
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 640, margin: '4rem auto', lineHeight: 1.5 }}>
-      <h1>CareChat</h1>
-      <p>Secure messaging between doctors and patients. The chat interface is on its way.</p>
-      <p>
-        The API is live under <code>/api</code> and real-time events under <code>/socket.io</code>; messages hold up to{' '}
-        {MAX_MESSAGE_LENGTH} characters.
-      </p>
-    </main>
+    <div className={state.openId ? 'layout thread-open' : 'layout'}>
+      <header className="topbar">
+        <strong>CareChat</strong>
+        <span className="muted small">
+          {me.name} · {me.role.toLowerCase()}
+        </span>
+        <button type="button" className="link" onClick={() => void handleSignOut()}>
+          Sign out
+        </button>
+      </header>
+      {state.connection !== 'online' && (
+        <p className="banner" role="status">
+          {state.connection === 'connecting' ? 'Connecting…' : 'Reconnecting… Messages you write will be sent when the connection returns.'}
+        </p>
+      )}
+      <ConversationList store={store} />
+      {state.openId ? (
+        <ConversationView store={store} id={state.openId} />
+      ) : (
+        <section className="thread empty muted">Choose a conversation, or start a new one.</section>
+      )}
+    </div>
   );
 }

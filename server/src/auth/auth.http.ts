@@ -6,6 +6,7 @@ import { findUserById, toUser } from '../users/users.store.js';
 import { notFound } from '../errors.js';
 import type { AuthService } from './auth.service.js';
 import type { Deps } from '../context.js';
+import { DEMO_ACCOUNTS } from '../demo/seed.js';
 
 export function registerAuthRoutes(app: FastifyInstance, deps: Deps, auth: AuthService, authenticate: Authenticate): void {
   app.post('/api/auth/login', async (req, reply) => {
@@ -19,6 +20,12 @@ export function registerAuthRoutes(app: FastifyInstance, deps: Deps, auth: AuthS
     });
     return result;
   });
+
+  // What the sign-in page may show before anyone signs in: the demo accounts in demo mode.
+  app.get('/api/auth/options', async () => ({
+    demoAccounts: deps.config.demoSeed ? DEMO_ACCOUNTS.map((a) => ({ email: a.email, name: a.name, role: a.role })) : null,
+    sessionIdleMinutes: deps.config.sessionIdleMs / 60_000,
+  }));
 
   app.post('/api/auth/logout', { preHandler: authenticate() }, async (req, reply) => {
     await auth.logout(actorOf(req));

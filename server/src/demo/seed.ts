@@ -6,7 +6,7 @@ import { hashPassword } from '../auth/password.js';
 import { upsertAppointments } from '../integration/appointments.store.js';
 import { countUsers, upsertUsers, type UserUpsert } from '../users/users.store.js';
 
-const PEOPLE = [
+export const DEMO_ACCOUNTS = [
   { key: 'admin', email: 'admin@carechat.test', name: 'Ada Admin', role: 'ADMIN' },
   { key: 'grey', email: 'dr.grey@carechat.test', name: 'Dr. Meredith Grey', role: 'DOCTOR', designation: 'General Surgeon' },
   { key: 'house', email: 'dr.house@carechat.test', name: 'Dr. Gregory House', role: 'DOCTOR', designation: 'Diagnostician' },
@@ -25,8 +25,8 @@ const APPOINTMENTS = [
 export async function seedDemo(db: Db, config: Config, log: Logger): Promise<boolean> {
   if (config.production || (await countUsers(db)) > 0) return false;
   const passwordHash = await hashPassword(config.demoPassword);
-  const ids = new Map<string, string>(PEOPLE.map((p) => [p.key, randomUUID()]));
-  const users: UserUpsert[] = PEOPLE.map((p) => ({
+  const ids = new Map<string, string>(DEMO_ACCOUNTS.map((p) => [p.key, randomUUID()]));
+  const users: UserUpsert[] = DEMO_ACCOUNTS.map((p) => ({
     id: ids.get(p.key)!,
     name: p.name,
     email: p.email,
@@ -55,7 +55,7 @@ export async function seedDemo(db: Db, config: Config, log: Logger): Promise<boo
   });
   if (seeded)
     log.info(
-      { accounts: PEOPLE.map((p) => `${p.email} (${p.role})`), password: config.demoPassword === 'carechat-demo' ? 'carechat-demo' : '(DEMO_PASSWORD)' },
+      { accounts: DEMO_ACCOUNTS.map((p) => `${p.email} (${p.role})`), password: config.demoPassword === 'carechat-demo' ? 'carechat-demo' : '(DEMO_PASSWORD)' },
       'seeded demo accounts',
     );
   return seeded;

@@ -1,0 +1,139 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../server/src/auth/password.js';
+import { startTestApp, uniqueId, type TestApp } from '../../server/src/test/app.js';
+import { createAppointment, type TestUser } from '../../server/src/test/factories.js';
+import { HttpClient } from '../../server/src/test/http-client.js';
+import { upsertUsers } from '../../server/src/users/users.store.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+let t: TestApp;
+let browser: Browser;
+
+async function personWithPassword(role: 'PATIENT' | 'DOCTOR', name: string) {
+  const id = uniqueId(role.toLowerCase());
+  const email = `${id}@e2e.test`;
+  await upsertUsers(t.db, [{ id, name, email, role, status: 'active', passwordHash: await hashPassword('e2e-password') }]);
+  const login = await t.anon.post('/api/auth/login', { email, password: 'e2e-password' });
+  const user: TestUser = { id, name, role, token: login.body.accessToken, api: new HttpClient(t.url, login.body.accessToken) };
+  return { ...user, email };
+}
+
+async function signIn(email: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(t.url);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('e2e-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+  return page;
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
+  beforeAll(async () => {
+    t = await startTestApp();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('lets a patient and a doctor talk: messages, typing, receipts, an edit and a delete', async () => {
+    const patient = await personWithPassword('PATIENT', 'Pat Browser');
+    const doctor = await personWithPassword('DOCTOR', 'Dr. Dana Browser');
+    await createAppointment(t, patient, doctor);
+    const p = await signIn(patient.email);
+    const d = await signIn(doctor.email);
+
+    await p.getByRole('button', { name: 'New conversation' }).click();
+    await p.getByRole('dialog', { name: 'New conversation' }).getByRole('button', { name: /Dr\. Dana Browser/ }).click();
+    const composer = p.getByLabel('Message', { exact: true });
+    await composer.fill('Hello doctor, my rash is <b>worse</b>');
+    await composer.press('Enter');
+    await expect.poll(() => p.locator('.message.mine .text').allTextContents()).toEqual(['Hello doctor, my rash is <b>worse</b>']);
+
+    // The doctor's list shows it live with an unread badge; the text renders as text, not HTML.
+    const row = d.getByRole('button', { name: /Pat Browser/ });
+    await row.getByLabel('1 unread').waitFor();
+    await row.click();
+    await expect.poll(() => d.locator('.message .text').allTextContents()).toEqual(['Hello doctor, my rash is <b>worse</b>']);
+    expect(await d.locator('.message .text b').count()).toBe(0);
+    await p.getByLabel('Read').waitFor();
+
+    await d.getByLabel('Message', { exact: true }).pressSequentially('Let me look', { delay: 20 });
+    await p.getByText('Dr. Dana Browser is typing…').waitFor();
+    await d.getByLabel('Message', { exact: true }).press('Enter');
+    await p.locator('.message:not(.mine) .text', { hasText: 'Let me look' }).waitFor();
+
+    // Shift+Enter breaks the line instead of sending.
+    await composer.fill('line one');
+    await composer.press('Shift+Enter');
+    await composer.pressSequentially('line two');
+    await composer.press('Enter');
+    await d.locator('.message .text', { hasText: 'line one\nline two' }).waitFor();
+
+    // Edit within the window, then delete for everyone.
+    const first = p.locator('.message.mine', { hasText: 'my rash is' });
+    await first.getByRole('button', { name: 'Message options' }).click();
+    await p.getByRole('menuitem', { name: 'Edit' }).click();
+    await p.getByLabel('Edit message').fill('Hello doctor, my rash is better');
+    await p.getByRole('button', { name: 'Save' }).click();
+    await d.locator('.message', { hasText: 'my rash is better' }).getByText('edited').waitFor();
+    const edited = p.locator('.message.mine', { hasText: 'my rash is better' });
+    await edited.getByRole('button', { name: 'Message options' }).click();
+    await p.getByRole('menuitem', { name: 'Delete for everyone' }).click();
+    await d.getByText('This message was deleted').waitFor();
+    await p.close();
+    await d.close();
+  });
+
+  it('queues a message written offline and sends it once when the connection returns', async () => {
+    const patient = await personWithPassword('PATIENT', 'Olive Offline');
+    const doctor = await personWithPassword('DOCTOR', 'Dr. Otto Online');
+    await createAppointment(t, patient, doctor);
+    const conversation = (await patient.api.post('/api/chat/conversations', { participantId: doctor.id })).body;
+    const p = await signIn(patient.email);
+    await p.getByRole('button', { name: /Dr\. Otto Online/ }).click();
+    await p.getByLabel('Message', { exact: true }).waitFor();
+
+    await p.context().setOffline(true);
+    await p.evaluate(() => (window as any).__carechat.socket.socket.io.engine.close());
+    await p.getByRole('status').filter({ hasText: 'Reconnecting' }).waitFor();
+    await p.getByLabel('Message', { exact: true }).fill('Written on the train');
+    await p.getByLabel('Message', { exact: true }).press('Enter');
+    await p.getByLabel('Sending').waitFor();
+    await p.context().setOffline(false);
+    await p.locator('.message.mine:not(.pending) .text', { hasText: 'Written on the train' }).waitFor({ timeout: 15_000 });
+    const page = await doctor.api.get(`/api/chat/conversations/${conversation.id}/messages`);
+    expect(page.body.data.map((m: any) => m.content)).toEqual(['Written on the train']);
+    await p.close();
+  }, 40_000);
+
+  it('loads older messages when scrolling up, without moving what the reader was looking at', async () => {
+    const patient = await personWithPassword('PATIENT', 'Sam Scroll');
+    const doctor = await personWithPassword('DOCTOR', 'Dr. Hist Ory');
+    await createAppointment(t, patient, doctor);
+    const conversation = (await patient.api.post('/api/chat/conversations', { participantId: doctor.id })).body;
+    for (let i = 1; i <= 120; i++)
+      await (i % 2 ? doctor : patient).api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: uniqueId('m'), content: `Message number ${i}` });
+    const p = await signIn(patient.email);
+    await p.getByRole('button', { name: /Dr\. Hist Ory/ }).click();
+    await p.locator('.message .text', { hasText: 'Message number 120' }).waitFor();
+    expect(await p.locator('li.message').count()).toBe(50);
+    const anchor = p.locator('li.message[data-seq="71"]');
+    await p.locator('.messages').evaluate((el) => (el.scrollTop = 0));
+    await expect.poll(() => p.locator('li.message').count()).toBe(100);
+    // The message that was at the top is still near the top, not pushed out of view.
+    const box = await anchor.boundingBox();
+    const list = await p.locator('.messages').boundingBox();
+    expect(box!.y).toBeGreaterThanOrEqual(list!.y - 5);
+    expect(box!.y).toBeLessThan(list!.y + list!.height);
+    await p.close();
+  }, 40_000);
+});

@@ -1,0 +1,312 @@
+import type { Attachment, Conversation, Message, Page, MessagePage, Participant, ReadResult, User } from '@carechat/protocol';
+import { api } from '../api/http.js';
+import { ChatSocket, type ConnectionState } from '../api/socket.js';
+import { mergeMessages, newClientMessageId, PendingQueue, sortConversations, type PendingMessage } from './logic.js';
+
+export interface Thread {
+  items: Message[];
+  hasMore: boolean;
+  loaded: boolean;
+}
+
+export interface ChatState {
+  me: User;
+  connection: ConnectionState;
+  conversations: Record<string, Conversation>;
+  threads: Record<string, Thread>;
+  pending: PendingMessage[];
+  /** Conversation ids where the other person is typing now. */
+  typing: Record<string, boolean>;
+  openId: string | null;
+  archivedView: boolean;
+}
+
+const PAGE = 50;
+const RETRYABLE = new Set(['SERVICE_UNAVAILABLE', 'RATE_LIMITED', 'INTERNAL']);
+
+/**
+ * The web app's state and the single path from it to the server: REST for pages, the socket
+ * for everything live. Components read snapshots; they never call fetch or the socket.
+ */
+export class ChatStore {
+  private state: ChatState;
+  private listeners = new Set<() => void>();
+  private readonly queue = new PendingQueue();
+  /** The highest rev seen per conversation: where `changes?since=` resumes after a gap. */
+  private readonly revs = new Map<string, number>();
+  readonly socket: ChatSocket;
+  private typingSent = new Map<string, number>();
+
+  constructor(me: User) {
+    this.state = { me, connection: 'connecting', conversations: {}, threads: {}, pending: [], typing: {}, openId: null, archivedView: false };
+    this.socket = new ChatSocket();
+    this.wire();
+  }
+
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = () => this.state;
+
+  close(): void {
+    this.socket.close();
+  }
+
+  // ---- conversations -------------------------------------------------------------------
+
+  async loadConversations(q = '', archived = this.state.archivedView): Promise<void> {
+    const page = await api<Page<Conversation>>('GET', `/api/chat/conversations?limit=100&archived=${archived}${q ? `&q=${encodeURIComponent(q)}` : ''}`);
+    const conversations: Record<string, Conversation> = {};
+    for (const c of page.data) conversations[c.id] = c;
+    // Keep the open conversation even when a search hides it from the list.
+    const open = this.state.openId ? this.state.conversations[this.state.openId] : undefined;
+    if (open && !conversations[open.id]) conversations[open.id] = open;
+    this.set({ conversations, archivedView: archived });
+  }
+
+  listConversations(): Conversation[] {
+    return sortConversations(Object.values(this.state.conversations).filter((c) => c.archived === this.state.archivedView || c.id === this.state.openId));
+  }
+
+  contacts(q = ''): Promise<{ data: Participant[] }> {
+    return api('GET', `/api/chat/contacts${q ? `?q=${encodeURIComponent(q)}` : ''}`);
+  }
+
+  async startConversation(participantId: string): Promise<string> {
+    const c = await api<Conversation>('POST', '/api/chat/conversations', { participantId });
+    this.upsertConversation(c);
+    return c.id;
+  }
+
+  async setArchived(id: string, archived: boolean): Promise<void> {
+    this.upsertConversation(await api<Conversation>('PATCH', `/api/chat/conversations/${id}`, { archived }));
+  }
+
+  // ---- a thread ------------------------------------------------------------------------
+
+  async open(id: string | null): Promise<void> {
+    const previous = this.state.openId;
+    this.set({ openId: id });
+    if (previous && previous !== id) void this.socket.send('chat:leave', { conversationId: previous }).catch(() => undefined);
+    if (!id) return;
+    void this.socket.send('chat:join', { conversationId: id }).catch(() => undefined);
+    if (!this.state.conversations[id]) this.upsertConversation(await api<Conversation>('GET', `/api/chat/conversations/${id}`));
+    if (!this.state.threads[id]?.loaded) {
+      const page = await api<MessagePage>('GET', `/api/chat/conversations/${id}/messages?limit=${PAGE}`);
+      this.setThread(id, { items: page.data, hasMore: page.hasMore, loaded: true });
+    }
+    await this.markRead(id);
+  }
+
+  /** The page before the oldest loaded message; false when there is nothing older. */
+  async loadOlder(id: string): Promise<boolean> {
+    const thread = this.state.threads[id];
+    if (!thread?.hasMore || thread.items.length === 0) return false;
+    const page = await api<MessagePage>('GET', `/api/chat/conversations/${id}/messages?limit=${PAGE}&before=${thread.items[0]!.seq}`);
+    this.setThread(id, { items: mergeMessages(thread.items, page.data), hasMore: page.hasMore, loaded: true });
+    return true;
+  }
+
+  async markRead(id: string): Promise<void> {
+    const c = this.state.conversations[id];
+    if (!c || c.unreadCount === 0 || this.socket.state !== 'online') return;
+    const ack = await this.socket.send('chat:read', { conversationId: id, upToSeq: c.lastSeq }).catch(() => null);
+    if (ack?.ok) this.patchConversation(id, { unreadCount: (ack as unknown as ReadResult).unreadCount, lastReadSeq: (ack as unknown as ReadResult).lastReadSeq });
+  }
+
+  // ---- writing -------------------------------------------------------------------------
+
+  /** Queues a message and sends it; offline it waits, and goes with the same id on reconnect. */
+  send(conversationId: string, content: string, extras: { replyToId?: string; attachments?: Attachment[] } = {}): void {
+    const item = this.queue.add({
+      clientMessageId: newClientMessageId(),
+      conversationId,
+      content,
+      ...(extras.replyToId ? { replyToId: extras.replyToId } : {}),
+      ...(extras.attachments?.length ? { attachmentIds: extras.attachments.map((a) => a.id) } : {}),
+    });
+    this.syncPending();
+    void this.deliver(item);
+  }
+
+  discardPending(clientMessageId: string): void {
+    this.queue.remove(clientMessageId);
+    this.syncPending();
+  }
+
+  async edit(messageId: string, content: string): Promise<void> {
+    const ack = await this.socket.send('chat:edit', { messageId, content });
+    if (!ack.ok) throw new Error(ack.error.message);
+    this.applyMessage(ack.message);
+  }
+
+  async remove(messageId: string, scope: 'self' | 'everyone'): Promise<void> {
+    const ack = await this.socket.send('chat:delete', { messageId, scope });
+    if (!ack.ok) throw new Error(ack.error.message);
+  }
+
+  async react(messageId: string, emoji: string, on: boolean): Promise<void> {
+    const ack = await this.socket.send('chat:react', { messageId, emoji, on });
+    if (ack.ok) this.applyMessage(ack.message);
+  }
+
+  /** Typing: at most one start every 3 s while typing; the server ends it 5 s after the last. */
+  typing(conversationId: string, active: boolean): void {
+    const last = this.typingSent.get(conversationId) ?? 0;
+    if (active && Date.now() - last < 3000) return;
+    this.typingSent.set(conversationId, active ? Date.now() : 0);
+    void this.socket.send(active ? 'chat:typing:start' : 'chat:typing:stop', { conversationId }).catch(() => undefined);
+  }
+
+  async logout(): Promise<void> {
+    await api('POST', '/api/auth/logout').catch(() => undefined);
+    this.close();
+  }
+
+  // ---- internals -----------------------------------------------------------------------
+
+  private async deliver(item: PendingMessage): Promise<void> {
+    try {
+      const ack = await this.socket.send('chat:message', {
+        conversationId: item.conversationId,
+        clientMessageId: item.clientMessageId,
+        ...(item.content ? { content: item.content } : {}),
+        ...(item.replyToId ? { replyToId: item.replyToId } : {}),
+        ...(item.attachmentIds ? { attachmentIds: item.attachmentIds } : {}),
+      });
+      if (ack.ok) {
+        this.queue.acked(item.clientMessageId);
+        this.applyMessage(ack.message);
+      } else if (!RETRYABLE.has(ack.error.code)) this.queue.failed(item.clientMessageId, ack.error.message);
+    } catch {
+      // Offline or timed out: it stays pending and goes again on reconnect.
+    }
+    this.syncPending();
+  }
+
+  private wire(): void {
+    const s = this.socket.socket;
+    this.socket.onState((connection) => {
+      this.set({ connection });
+      if (connection === 'online') void this.catchUp();
+    });
+    s.on('chat:message', (m) => {
+      this.applyMessage(m);
+      const mine = m.senderId === this.state.me.id;
+      if (!mine) {
+        void this.socket.send('chat:delivered', { conversationId: m.conversationId, upToSeq: m.seq }).catch(() => undefined);
+        this.set({ typing: { ...this.state.typing, [m.conversationId]: false } });
+      }
+      const c = this.state.conversations[m.conversationId];
+      if (c) {
+        const seen = mine || (this.state.openId === m.conversationId && document.visibilityState === 'visible');
+        this.patchConversation(m.conversationId, {
+          lastMessage: { id: m.id, seq: m.seq, senderId: m.senderId, preview: previewOf(m), createdAt: m.createdAt },
+          lastMessageAt: m.createdAt,
+          lastSeq: Math.max(c.lastSeq, m.seq),
+          archived: false,
+          unreadCount: mine ? 0 : c.unreadCount + 1,
+        });
+        if (seen && !mine) void this.markRead(m.conversationId);
+      } else void this.loadConversations();
+    });
+    s.on('chat:edited', (m) => this.applyMessage(m));
+    s.on('chat:reaction', (m) => this.applyMessage(m));
+    s.on('chat:deleted', (e) => {
+      const thread = this.state.threads[e.conversationId];
+      if (!thread) return;
+      const items =
+        e.scope === 'self'
+          ? thread.items.filter((m) => m.id !== e.messageId)
+          : thread.items.map((m) => (m.id === e.messageId ? { ...m, content: null, attachments: [], reactions: [], deletedAt: new Date().toISOString() } : m));
+      this.setThread(e.conversationId, { ...thread, items });
+    });
+    s.on('chat:read', (r) => {
+      if (r.userId !== this.state.me.id) this.patchConversation(r.conversationId, { peerLastReadSeq: r.upToSeq, peerLastDeliveredSeq: Math.max(r.upToSeq, this.state.conversations[r.conversationId]?.peerLastDeliveredSeq ?? 0) });
+    });
+    s.on('chat:delivered', (r) => {
+      if (r.userId !== this.state.me.id) this.patchConversation(r.conversationId, { peerLastDeliveredSeq: r.upToSeq });
+    });
+    s.on('chat:typing', (e) => this.set({ typing: { ...this.state.typing, [e.conversationId]: e.isTyping } }));
+    s.on('presence:update', (p) => {
+      const conversations = { ...this.state.conversations };
+      for (const c of Object.values(conversations))
+        for (const side of ['patient', 'doctor'] as const)
+          if (c[side].id === p.userId) conversations[c.id] = { ...c, [side]: { ...c[side], online: p.online, lastSeenAt: p.lastSeenAt ?? c[side].lastSeenAt } };
+      this.set({ conversations });
+    });
+    s.on('conversation:updated', (c) => this.upsertConversation(c));
+    s.on('session:ended', () => window.dispatchEvent(new CustomEvent('carechat:signed-out')));
+  }
+
+  /** After a reconnect: changes since the last rev seen in each loaded thread, then the queue. */
+  private async catchUp(): Promise<void> {
+    try {
+      for (const id of Object.keys(this.state.threads)) {
+        let since = this.revs.get(id) ?? 0;
+        for (;;) {
+          const page = await api<MessagePage>('GET', `/api/chat/conversations/${id}/changes?since=${since}&limit=500`);
+          const thread = this.state.threads[id]!;
+          const hidden = new Set(page.data.filter((m) => m.hiddenForMe).map((m) => m.id));
+          this.setThread(id, { ...thread, items: mergeMessages(thread.items.filter((m) => !hidden.has(m.id)), page.data) });
+          page.data.forEach((m) => this.noteRev(m));
+          if (!page.hasMore || page.data.length === 0) break;
+          since = page.data[page.data.length - 1]!.rev;
+        }
+      }
+      await this.loadConversations();
+      if (this.state.openId) await this.markRead(this.state.openId);
+    } catch {
+      // Another reconnect will try again.
+    }
+    for (const item of this.queue.toRetry()) await this.deliver(item);
+  }
+
+  private applyMessage(m: Message): void {
+    this.noteRev(m);
+    const thread = this.state.threads[m.conversationId];
+    if (!thread) return;
+    this.setThread(m.conversationId, { ...thread, items: mergeMessages(thread.items, [m]) });
+  }
+
+  private noteRev(m: Message): void {
+    this.revs.set(m.conversationId, Math.max(this.revs.get(m.conversationId) ?? 0, m.rev));
+  }
+
+  private setThread(id: string, thread: Thread): void {
+    thread.items.forEach((m) => this.noteRev(m));
+    this.set({ threads: { ...this.state.threads, [id]: thread } });
+  }
+
+  private upsertConversation(c: Conversation): void {
+    this.set({ conversations: { ...this.state.conversations, [c.id]: c } });
+  }
+
+  private patchConversation(id: string, patch: Partial<Conversation>): void {
+    const c = this.state.conversations[id];
+    if (c) this.upsertConversation({ ...c, ...patch });
+  }
+
+  private syncPending(): void {
+    this.set({ pending: [...this.queue.toRetry(), ...this.failedItems()] });
+  }
+
+  private failedItems(): PendingMessage[] {
+    return Object.keys(this.state.conversations)
+      .flatMap((id) => this.queue.forConversation(id))
+      .filter((p) => p.state === 'failed');
+  }
+
+  private set(patch: Partial<ChatState>): void {
+    this.state = { ...this.state, ...patch };
+    this.listeners.forEach((l) => l());
+  }
+}
+
+function previewOf(m: Message): string {
+  if (m.deletedAt) return 'Message deleted';
+  if (m.content) return m.content.length > 100 ? `${m.content.slice(0, 99)}…` : m.content;
+  return '📎 Attachment';
+}

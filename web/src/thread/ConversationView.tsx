@@ -1,0 +1,148 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { Message } from '@carechat/protocol';
+import { dayLabel, relativeTime } from '../chat/logic.js';
+import type { ChatStore } from '../chat/store.js';
+import { useChat } from '../chat/useChat.js';
+import { Avatar } from '../components/Avatar.js';
+import { peerOf, roleLabel } from '../conversations/ConversationList.js';
+import { Composer } from './Composer.js';
+import { MessageItem } from './MessageItem.js';
+
+export function ConversationView({ store, id }: { store: ChatStore; id: string }) {
+  const state = useChat(store);
+  const conversation = state.conversations[id];
+  const thread = state.threads[id];
+  const scroller = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const keepFrom = useRef<number | null>(null);
+  const lastCount = useRef(0);
+  const [newBelow, setNewBelow] = useState(false);
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
+  const [announce, setAnnounce] = useState('');
+
+  const items = thread?.items ?? [];
+  const pending = state.pending.filter((p) => p.conversationId === id);
+
+  // Keeps the reading position when older pages load above, and follows new messages only
+  // when the reader is already at the bottom.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    if (keepFrom.current !== null) {
+      el.scrollTop = el.scrollHeight - keepFrom.current;
+      keepFrom.current = null;
+    } else if (items.length + pending.length !== lastCount.current) {
+      if (atBottom.current) el.scrollTop = el.scrollHeight;
+      else if (items.length > lastCount.current) setNewBelow(true);
+    }
+    const newest = items[items.length - 1];
+    if (newest && items.length > lastCount.current && lastCount.current > 0 && newest.senderId !== state.me.id)
+      setAnnounce(`New message from ${conversation ? peerOf(conversation, state.me.id).name : 'your contact'}: ${newest.content ?? 'attachment'}`);
+    lastCount.current = items.length + pending.length;
+  }, [items, pending.length, conversation, state.me.id]);
+
+  useEffect(() => {
+    atBottom.current = true;
+    lastCount.current = 0;
+    setNewBelow(false);
+    setReplyTo(null);
+  }, [id]);
+
+  const handleScroll = async () => {
+    const el = scroller.current;
+    if (!el) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    if (atBottom.current) {
+      setNewBelow(false);
+      void store.markRead(id);
+    }
+    if (el.scrollTop < 80 && thread?.hasMore && keepFrom.current === null) {
+      keepFrom.current = el.scrollHeight - el.scrollTop;
+      const loaded = await store.loadOlder(id).catch(() => false);
+      if (!loaded) keepFrom.current = null;
+    }
+  };
+
+  const jumpTo = (messageId: string) => {
+    const el = document.getElementById(`message-${messageId}`);
+    el?.scrollIntoView({ block: 'center' });
+    el?.classList.add('flash');
+    setTimeout(() => el?.classList.remove('flash'), 1500);
+  };
+
+  if (!conversation) return <section className="thread empty muted">Loading…</section>;
+  const peer = peerOf(conversation, state.me.id);
+  const closed = conversation.canMessage === false ? 'You can no longer send messages in this conversation.' : null;
+  let lastDay = '';
+
+  return (
+    <section className="thread" aria-label={`Conversation with ${peer.name}`}>
+      <header className="thread-head">
+        <button type="button" className="link back" onClick={() => void store.open(null)} aria-label="Back to conversations">
+          ←
+        </button>
+        <Avatar name={peer.name} online={peer.online} />
+        <div>
+          <h2>{peer.name}</h2>
+          <p className="muted small">
+            {roleLabel(peer)} · {peer.online ? 'Online' : peer.lastSeenAt ? `Last seen ${relativeTime(peer.lastSeenAt)}` : 'Offline'}
+          </p>
+        </div>
+        <button type="button" className="link archive" onClick={() => void store.setArchived(id, !conversation.archived)}>
+          {conversation.archived ? 'Unarchive' : 'Archive'}
+        </button>
+      </header>
+      <div className="messages" ref={scroller} onScroll={() => void handleScroll()} tabIndex={0} aria-label="Messages">
+        {thread?.hasMore && <p className="muted small center">Scroll up for earlier messages</p>}
+        <ol>
+          {items.map((m) => {
+            const day = dayLabel(m.createdAt);
+            const separator = day !== lastDay ? ((lastDay = day), <li key={`day-${m.id}`} className="day" role="separator">{day}</li>) : null;
+            return [
+              separator,
+              <MessageItem key={m.id} store={store} message={m} conversation={conversation} myId={state.me.id} onReply={setReplyTo} onJump={jumpTo} />,
+            ];
+          })}
+          {pending.map((p) => (
+            <li key={p.clientMessageId} className="message mine pending">
+              <div className="bubble">
+                {p.content && <p className="text">{p.content}</p>}
+                <div className="meta muted small">
+                  {p.state === 'failed' ? (
+                    <>
+                      <span className="error">Not sent: {p.error}</span>{' '}
+                      <button type="button" className="link" onClick={() => store.discardPending(p.clientMessageId)}>
+                        Discard
+                      </button>
+                    </>
+                  ) : (
+                    <span className="tick pending" aria-label="Sending">
+                      🕓 Sending…
+                    </span>
+                  )}
+                </div>
+              </div>
+            </li>
+          ))}
+        </ol>
+        {state.typing[id] && <p className="typing muted small">{peer.name} is typing…</p>}
+      </div>
+      {newBelow && (
+        <button
+          type="button"
+          className="pill"
+          onClick={() => {
+            scroller.current?.scrollTo({ top: scroller.current.scrollHeight });
+            setNewBelow(false);
+          }}
+        >
+          New messages ↓
+        </button>
+      )}
+      <p className="sr-only" aria-live="polite">
+        {announce}
+      </p>
+      <Composer store={store} conversationId={id} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} disabled={closed} />
+    </section>
+  );
+}
