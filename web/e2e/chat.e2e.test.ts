@@ -11,7 +11,7 @@ const CHROMIUM = '/usr/bin/chromium';
 let t: TestApp;
 let browser: Browser;
 
-async function personWithPassword(role: 'PATIENT' | 'DOCTOR', name: string) {
+async function personWithPassword(role: 'PATIENT' | 'DOCTOR' | 'ADMIN', name: string) {
   const id = uniqueId(role.toLowerCase());
   const email = `${id}@e2e.test`;
   await upsertUsers(t.db, [{ id, name, email, role, status: 'active', passwordHash: await hashPassword('e2e-password') }]);
@@ -27,7 +27,7 @@ async function signIn(email: string): Promise<Page> {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('e2e-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+  await page.getByRole('navigation').first().waitFor();
   return page;
 }
 
@@ -136,4 +136,23 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     expect(box!.y).toBeLessThan(list!.y + list!.height);
     await p.close();
   }, 40_000);
+
+  it('gives admins a read-only transcript under an audit banner, and the audit log shows the read', async () => {
+    const patient = await personWithPassword('PATIENT', 'Ann Audited');
+    const doctor = await personWithPassword('DOCTOR', 'Dr. Rex Reviewed');
+    await createAppointment(t, patient, doctor);
+    const conversation = (await patient.api.post('/api/chat/conversations', { participantId: doctor.id })).body;
+    await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: uniqueId('m'), content: 'Please renew my prescription' });
+    const admin = await personWithPassword('ADMIN', 'Ada Auditor');
+    const page = await signIn(admin.email);
+    await page.getByLabel('Search conversations').fill('Ann Audited');
+    await page.getByRole('button', { name: /Ann Audited · Dr\. Rex Reviewed/ }).click();
+    await page.getByText('Audited access: your reading of this conversation is recorded.').waitFor();
+    await page.getByText('Please renew my prescription').waitFor();
+    expect(await page.getByLabel('Message', { exact: true }).count()).toBe(0); // read-only
+    await page.getByRole('button', { name: 'Audit log' }).click();
+    await page.getByLabel('Action').fill('admin.messages.read');
+    await page.getByRole('cell', { name: 'admin.messages.read' }).first().waitFor();
+    await page.close();
+  });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { User } from '@carechat/protocol';
 import { api } from './api/http.js';
+import { AdminConsole } from './admin/AdminConsole.js';
 import { SignIn } from './auth/SignIn.js';
 import { ChatStore } from './chat/store.js';
 import { useChat } from './chat/useChat.js';
@@ -22,6 +23,7 @@ export function App() {
 
   if (me === undefined) return <p className="muted center">Loading…</p>;
   if (me === null) return <SignIn onSignedIn={(r) => setMe(r.user)} />;
+  if (me.role === 'ADMIN') return <AdminConsole me={me} onSignOut={() => setMe(null)} />;
   return <Chat key={me.id} me={me} onSignOut={() => setMe(null)} />;
 }
 
