@@ -54,17 +54,23 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await p.getByRole('button', { name: 'New conversation' }).click();
     await p.getByRole('dialog', { name: 'New conversation' }).getByRole('button', { name: /Dr\. Dana Browser/ }).click();
     const composer = p.getByLabel('Message', { exact: true });
+    let alerted = false;
+    for (const page of [p, d]) page.on('dialog', (dialog) => ((alerted = true), void dialog.dismiss()));
+    await composer.fill('<img src=x onerror=alert(1)>');
+    await composer.press('Enter');
+    await d.locator('.conversation', { hasText: 'Pat Browser' }).first().waitFor();
     await composer.fill('Hello doctor, my rash is <b>worse</b>');
     await composer.press('Enter');
-    await expect.poll(() => p.locator('.message.mine .text').allTextContents()).toEqual(['Hello doctor, my rash is <b>worse</b>']);
+    await expect.poll(() => p.locator('.message.mine .text').allTextContents()).toEqual(['<img src=x onerror=alert(1)>', 'Hello doctor, my rash is <b>worse</b>']);
 
     // The doctor's list shows it live with an unread badge; the text renders as text, not HTML.
     const row = d.getByRole('button', { name: /Pat Browser/ });
-    await row.getByLabel('1 unread').waitFor();
+    await row.getByLabel('2 unread').waitFor();
     await row.click();
-    await expect.poll(() => d.locator('.message .text').allTextContents()).toEqual(['Hello doctor, my rash is <b>worse</b>']);
-    expect(await d.locator('.message .text b').count()).toBe(0);
-    await p.getByLabel('Read').waitFor();
+    await expect.poll(() => d.locator('.message .text').allTextContents()).toEqual(['<img src=x onerror=alert(1)>', 'Hello doctor, my rash is <b>worse</b>']);
+    expect(await d.locator('.message .text b, .message .text img').count()).toBe(0);
+    expect(alerted).toBe(false);
+    await expect.poll(() => p.getByLabel('Read').count()).toBe(2);
 
     await d.getByLabel('Message', { exact: true }).pressSequentially('Let me look', { delay: 20 });
     await p.getByText('Dr. Dana Browser is typing…').waitFor();
@@ -98,6 +104,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     const doctor = await personWithPassword('DOCTOR', 'Dr. Otto Online');
     await createAppointment(t, patient, doctor);
     const conversation = (await patient.api.post('/api/chat/conversations', { participantId: doctor.id })).body;
+    await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: uniqueId('m'), content: 'Take it with food' });
     const p = await signIn(patient.email);
     await p.getByRole('button', { name: /Dr\. Otto Online/ }).click();
     await p.getByLabel('Message', { exact: true }).waitFor();
@@ -108,10 +115,17 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await p.getByLabel('Message', { exact: true }).fill('Written on the train');
     await p.getByLabel('Message', { exact: true }).press('Enter');
     await p.getByLabel('Sending').waitFor();
+    // Meanwhile the doctor edits an earlier message and says something new.
+    const earlier = (await doctor.api.get(`/api/chat/conversations/${conversation.id}/messages`)).body.data[0];
+    await doctor.api.patch(`/api/chat/messages/${earlier.id}`, { content: 'Take it with food (edited while you were away)' });
+    await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: uniqueId('m'), content: 'Are you there?' });
     await p.context().setOffline(false);
     await p.locator('.message.mine:not(.pending) .text', { hasText: 'Written on the train' }).waitFor({ timeout: 15_000 });
+    await p.locator('.message .text', { hasText: 'edited while you were away' }).waitFor();
+    await p.locator('.message .text', { hasText: 'Are you there?' }).waitFor();
+    expect(await p.locator('.message .text', { hasText: 'Take it with food' }).count()).toBe(1);
     const page = await doctor.api.get(`/api/chat/conversations/${conversation.id}/messages`);
-    expect(page.body.data.map((m: any) => m.content)).toEqual(['Written on the train']);
+    expect(page.body.data.filter((m: any) => m.content === 'Written on the train')).toHaveLength(1);
     await p.close();
   }, 40_000);
 
