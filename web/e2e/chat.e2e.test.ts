@@ -6,6 +6,7 @@ import { startTestApp, uniqueId, type TestApp } from '../../server/src/test/app.
 import { createAppointment, type TestUser } from '../../server/src/test/factories.js';
 import { HttpClient } from '../../server/src/test/http-client.js';
 import { upsertUsers } from '../../server/src/users/users.store.js';
+import { encryptText, messageAad } from '../../server/src/crypto/keyring.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 let t: TestApp;
@@ -18,6 +19,26 @@ async function personWithPassword(role: 'PATIENT' | 'DOCTOR' | 'ADMIN', name: st
   const login = await t.anon.post('/api/auth/login', { email, password: 'e2e-password' });
   const user: TestUser = { id, name, role, token: login.body.accessToken, api: new HttpClient(t.url, login.body.accessToken) };
   return { ...user, email };
+}
+
+/** Writes `n` encrypted messages straight into the database: 10,000 sends would take minutes. */
+async function seedHistory(conversationId: string, senders: [string, string], n: number) {
+  const { rows } = await t.db.query('SELECT wrapped_key, key_version FROM conversations WHERE id = $1', [conversationId]);
+  const key = t.keyring.dataKey(conversationId, { wrappedKey: rows[0].wrapped_key, keyVersion: rows[0].key_version });
+  for (let start = 0; start < n; start += 2000) {
+    const batch = Array.from({ length: Math.min(2000, n - start) }, (_, i) => {
+      const id = crypto.randomUUID();
+      const seq = start + i + 1;
+      return { id, seq, sender: senders[seq % 2]!, body: encryptText(key, `History message ${seq}`, messageAad(conversationId, id, 1)) };
+    });
+    await t.db.query(
+      `INSERT INTO messages (id, conversation_id, seq, rev, sender_id, client_message_id, body, created_at)
+       SELECT b.id, $1, b.seq, b.seq, b.sender, 'seed-' || b.id, b.body, now() - make_interval(secs => $2 - b.seq)
+         FROM unnest($3::uuid[], $4::int[], $5::text[], $6::bytea[]) AS b(id, seq, sender, body)`,
+      [conversationId, n, batch.map((b) => b.id), batch.map((b) => b.seq), batch.map((b) => b.sender), batch.map((b) => b.body)],
+    );
+  }
+  await t.db.query('UPDATE conversations SET last_seq = $2::int, last_rev = $2::int, last_message_at = now(), activity_at = now() WHERE id = $1', [conversationId, n]);
 }
 
 async function signIn(email: string): Promise<Page> {
@@ -169,4 +190,37 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await page.getByRole('cell', { name: 'admin.messages.read' }).first().waitFor();
     await page.close();
   });
+
+  it('scrolls a 10,000-message conversation end to end with fewer than 200 messages in the DOM', async () => {
+    const patient = await personWithPassword('PATIENT', 'Lena Long');
+    const doctor = await personWithPassword('DOCTOR', 'Dr. Max Memory');
+    await createAppointment(t, patient, doctor);
+    const conversation = (await patient.api.post('/api/chat/conversations', { participantId: doctor.id })).body;
+    await seedHistory(conversation.id, [patient.id, doctor.id], 10_000);
+    const p = await signIn(patient.email);
+    await p.getByRole('button', { name: /Dr\. Max Memory/ }).click();
+    await p.locator('li.message[data-seq="10000"]').waitFor();
+    const window = () =>
+      p.locator('li.message').evaluateAll((els) => ({ count: els.length, seqs: els.map((e) => Number((e as HTMLElement).dataset.seq)) }));
+    const contiguous = (seqs: number[]) => seqs.every((s, i) => i === 0 || s === seqs[i - 1]! + 1);
+    let most = 0;
+    for (let first = Infinity; first > 1; ) {
+      await p.locator('.messages').evaluate((el) => (el.scrollTop = 0));
+      await expect.poll(async () => (await window()).seqs[0], { interval: 20, timeout: 10_000 }).toBeLessThan(first);
+      const w = await window();
+      expect(contiguous(w.seqs)).toBe(true);
+      most = Math.max(most, w.count);
+      first = w.seqs[0]!;
+    }
+    for (let last = 0; last < 10_000; ) {
+      await p.locator('.messages').evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await expect.poll(async () => (await window()).seqs.at(-1), { interval: 20, timeout: 10_000 }).toBeGreaterThan(last);
+      const w = await window();
+      expect(contiguous(w.seqs)).toBe(true);
+      most = Math.max(most, w.count);
+      last = w.seqs.at(-1)!;
+    }
+    expect(most).toBeLessThan(200);
+    await p.close();
+  }, 180_000);
 });

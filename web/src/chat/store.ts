@@ -3,11 +3,20 @@ import { api } from '../api/http.js';
 import { ChatSocket, type ConnectionState } from '../api/socket.js';
 import { mergeMessages, newClientMessageId, PendingQueue, sortConversations, type PendingMessage } from './logic.js';
 
+/**
+ * A window of at most WINDOW consecutive messages of one conversation: long histories page
+ * in and out at both ends, so the DOM never holds more than the window.
+ */
 export interface Thread {
   items: Message[];
+  /** Older messages exist before the window. */
   hasMore: boolean;
+  /** Newer messages exist after the window (the reader scrolled far back). */
+  hasNewer: boolean;
   loaded: boolean;
 }
+
+export const WINDOW = 150;
 
 export interface ChatState {
   me: User;
@@ -94,10 +103,26 @@ export class ChatStore {
     void this.socket.send('chat:join', { conversationId: id }).catch(() => undefined);
     if (!this.state.conversations[id]) this.upsertConversation(await api<Conversation>('GET', `/api/chat/conversations/${id}`));
     if (!this.state.threads[id]?.loaded) {
-      const page = await api<MessagePage>('GET', `/api/chat/conversations/${id}/messages?limit=${PAGE}`);
-      this.setThread(id, { items: page.data, hasMore: page.hasMore, loaded: true });
+      await this.loadLatest(id);
     }
     await this.markRead(id);
+  }
+
+  /** The newest page, replacing the window: "jump to the latest messages". */
+  async loadLatest(id: string): Promise<void> {
+    const page = await api<MessagePage>('GET', `/api/chat/conversations/${id}/messages?limit=${PAGE}`);
+    this.setThread(id, { items: page.data, hasMore: page.hasMore, hasNewer: false, loaded: true });
+  }
+
+  /** The page after the window's newest message; the oldest leave the window. */
+  async loadNewer(id: string): Promise<boolean> {
+    const thread = this.state.threads[id];
+    if (!thread?.hasNewer || thread.items.length === 0) return false;
+    const page = await api<MessagePage>('GET', `/api/chat/conversations/${id}/messages?limit=${PAGE}&after=${thread.items[thread.items.length - 1]!.seq}`);
+    const items = mergeMessages(thread.items, page.data);
+    const trimmed = items.length > WINDOW;
+    this.setThread(id, { items: trimmed ? items.slice(items.length - WINDOW) : items, hasMore: thread.hasMore || trimmed, hasNewer: page.hasMore, loaded: true });
+    return true;
   }
 
   /** The page before the oldest loaded message; false when there is nothing older. */
@@ -105,7 +130,9 @@ export class ChatStore {
     const thread = this.state.threads[id];
     if (!thread?.hasMore || thread.items.length === 0) return false;
     const page = await api<MessagePage>('GET', `/api/chat/conversations/${id}/messages?limit=${PAGE}&before=${thread.items[0]!.seq}`);
-    this.setThread(id, { items: mergeMessages(thread.items, page.data), hasMore: page.hasMore, loaded: true });
+    const items = mergeMessages(thread.items, page.data);
+    const trimmed = items.length > WINDOW;
+    this.setThread(id, { items: trimmed ? items.slice(0, WINDOW) : items, hasMore: page.hasMore, hasNewer: thread.hasNewer || trimmed, loaded: true });
     return true;
   }
 
@@ -250,7 +277,7 @@ export class ChatStore {
           const page = await api<MessagePage>('GET', `/api/chat/conversations/${id}/changes?since=${since}&limit=500`);
           const thread = this.state.threads[id]!;
           const hidden = new Set(page.data.filter((m) => m.hiddenForMe).map((m) => m.id));
-          this.setThread(id, { ...thread, items: mergeMessages(thread.items.filter((m) => !hidden.has(m.id)), page.data) });
+          this.setThread(id, this.withinWindow({ ...thread, items: thread.items.filter((m) => !hidden.has(m.id)) }, page.data));
           page.data.forEach((m) => this.noteRev(m));
           if (!page.hasMore || page.data.length === 0) break;
           since = page.data[page.data.length - 1]!.rev;
@@ -268,7 +295,21 @@ export class ChatStore {
     this.noteRev(m);
     const thread = this.state.threads[m.conversationId];
     if (!thread) return;
-    this.setThread(m.conversationId, { ...thread, items: mergeMessages(thread.items, [m]) });
+    this.setThread(m.conversationId, this.withinWindow(thread, [m]));
+  }
+
+  /**
+   * Merges messages into a window without opening gaps: changes to messages inside it apply,
+   * newer ones append only when the window reaches the newest, and the oldest leave when it
+   * grows past WINDOW.
+   */
+  private withinWindow(thread: Thread, incoming: Message[]): Thread {
+    const first = thread.items[0]?.seq ?? (thread.hasMore ? Infinity : 0);
+    const last = thread.items[thread.items.length - 1]?.seq ?? 0;
+    const fits = incoming.filter((m) => (m.seq >= first && m.seq <= last) || (m.seq > last && !thread.hasNewer) || (!thread.hasMore && m.seq < first));
+    const items = mergeMessages(thread.items, fits);
+    if (items.length <= WINDOW) return { ...thread, items };
+    return { ...thread, items: items.slice(items.length - WINDOW), hasMore: true };
   }
 
   private noteRev(m: Message): void {

@@ -14,7 +14,9 @@ export function ConversationView({ store, id }: { store: ChatStore; id: string }
   const thread = state.threads[id];
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
-  const keepFrom = useRef<number | null>(null);
+  /** A message on screen and its distance from the top, held while a page loads at either end. */
+  const anchor = useRef<{ id: string; offset: number } | null>(null);
+  const loading = useRef(false);
   const lastCount = useRef(0);
   const [newBelow, setNewBelow] = useState(false);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
@@ -28,9 +30,10 @@ export function ConversationView({ store, id }: { store: ChatStore; id: string }
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    if (keepFrom.current !== null) {
-      el.scrollTop = el.scrollHeight - keepFrom.current;
-      keepFrom.current = null;
+    if (anchor.current) {
+      const kept = document.getElementById(`message-${anchor.current.id}`);
+      if (kept) el.scrollTop = kept.offsetTop - anchor.current.offset;
+      anchor.current = null;
     } else if (items.length + pending.length !== lastCount.current) {
       if (atBottom.current) el.scrollTop = el.scrollHeight;
       else if (items.length > lastCount.current) setNewBelow(true);
@@ -50,17 +53,28 @@ export function ConversationView({ store, id }: { store: ChatStore; id: string }
 
   const handleScroll = async () => {
     const el = scroller.current;
-    if (!el) return;
-    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    if (!el || loading.current) return;
+    const nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    atBottom.current = nearBottom && !thread?.hasNewer;
     if (atBottom.current) {
       setNewBelow(false);
       void store.markRead(id);
     }
-    if (el.scrollTop < 80 && thread?.hasMore && keepFrom.current === null) {
-      keepFrom.current = el.scrollHeight - el.scrollTop;
-      const loaded = await store.loadOlder(id).catch(() => false);
-      if (!loaded) keepFrom.current = null;
-    }
+    const older = el.scrollTop < 80 && thread?.hasMore;
+    const newer = nearBottom && thread?.hasNewer;
+    if (!older && !newer) return;
+    loading.current = true;
+    anchor.current = visibleAnchor(el);
+    const loaded = await (older ? store.loadOlder(id) : store.loadNewer(id)).catch(() => false);
+    if (!loaded) anchor.current = null;
+    loading.current = false;
+  };
+
+  const jumpToLatest = async () => {
+    if (thread?.hasNewer) await store.loadLatest(id);
+    atBottom.current = true;
+    scroller.current?.scrollTo({ top: scroller.current.scrollHeight });
+    setNewBelow(false);
   };
 
   const jumpTo = (messageId: string) => {
@@ -127,16 +141,9 @@ export function ConversationView({ store, id }: { store: ChatStore; id: string }
         </ol>
         {state.typing[id] && <p className="typing muted small">{peer.name} is typing…</p>}
       </div>
-      {newBelow && (
-        <button
-          type="button"
-          className="pill"
-          onClick={() => {
-            scroller.current?.scrollTo({ top: scroller.current.scrollHeight });
-            setNewBelow(false);
-          }}
-        >
-          New messages ↓
+      {(newBelow || thread?.hasNewer) && (
+        <button type="button" className="pill" onClick={() => void jumpToLatest()}>
+          {newBelow ? 'New messages ↓' : 'Latest messages ↓'}
         </button>
       )}
       <p className="sr-only" aria-live="polite">
@@ -145,4 +152,11 @@ export function ConversationView({ store, id }: { store: ChatStore; id: string }
       <Composer store={store} conversationId={id} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} disabled={closed} />
     </section>
   );
+}
+
+/** The first message at least partly on screen, and where it sits relative to the top. */
+function visibleAnchor(scroller: HTMLElement): { id: string; offset: number } | null {
+  for (const li of scroller.querySelectorAll<HTMLElement>('li.message[id]'))
+    if (li.offsetTop + li.offsetHeight > scroller.scrollTop) return { id: li.id.slice('message-'.length), offset: li.offsetTop - scroller.scrollTop };
+  return null;
 }
