@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CLAMD_BINARY } from '../../server/src/test/clamd.js';
+import { cleanPng } from '../../server/src/test/files.js';
 import { hashPassword } from '../../server/src/auth/password.js';
 import { startTestApp, uniqueId, type TestApp } from '../../server/src/test/app.js';
 import { createAppointment, type TestUser } from '../../server/src/test/factories.js';
@@ -12,12 +14,12 @@ const CHROMIUM = '/usr/bin/chromium';
 let t: TestApp;
 let browser: Browser;
 
-async function personWithPassword(role: 'PATIENT' | 'DOCTOR' | 'ADMIN', name: string) {
+async function personWithPassword(role: 'PATIENT' | 'DOCTOR' | 'ADMIN', name: string, app: TestApp = t) {
   const id = uniqueId(role.toLowerCase());
   const email = `${id}@e2e.test`;
-  await upsertUsers(t.db, [{ id, name, email, role, status: 'active', passwordHash: await hashPassword('e2e-password') }]);
-  const login = await t.anon.post('/api/auth/login', { email, password: 'e2e-password' });
-  const user: TestUser = { id, name, role, token: login.body.accessToken, api: new HttpClient(t.url, login.body.accessToken) };
+  await upsertUsers(app.db, [{ id, name, email, role, status: 'active', passwordHash: await hashPassword('e2e-password') }]);
+  const login = await app.anon.post('/api/auth/login', { email, password: 'e2e-password' });
+  const user: TestUser = { id, name, role, token: login.body.accessToken, api: new HttpClient(app.url, login.body.accessToken) };
   return { ...user, email };
 }
 
@@ -41,10 +43,10 @@ async function seedHistory(conversationId: string, senders: [string, string], n:
   await t.db.query('UPDATE conversations SET last_seq = $2::int, last_rev = $2::int, last_message_at = now(), activity_at = now() WHERE id = $1', [conversationId, n]);
 }
 
-async function signIn(email: string): Promise<Page> {
+async function signIn(email: string, app: TestApp = t): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(t.url);
+  await page.goto(app.url);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('e2e-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -54,7 +56,7 @@ async function signIn(email: string): Promise<Page> {
 
 describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ CLAMD_URL: inject('clamdUrl') });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
@@ -223,4 +225,48 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     expect(most).toBeLessThan(200);
     await p.close();
   }, 180_000);
+
+  it.skipIf(!CLAMD_BINARY)('sends a photo: upload with a preview, a thumbnail for the other side, the full image in a lightbox', async () => {
+    const patient = await personWithPassword('PATIENT', 'Paula Photo');
+    const doctor = await personWithPassword('DOCTOR', 'Dr. Iris Image');
+    await createAppointment(t, patient, doctor);
+    await patient.api.post('/api/chat/conversations', { participantId: doctor.id });
+    const p = await signIn(patient.email);
+    await p.getByRole('button', { name: /Dr\. Iris Image/ }).click();
+    const chooser = p.waitForEvent('filechooser');
+    await p.getByRole('button', { name: 'Attach a file' }).click();
+    await (await chooser).setFiles({ name: 'rash.png', mimeType: 'image/png', buffer: await cleanPng(120, 90) });
+    await p.locator('.uploads img[alt="rash.png"]').waitFor();
+    await p.getByLabel('Message', { exact: true }).fill('Here is the photo');
+    await p.getByRole('button', { name: 'Send' }).click();
+    const d = await signIn(doctor.email);
+    await d.getByRole('button', { name: /Paula Photo/ }).click();
+    const thumb = d.locator('.message img[alt="rash.png"]');
+    await thumb.waitFor();
+    await expect.poll(() => thumb.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(120);
+    await d.getByRole('link', { name: 'View rash.png' }).click();
+    await d.getByRole('dialog', { name: 'rash.png' }).waitFor();
+    await d.keyboard.press('Escape');
+    expect(await d.getByRole('dialog', { name: 'rash.png' }).count()).toBe(0);
+    await p.close();
+    await d.close();
+  });
+
+  it('warns before signing out an idle session, keeps it on request, then signs out', async () => {
+    const idle = await startTestApp({ SESSION_IDLE_MINUTES: String(6 / 60), SESSION_SWEEP_SECONDS: '1' });
+    try {
+      const patient = await personWithPassword('PATIENT', 'Ivy Idle', idle);
+      const p = await signIn(patient.email, idle);
+      const warning = p.getByRole('alertdialog', { name: 'Automatic sign-out' });
+      await warning.waitFor({ timeout: 8000 });
+      await p.getByRole('button', { name: 'Stay signed in' }).click();
+      await warning.waitFor({ state: 'hidden' });
+      await p.getByRole('navigation').first().waitFor();
+      await p.getByText('You were signed out after a period without activity.').or(p.getByText('Your session has ended.')).waitFor({ timeout: 15_000 });
+      await p.getByLabel('Email').waitFor();
+      await p.close();
+    } finally {
+      await idle.close();
+    }
+  }, 40_000);
 });

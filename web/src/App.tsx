@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { User } from '@carechat/protocol';
 import { api } from './api/http.js';
 import { AdminConsole } from './admin/AdminConsole.js';
+import { IdleWarning } from './auth/IdleWarning.js';
 import { SignIn } from './auth/SignIn.js';
 import { ChatStore } from './chat/store.js';
 import { useChat } from './chat/useChat.js';
@@ -10,21 +11,45 @@ import { ConversationView } from './thread/ConversationView.js';
 
 export function App() {
   const [me, setMe] = useState<User | null | undefined>(undefined);
+  const [idleMinutes, setIdleMinutes] = useState(15);
+  const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
     api<{ user: User }>('GET', '/api/auth/me').then(
       (r) => setMe(r.user),
       () => setMe(null),
     );
-    const signedOut = () => setMe(null);
+    api<{ sessionIdleMinutes: number }>('GET', '/api/auth/options').then((o) => setIdleMinutes(o.sessionIdleMinutes), () => undefined);
+    const signedOut = () => {
+      setNotice('Your session has ended. Please sign in again.');
+      setMe(null);
+    };
     window.addEventListener('carechat:signed-out', signedOut);
     return () => window.removeEventListener('carechat:signed-out', signedOut);
   }, []);
 
   if (me === undefined) return <p className="muted center">Loading…</p>;
-  if (me === null) return <SignIn onSignedIn={(r) => setMe(r.user)} />;
-  if (me.role === 'ADMIN') return <AdminConsole me={me} onSignOut={() => setMe(null)} />;
-  return <Chat key={me.id} me={me} onSignOut={() => setMe(null)} />;
+  if (me === null)
+    return (
+      <SignIn
+        notice={notice}
+        onSignedIn={(r) => {
+          setNotice(null);
+          setMe(r.user);
+        }}
+      />
+    );
+  const expired = () => {
+    void api('POST', '/api/auth/logout').catch(() => undefined);
+    setNotice('You were signed out after a period without activity.');
+    setMe(null);
+  };
+  return (
+    <>
+      <IdleWarning idleMinutes={idleMinutes} onExpired={expired} />
+      {me.role === 'ADMIN' ? <AdminConsole me={me} onSignOut={() => setMe(null)} /> : <Chat key={me.id} me={me} onSignOut={() => setMe(null)} />}
+    </>
+  );
 }
 
 function Chat({ me, onSignOut }: { me: User; onSignOut: () => void }) {

@@ -11,12 +11,16 @@ export class ApiError extends Error {
   }
 }
 
+/** When this page last did something on the person's behalf: the server counts it as activity. */
+export const activity = { last: Date.now() };
+
 /**
  * The only place the web app calls fetch. The session rides in the HttpOnly cookie (never in
  * storage a script can read), so every call is same-origin with credentials.
  */
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   let res: Response;
+  activity.last = Date.now();
   try {
     res = await fetch(path, {
       method,

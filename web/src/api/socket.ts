@@ -1,5 +1,6 @@
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '@carechat/protocol';
 import { io, type Socket } from 'socket.io-client';
+import { activity } from './http.js';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
 type ClientEvent = keyof ClientToServerEvents;
@@ -30,6 +31,8 @@ export class ChatSocket {
   /** Emits with an ack; rejects on time-out or when offline, so callers keep the item pending. */
   send<E extends ClientEvent>(event: E, payload: Payload<E>, timeoutMs = 10_000): Promise<AckOf<E> & Ack> {
     if (!this.socket.connected) return Promise.reject(new Error('offline'));
+    // Delivery receipts go out by themselves; everything else is the person acting.
+    if (event !== 'chat:delivered') activity.last = Date.now();
     return (this.socket.timeout(timeoutMs) as unknown as Socket).emitWithAck(event, payload) as Promise<AckOf<E> & Ack>;
   }
 

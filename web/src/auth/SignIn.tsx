@@ -6,7 +6,7 @@ interface Options {
   demoAccounts: { email: string; name: string; role: Role }[] | null;
 }
 
-export function SignIn({ onSignedIn }: { onSignedIn: (result: LoginResult) => void }) {
+export function SignIn({ onSignedIn, notice }: { onSignedIn: (result: LoginResult) => void; notice?: string | null }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -44,6 +44,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: (result: LoginResult) => vo
       <form className="signin-card" onSubmit={handleSubmit} aria-labelledby="signin-title">
         <h1 id="signin-title">CareChat</h1>
         <p className="muted">Secure messages between you and your care team.</p>
+        {notice && (
+          <p role="status" className="notice">
+            {notice}
+          </p>
+        )}
         <label htmlFor="email">Email</label>
         <input id="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />
         <label htmlFor="password">Password</label>

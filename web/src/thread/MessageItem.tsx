@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import type { Conversation, Message } from '@carechat/protocol';
+import { useEffect, useRef, useState } from 'react';
+import type { Attachment, Conversation, Message } from '@carechat/protocol';
 import { canEdit, tickFor, type Tick } from '../chat/logic.js';
 import type { ChatStore } from '../chat/store.js';
 
@@ -23,6 +23,7 @@ export function MessageItem({ store, message: m, conversation, myId, onReply, on
   const [menu, setMenu] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const tick = tickFor(m, conversation);
+  const [viewing, setViewing] = useState<Attachment | null>(null);
 
   const act = (fn: () => Promise<void>) => () => {
     setMenu(false);
@@ -59,7 +60,16 @@ export function MessageItem({ store, message: m, conversation, myId, onReply, on
         )}
         {m.attachments.map((a) =>
           a.mimeType.startsWith('image/') ? (
-            <a key={a.id} className="image" href={`/api/chat/attachments/${a.id}`} aria-label={`Download ${a.fileName}`}>
+            <a
+              key={a.id}
+              className="image"
+              href={`/api/chat/attachments/${a.id}`}
+              aria-label={`View ${a.fileName}`}
+              onClick={(e) => {
+                e.preventDefault();
+                setViewing(a);
+              }}
+            >
               <img src={`/api/chat/attachments/${a.id}/thumbnail`} alt={a.fileName} width={a.width && a.width < 320 ? a.width : undefined} />
             </a>
           ) : (
@@ -94,6 +104,7 @@ export function MessageItem({ store, message: m, conversation, myId, onReply, on
         </div>
         {error && <p role="alert" className="error small">{error}</p>}
       </div>
+      {viewing && <Lightbox attachment={viewing} onClose={() => setViewing(null)} />}
       {!m.deletedAt && (
         <div className="message-actions">
           <button type="button" className="link" aria-haspopup="menu" aria-expanded={menu} aria-label="Message options" onClick={() => setMenu(!menu)}>
@@ -134,5 +145,29 @@ export function MessageItem({ store, message: m, conversation, myId, onReply, on
         </div>
       )}
     </li>
+  );
+}
+
+/** The full image over the thread; Escape or the button closes it. */
+function Lightbox({ attachment, onClose }: { attachment: Attachment; onClose: () => void }) {
+  const close = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    close.current?.focus();
+    const handleKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', handleKey);
+    return () => window.removeEventListener('keydown', handleKey);
+  }, [onClose]);
+  return (
+    <div className="lightbox" role="dialog" aria-modal="true" aria-label={attachment.fileName} onClick={onClose}>
+      <div onClick={(e) => e.stopPropagation()}>
+        <img src={`/api/chat/attachments/${attachment.id}`} alt={attachment.fileName} />
+        <div className="row">
+          <a href={`/api/chat/attachments/${attachment.id}`}>Download</a>
+          <button ref={close} type="button" className="link" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      </div>
+    </div>
   );
 }
