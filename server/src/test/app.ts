@@ -9,6 +9,15 @@ import { initPool, type Db } from '../db/pool.js';
 import { createLogger } from '../logger.js';
 import { HttpClient } from './http-client.js';
 
+// What global-setup.ts provides to every test file.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    /** A real clamd for this run, or '' when the machine has none. */
+    clamdUrl: string;
+  }
+}
+
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789';
 export const TEST_SERVICE_KEY = 'test-service-key-0123456789';
 export const TEST_MASTER_KEY = 'a1'.repeat(32);

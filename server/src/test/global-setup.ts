@@ -9,13 +9,6 @@ import { initPool } from '../db/pool.js';
 import { createLogger } from '../logger.js';
 import { CLAMD_BINARY, startClamd } from './clamd.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    databaseUrl: string;
-    /** A real clamd for this run, or '' when the machine has none. */
-    clamdUrl: string;
-  }
-}
 
 /**
  * One fresh database per test run: on TEST_DATABASE_URL's server when given (CI uses the
