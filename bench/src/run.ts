@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { attachmentsScenario } from './attachments.js';
 import { latencyScenario } from './latency.js';
+import { webScenario } from './web.js';
 import { startServer } from './server.js';
 // The same real clamd the server's tests start, with their test signatures.
 import { startClamd } from '../../server/src/test/clamd.js';
@@ -13,7 +14,7 @@ const [scenario = 'latency', ...flags] = process.argv.slice(2);
 const json = flags.includes('--json');
 
 async function main() {
-  const scenarios = { latency: runLatency, attachments: runAttachments } as const;
+  const scenarios = { latency: runLatency, attachments: runAttachments, web: runWeb } as const;
   const runScenario = scenarios[scenario as keyof typeof scenarios];
   if (!runScenario) throw new Error(`unknown scenario "${scenario}"; available: ${Object.keys(scenarios).join(', ')}`);
   const result = { ...(await runScenario()), at: new Date().toISOString(), node: process.version };
@@ -26,6 +27,15 @@ async function runLatency() {
   const server = await startServer();
   try {
     return await latencyScenario(server, { pairs: 50, perPair: 40, ratePerSec: 200 });
+  } finally {
+    await server.stop();
+  }
+}
+
+async function runWeb() {
+  const server = await startServer({ DEMO_SEED: 'true', LOGIN_MAX_FAILURES_PER_IP: '1000' });
+  try {
+    return await webScenario(server);
   } finally {
     await server.stop();
   }
@@ -46,6 +56,10 @@ type Stats = { p50: number; p95: number; p99: number; max: number };
 const row = (name: string, s: Stats) => `${name.padEnd(10)} p50 ${s.p50} ms  p95 ${s.p95} ms  p99 ${s.p99} ms  max ${s.max} ms`;
 
 function formatTable(r: Record<string, unknown> & { scenario: string }): string {
+  if (r.scenario === 'web') {
+    const w = r as unknown as Awaited<ReturnType<typeof webScenario>>;
+    return row('sign-in → first screen', w.signInToFirstScreenMs);
+  }
   if (r.scenario === 'attachments') {
     const a = r as unknown as Awaited<ReturnType<typeof attachmentsScenario>>;
     return [`attachments: ${a.rounds} rounds of ${a.fileBytes} bytes`, row('upload', a.uploadMs), row('download', a.downloadMs)].join('\n');
