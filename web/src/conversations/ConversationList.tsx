@@ -50,11 +50,13 @@ export function ConversationList({ store }: { store: ChatStore }) {
                 <Avatar name={peer.name} online={peer.online} />
                 <span className="conversation-main">
                   <span className="row">
-                    <span className="name">{peer.name}</span>
+                    <span className="name">
+                      {peer.name} <span className="muted small role">{roleLabel(peer)}</span>
+                    </span>
                     {c.lastMessageAt && <time className="muted small">{relativeTime(c.lastMessageAt)}</time>}
                   </span>
                   <span className="row">
-                    <span className="preview muted">{c.lastMessage?.preview ?? (peer.designation || roleLabel(peer))}</span>
+                    <span className="preview muted">{c.lastMessage?.preview ?? 'No messages yet'}</span>
                     {c.unreadCount > 0 && (
                       <span className="badge" aria-label={`${c.unreadCount} unread`}>
                         {c.unreadCount}
