@@ -1,22 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../test/app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../test/harness.js';
 import { clientId, createAdmin, createAppointment, createDoctor, createPair, createPatient, sendText } from '../test/factories.js';
-import { connectClient, type TestSocket } from '../test/socket-client.js';
+import { connectClient } from '../test/socket-client.js';
 
-let t: TestApp;
-const sockets: TestSocket[] = [];
-const connect = async (token: string) => {
-  const s = await connectClient(t.url, { token });
-  sockets.push(s);
-  return s;
-};
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  sockets.forEach((s) => s.close());
-  await t.close();
-});
+const t = useTestApp();
+const connect = (token: string) => t.connect(token);
 
 describe('appointments gate conversations', () => {
   it('refuses a patient and doctor with no appointment, or only a cancelled one', async () => {

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../test/app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../test/harness.js';
 import { createAppointment, createDoctor, createPair, createPatient, sendText } from '../test/factories.js';
 import { connectClient } from '../test/socket-client.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const t = useTestApp();
 
 async function patientWithDoctors(names: string[]) {
   const patient = await createPatient(t);

@@ -1,21 +1,18 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startTestApp, type TestApp } from '../test/app.js';
+import { describe, expect, inject, it } from 'vitest';
+import { useTestApp } from '../test/harness.js';
+import type { Db } from '../db/pool.js';
 import { createPair, sendText, clientId } from '../test/factories.js';
 import { decryptText, encryptText, Keyring, messageAad } from './keyring.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const t = useTestApp();
 
 /**
  * The whole database as text: `pg_dump` where the machine has one that speaks this server's
  * version, and in any case every row of every table read back as text (bytea shows as hex).
  */
-async function dumpDatabase(db: TestApp['db']): Promise<string> {
+async function dumpDatabase(db: Db): Promise<string> {
   let dump = '';
   try {
     dump += (await promisify(execFile)('pg_dump', ['--no-owner', inject('databaseUrl')], { maxBuffer: 512 * 1024 * 1024 })).stdout;

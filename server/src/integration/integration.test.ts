@@ -1,12 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, TEST_SERVICE_KEY, uniqueId, type TestApp } from '../test/app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../test/harness.js';
+import { TEST_SERVICE_KEY, uniqueId } from '../test/app.js';
 import { HttpClient } from '../test/http-client.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const t = useTestApp();
 
 describe('the integration API', () => {
   it('needs the service key', async () => {

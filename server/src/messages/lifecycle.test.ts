@@ -1,23 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../test/harness.js';
 import { createAdmin, createPair, createPatient, sendText } from '../test/factories.js';
-import { startTestApp, type TestApp } from '../test/app.js';
-import { connectClient, sleep, type TestSocket } from '../test/socket-client.js';
+import { sleep } from '../test/socket-client.js';
 
-let t: TestApp;
-const sockets: TestSocket[] = [];
-const connect = async (token: string) => {
-  const s = await connectClient(t.url, { token });
-  sockets.push(s);
-  return s;
-};
-
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  sockets.forEach((s) => s.close());
-  await t.close();
-});
+const t = useTestApp();
+const connect = (token: string) => t.connect(token);
 
 describe('edits', () => {
   it('reach both participants; the sender only, within 15 minutes, keeping the old text for admins', async () => {

@@ -1,23 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../test/app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../test/harness.js';
 import { clientId, createPair, sendText } from '../test/factories.js';
-import { connectClient, sleep, type TestSocket } from '../test/socket-client.js';
+import { sleep } from '../test/socket-client.js';
 
-let t: TestApp;
-const sockets: TestSocket[] = [];
-const connect = async (token: string) => {
-  const s = await connectClient(t.url, { token });
-  sockets.push(s);
-  return s;
-};
-
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  sockets.forEach((s) => s.close());
-  await t.close();
-});
+const t = useTestApp();
+const connect = (token: string) => t.connect(token);
 
 describe('sending messages', () => {
   it('delivers a socket send to the peer and the sender’s other device, acked after commit', async () => {

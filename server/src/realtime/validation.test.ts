@@ -1,23 +1,12 @@
 import { CLIENT_EVENTS } from '@carechat/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../test/app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../test/harness.js';
+import { startTestApp } from '../test/app.js';
 import { clientId, createPair } from '../test/factories.js';
-import { connectClient, sleep, type TestSocket } from '../test/socket-client.js';
+import { connectClient, sleep } from '../test/socket-client.js';
 
-let t: TestApp;
-const sockets: TestSocket[] = [];
-const connect = async (token: string) => {
-  const s = await connectClient(t.url, { token });
-  sockets.push(s);
-  return s;
-};
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  sockets.forEach((s) => s.close());
-  await t.close();
-});
+const t = useTestApp();
+const connect = (token: string) => t.connect(token);
 
 const junk: unknown[] = [undefined, null, 'text', 42, [], [1, 2], { conversationId: 'not-a-uuid' }, { messageId: 123 }, { conversationId: {} }];
 
