@@ -23,6 +23,15 @@ async function personWithPassword(role: 'PATIENT' | 'DOCTOR' | 'ADMIN', name: st
   return { ...user, email };
 }
 
+/** A patient and a doctor who share an appointment, with their conversation opened. */
+async function pairInConversation(patientName: string, doctorName: string) {
+  const patient = await personWithPassword('PATIENT', patientName);
+  const doctor = await personWithPassword('DOCTOR', doctorName);
+  await createAppointment(t, patient, doctor);
+  const conversation = (await patient.api.post('/api/chat/conversations', { participantId: doctor.id })).body;
+  return { patient, doctor, conversation };
+}
+
 /** Writes `n` encrypted messages straight into the database: 10,000 sends would take minutes. */
 async function seedHistory(conversationId: string, senders: [string, string], n: number) {
   const { rows } = await t.db.query('SELECT wrapped_key, key_version FROM conversations WHERE id = $1', [conversationId]);
@@ -123,10 +132,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
   });
 
   it('queues a message written offline and sends it once when the connection returns', async () => {
-    const patient = await personWithPassword('PATIENT', 'Olive Offline');
-    const doctor = await personWithPassword('DOCTOR', 'Dr. Otto Online');
-    await createAppointment(t, patient, doctor);
-    const conversation = (await patient.api.post('/api/chat/conversations', { participantId: doctor.id })).body;
+    const { patient, doctor, conversation } = await pairInConversation('Olive Offline', 'Dr. Otto Online');
     await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: uniqueId('m'), content: 'Take it with food' });
     const p = await signIn(patient.email);
     await p.getByRole('button', { name: /Dr\. Otto Online/ }).click();
@@ -153,10 +159,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
   }, 40_000);
 
   it('loads older messages when scrolling up, without moving what the reader was looking at', async () => {
-    const patient = await personWithPassword('PATIENT', 'Sam Scroll');
-    const doctor = await personWithPassword('DOCTOR', 'Dr. Hist Ory');
-    await createAppointment(t, patient, doctor);
-    const conversation = (await patient.api.post('/api/chat/conversations', { participantId: doctor.id })).body;
+    const { patient, doctor, conversation } = await pairInConversation('Sam Scroll', 'Dr. Hist Ory');
     for (let i = 1; i <= 120; i++)
       await (i % 2 ? doctor : patient).api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: uniqueId('m'), content: `Message number ${i}` });
     const p = await signIn(patient.email);
@@ -175,10 +178,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
   }, 40_000);
 
   it('gives admins a read-only transcript under an audit banner, and the audit log shows the read', async () => {
-    const patient = await personWithPassword('PATIENT', 'Ann Audited');
-    const doctor = await personWithPassword('DOCTOR', 'Dr. Rex Reviewed');
-    await createAppointment(t, patient, doctor);
-    const conversation = (await patient.api.post('/api/chat/conversations', { participantId: doctor.id })).body;
+    const { patient, doctor, conversation } = await pairInConversation('Ann Audited', 'Dr. Rex Reviewed');
     await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: uniqueId('m'), content: 'Please renew my prescription' });
     const admin = await personWithPassword('ADMIN', 'Ada Auditor');
     const page = await signIn(admin.email);
@@ -194,10 +194,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
   });
 
   it('scrolls a 10,000-message conversation end to end with fewer than 200 messages in the DOM', async () => {
-    const patient = await personWithPassword('PATIENT', 'Lena Long');
-    const doctor = await personWithPassword('DOCTOR', 'Dr. Max Memory');
-    await createAppointment(t, patient, doctor);
-    const conversation = (await patient.api.post('/api/chat/conversations', { participantId: doctor.id })).body;
+    const { patient, doctor, conversation } = await pairInConversation('Lena Long', 'Dr. Max Memory');
     await seedHistory(conversation.id, [patient.id, doctor.id], 10_000);
     const p = await signIn(patient.email);
     await p.getByRole('button', { name: /Dr\. Max Memory/ }).click();
