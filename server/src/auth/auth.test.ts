@@ -146,4 +146,17 @@ describe('socket handshakes', () => {
     expect(same.socket.connected).toBe(true);
     same.close();
   });
+
+  it('accept the extra origins listed in ALLOWED_ORIGINS', async () => {
+    const portal = await startTestApp({ ALLOWED_ORIGINS: 'https://portal.clinic.example, https://app.clinic.example' });
+    try {
+      const token = signJwt({ sub: uniqueId('o'), role: 'PATIENT', name: 'Portal User', exp: Math.floor(Date.now() / 1000) + 600 });
+      const listed = await connectClient(portal.url, { token, headers: { origin: 'https://app.clinic.example' } });
+      expect(listed.socket.connected).toBe(true);
+      listed.close();
+      await expect(connectClient(portal.url, { token, headers: { origin: 'https://other.example' } })).rejects.toThrow('FORBIDDEN');
+    } finally {
+      await portal.close();
+    }
+  });
 });

@@ -43,6 +43,7 @@ describe('a PostgreSQL restart', () => {
     expect(during.error.code).toBe('SERVICE_UNAVAILABLE');
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(503);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200); // alive, just not ready
     expect(server.child.exitCode).toBeNull();
 
     pg = await startEmbeddedPostgres(dir, log, port);
