@@ -266,4 +266,51 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
       await idle.close();
     }
   }, 40_000);
+
+  it('works from the keyboard alone, and takes files by paste and by drag-and-drop', async () => {
+    const { patient, doctor } = await pairInConversation('Kim Keys', 'Dr. Tab Order');
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(t.url);
+    await page.getByLabel('Email').focus();
+    await page.keyboard.type(patient.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('e2e-password');
+    await page.keyboard.press('Enter');
+    const row = page.getByRole('button', { name: /Dr\. Tab Order/ });
+    await row.waitFor();
+    await row.focus();
+    await page.keyboard.press('Enter');
+    const composer = page.getByLabel('Message', { exact: true });
+    await composer.focus();
+    await page.keyboard.type('Typed without a mouse');
+    await page.keyboard.press('Enter');
+    await page.locator('.message.mine .text', { hasText: 'Typed without a mouse' }).waitFor();
+    // The focused element is visibly outlined.
+    expect(await composer.evaluate((el) => getComputedStyle(el).outlineStyle)).not.toBe('none');
+
+    if (CLAMD_BINARY) {
+      const png = (await cleanPng(30, 20)).toString('base64');
+      await composer.evaluate((el, b64) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const data = new DataTransfer();
+        data.items.add(new File([bytes], 'pasted.png', { type: 'image/png' }));
+        el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      }, png);
+      await page.locator('.uploads img[alt="pasted.png"]').waitFor();
+      await page.locator('.composer').evaluate((el, b64) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const data = new DataTransfer();
+        data.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
+        el.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      }, png);
+      await page.locator('.uploads img[alt="dropped.png"]').waitFor();
+      await composer.focus();
+      await page.keyboard.press('Enter');
+      await page.locator('.message.mine img[alt="dropped.png"]').waitFor();
+      const sent = (await doctor.api.get(`/api/chat/conversations?limit=1`)).body.data[0];
+      const last = (await doctor.api.get(`/api/chat/conversations/${sent.id}/messages`)).body.data.at(-1);
+      expect(last.attachments.map((a: any) => a.fileName)).toEqual(['pasted.png', 'dropped.png']);
+    }
+    await page.close();
+  });
 });
