@@ -2,9 +2,8 @@ import { ConfigError, loadConfig } from './config.js';
 import { createApp } from './app.js';
 import { Keyring } from './crypto/keyring.js';
 import { loadMasterKey } from './crypto/master-key.js';
-import { startEmbeddedPostgres, takeOverSignals, type EmbeddedDatabase } from './db/embedded.js';
-import { migrate } from './db/migrate.js';
-import { initPool } from './db/pool.js';
+import { openDatabase } from './db/bootstrap.js';
+import { takeOverSignals } from './db/embedded.js';
 import { seedDemo } from './demo/seed.js';
 import { createLogger } from './logger.js';
 
@@ -23,15 +22,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
-  let embedded: EmbeddedDatabase | null = null;
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres(config.dataDir, log);
-    databaseUrl = embedded.url;
-    log.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
-  }
-  const db = initPool(databaseUrl, config.databasePoolSize, log);
-  await migrate(db, log);
+  const { db, embedded } = await openDatabase(config, log);
   const keyring = new Keyring(new Map([[MASTER_KEY_VERSION, await loadMasterKey(config, log)]]), MASTER_KEY_VERSION);
   await keyring.verify(db);
   await seedDemo(db, config, log);

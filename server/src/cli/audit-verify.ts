@@ -1,0 +1,25 @@
+import { verifyAuditChain } from '../audit/audit-chain.js';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/bootstrap.js';
+import { createLogger } from '../logger.js';
+
+// `npm run audit:verify`: walks the audit chain and names the first broken link. Exit code 0
+// when intact, 2 when broken, 1 when it could not run.
+const config = loadConfig();
+const log = createLogger('warn');
+const { db, embedded } = await openDatabase(config, log, { reuseRunning: true });
+try {
+  const report = await verifyAuditChain(db);
+  process.stdout.write(
+    report.ok
+      ? `audit chain intact: ${report.checked} events\n`
+      : `audit chain BROKEN at event ${report.firstBroken!.id} (${report.firstBroken!.reason === 'hash' ? 'its content was changed' : 'the event before it is missing or changed'}); ${report.checked} events before it are intact\n`,
+  );
+  process.exitCode = report.ok ? 0 : 2;
+} catch (err) {
+  process.stderr.write(`audit:verify failed: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+} finally {
+  await db.end();
+  await embedded?.stop();
+}

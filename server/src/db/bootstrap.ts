@@ -1,0 +1,43 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { EMBEDDED_PASSWORD, startEmbeddedPostgres, type EmbeddedDatabase } from './embedded.js';
+import { migrate } from './migrate.js';
+import { initPool, type Db } from './pool.js';
+
+export interface Database {
+  db: Db;
+  /** Set when this process started the embedded PostgreSQL (and so must stop it). */
+  embedded: EmbeddedDatabase | null;
+}
+
+/** DATABASE_URL's server, or the embedded one under DATA_DIR; migrated either way. */
+export async function openDatabase(config: Config, log: Logger, { reuseRunning = false } = {}): Promise<Database> {
+  let embedded: EmbeddedDatabase | null = null;
+  let url = config.databaseUrl ?? (reuseRunning ? runningEmbeddedUrl(config.dataDir) : undefined);
+  if (!url) {
+    embedded = await startEmbeddedPostgres(config.dataDir, log);
+    url = embedded.url;
+    log.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
+  }
+  const db = initPool(url, config.databasePoolSize, log);
+  await migrate(db, log);
+  return { db, embedded };
+}
+
+/**
+ * The URL of an embedded PostgreSQL a running server already has open on DATA_DIR, so a
+ * command-line tool can use it instead of starting a second one on the same files.
+ */
+function runningEmbeddedUrl(dataDir: string): string | undefined {
+  const pidFile = path.join(dataDir, 'pg', 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const [pid, , , port] = readFileSync(pidFile, 'utf8').split('\n');
+  try {
+    process.kill(Number(pid), 0);
+  } catch {
+    return undefined;
+  }
+  return `postgres://postgres:${EMBEDDED_PASSWORD}@127.0.0.1:${Number(port)}/postgres`;
+}
