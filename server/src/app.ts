@@ -39,6 +39,23 @@ import { TypingService } from './typing/typing.service.js';
 import { registerTypingEvents } from './typing/typing.socket.js';
 import { UserStatusEffects } from './users/user-status.service.js';
 
+/**
+ * On every response (a route may set its own, as downloads do): no inline or foreign script,
+ * no framing, no referrer, no sniffing. HSTS is added when the request came over HTTPS
+ * (behind a proxy, with TRUST_PROXY).
+ */
+const SECURITY_HEADERS: [string, string][] = [
+  [
+    'Content-Security-Policy',
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  ],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['X-Frame-Options', 'DENY'],
+  ['Referrer-Policy', 'no-referrer'],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+  ['Permissions-Policy', 'camera=(), microphone=(), geolocation=()'],
+];
+
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 export interface App {
@@ -73,6 +90,11 @@ export async function createApp(deps: Deps): Promise<App> {
     done();
   });
 
+  http.addHook('onSend', async (req, reply, payload) => {
+    for (const [name, value] of SECURITY_HEADERS) if (!reply.hasHeader(name)) void reply.header(name, value);
+    if (req.protocol === 'https') void reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    return payload;
+  });
   await http.register(fastifyCookie);
   await http.register(fastifyMultipart, {
     limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 10, fieldSize: 1024, parts: 20 },

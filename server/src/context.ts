@@ -15,6 +15,8 @@ export interface Actor {
   expiresAt: number | null;
   ip: string | null;
   userAgent: string | null;
+  /** Break-glass: why an admin opens content (`reason` query or X-Access-Reason header). */
+  accessReason?: string | null;
 }
 
 /** What the services need from the process: built once in createApp. */

@@ -184,6 +184,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     const page = await signIn(admin.email);
     await page.getByLabel('Search conversations').fill('Ann Audited');
     await page.getByRole('button', { name: /Ann Audited · Dr\. Rex Reviewed/ }).click();
+    await page.getByLabel('Reason for opening this conversation').fill('Complaint review 88');
+    await page.getByRole('button', { name: 'Open transcript' }).click();
     await page.getByText('Audited access: your reading of this conversation is recorded.').waitFor();
     await page.getByText('Please renew my prescription').waitFor();
     expect(await page.getByLabel('Message', { exact: true }).count()).toBe(0); // read-only
@@ -191,6 +193,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await page.getByLabel('Action').fill('admin.messages.read');
     await page.getByRole('cell', { name: 'admin.messages.read' }).first().waitFor();
     await page.close();
+    // The patient sees who read the conversation, and why.
+    const p = await signIn(patient.email);
+    await p.getByRole('button', { name: /Dr\. Rex Reviewed/ }).click();
+    await p.getByRole('button', { name: 'Who else read this' }).click();
+    await p.getByRole('region', { name: 'Access log' }).getByText(/Ada Auditor \(admin\) · Complaint review 88/).waitFor();
+    await p.close();
   });
 
   it('scrolls a 10,000-message conversation end to end with fewer than 200 messages in the DOM', async () => {

@@ -87,3 +87,33 @@ export async function listAuditEvents(db: Queryable, q: AuditQuery): Promise<{ d
     nextCursor: rows.length > q.limit ? String(page[page.length - 1]!.id) : null,
   };
 }
+
+export interface AccessLogEntry {
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  actorRole: string | null;
+  action: string;
+  reason: string | null;
+  flagged: boolean;
+}
+
+/** Who outside a conversation opened it, newest first: what its participants may see. */
+export async function findOutsideAccess(db: Queryable, conversationId: string, participants: string[], limit = 200): Promise<AccessLogEntry[]> {
+  const { rows } = await db.query<{ at: Date; actor_id: string | null; name: string | null; actor_role: string | null; action: string; details: { reason?: string; flagged?: boolean } | null }>(
+    `SELECT e.at, e.actor_id, u.name, e.actor_role, e.action, e.details
+       FROM audit_events e LEFT JOIN users u ON u.id = e.actor_id
+      WHERE e.conversation_id = $1 AND (e.actor_id IS NULL OR NOT (e.actor_id = ANY($2)))
+      ORDER BY e.id DESC LIMIT $3`,
+    [conversationId, participants, limit],
+  );
+  return rows.map((r) => ({
+    at: r.at.toISOString(),
+    actorId: r.actor_id,
+    actorName: r.name,
+    actorRole: r.actor_role,
+    action: r.action,
+    reason: r.details?.reason ?? null,
+    flagged: r.details?.flagged === true,
+  }));
+}

@@ -22,6 +22,11 @@ export function registerConversationRoutes(app: FastifyInstance, conversations: 
 
   app.get('/api/chat/conversations/:id', user, async (req) => conversations.get(actorOf(req), parse(IdParam, req.params).id));
 
+  // Participants see who outside the conversation read it, and why.
+  app.get('/api/chat/conversations/:id/access-log', user, async (req) => ({
+    data: await conversations.accessLog(actorOf(req), parse(IdParam, req.params).id),
+  }));
+
   app.patch('/api/chat/conversations/:id', user, async (req) => {
     const { id } = parse(IdParam, req.params);
     const { archived } = parse(ConversationPatchInput, req.body);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Conversation, ConversationListQuery, Page, Participant } from '@carechat/protocol';
+import { findOutsideAccess, type AccessLogEntry } from '../audit/audit.store.js';
 import type { Actor, Deps } from '../context.js';
 import { AppError, forbidden, notFound } from '../errors.js';
 import type { Notifier } from '../realtime/notifier.js';
@@ -69,6 +70,12 @@ export class ConversationsService {
     const view = await this.get(actor, id);
     this.notifier.toUsers([actor.id], 'conversation:updated', view);
     return view;
+  }
+
+  async accessLog(actor: Actor, id: string): Promise<AccessLogEntry[]> {
+    const conv = await findConversationAccess(this.deps.db, id);
+    assertParticipant(conv, actor);
+    return findOutsideAccess(this.deps.db, conv.id, [conv.patient_id, conv.doctor_id]);
   }
 
   async contacts(actor: Actor, q?: string): Promise<Participant[]> {

@@ -27,7 +27,7 @@ export function authenticateWith(auth: AuthService) {
       const token = bearerToken(req) ?? req.cookies[SESSION_COOKIE];
       const actor = await auth.authenticate(token, requestOrigin(req));
       if (roles.length > 0 && !roles.includes(actor.role)) throw forbidden('Your role may not use this endpoint');
-      req.actor = actor;
+      req.actor = { ...actor, accessReason: accessReasonOf(req) };
       req.log = req.log.child({ userId: actor.id });
     };
 }
@@ -38,4 +38,12 @@ export type Authenticate = ReturnType<typeof authenticateWith>;
 export function actorOf(req: FastifyRequest): Actor {
   if (!req.actor) throw new Error('route is missing its authentication preHandler');
   return req.actor;
+}
+
+/** An admin's stated reason for opening content, from `?reason=` or `X-Access-Reason`. */
+function accessReasonOf(req: FastifyRequest): string | null {
+  const fromQuery = (req.query as { reason?: unknown } | undefined)?.reason;
+  const raw = typeof fromQuery === 'string' ? fromQuery : req.headers['x-access-reason'];
+  const reason = typeof raw === 'string' ? raw.trim().slice(0, 500) : '';
+  return reason || null;
 }

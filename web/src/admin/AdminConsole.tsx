@@ -38,6 +38,8 @@ function AdminConversations() {
   const [q, setQ] = useState('');
   const [list, setList] = useState<Conversation[]>([]);
   const [open, setOpen] = useState<Conversation | null>(null);
+  const [reason, setReason] = useState('');
+  const [confirmed, setConfirmed] = useState('');
   const [messages, setMessages] = useState<Message[]>([]);
   useEffect(() => {
     const timer = setTimeout(() => {
@@ -45,9 +47,19 @@ function AdminConversations() {
     }, 200);
     return () => clearTimeout(timer);
   }, [q]);
+  // Break-glass: the transcript loads only with a stated reason, which the audit row keeps.
   useEffect(() => {
-    if (open) api<MessagePage>('GET', `/api/admin/conversations/${open.id}/messages?limit=100`).then((p) => setMessages(p.data), () => setMessages([]));
-  }, [open]);
+    if (open && confirmed)
+      api<MessagePage>('GET', `/api/admin/conversations/${open.id}/messages?limit=100&reason=${encodeURIComponent(confirmed)}`).then(
+        (p) => setMessages(p.data),
+        () => setMessages([]),
+      );
+  }, [open, confirmed]);
+  const choose = (c: Conversation) => {
+    setOpen(c);
+    setConfirmed('');
+    setMessages([]);
+  };
   return (
     <div className="layout admin-layout">
       <nav className="sidebar" aria-label="All conversations">
@@ -57,7 +69,7 @@ function AdminConversations() {
         <ul className="conversation-list">
           {list.map((c) => (
             <li key={c.id}>
-              <button type="button" className={open?.id === c.id ? 'conversation active' : 'conversation'} onClick={() => setOpen(c)}>
+              <button type="button" className={open?.id === c.id ? 'conversation active' : 'conversation'} onClick={() => choose(c)}>
                 <span className="conversation-main">
                   <span className="name">
                     {c.patient.name} · {c.doctor.name}
@@ -69,7 +81,22 @@ function AdminConversations() {
           ))}
         </ul>
       </nav>
-      {open ? (
+      {open && !confirmed ? (
+        <section className="thread empty">
+          <form
+            className="reason-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (reason.trim()) setConfirmed(reason.trim());
+            }}
+          >
+            <label htmlFor="access-reason">Reason for opening this conversation</label>
+            <input id="access-reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. complaint #123 review" required />
+            <p className="muted small">The reason, your name and the time are recorded and shown to the patient and the doctor.</p>
+            <button type="submit">Open transcript</button>
+          </form>
+        </section>
+      ) : open ? (
         <section className="thread" aria-label="Transcript">
           <p className="admin-banner" role="note">
             Audited access: your reading of this conversation is recorded.

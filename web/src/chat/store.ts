@@ -18,6 +18,17 @@ export interface Thread {
 
 export const WINDOW = 150;
 
+/** An outside read of a conversation (an admin's audit access), as its participants see it. */
+export interface AccessLogEntry {
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  actorRole: string | null;
+  action: string;
+  reason: string | null;
+  flagged: boolean;
+}
+
 export interface ChatState {
   me: User;
   connection: ConnectionState;
@@ -87,6 +98,10 @@ export class ChatStore {
     const c = await api<Conversation>('POST', '/api/chat/conversations', { participantId });
     this.upsertConversation(c);
     return c.id;
+  }
+
+  async accessLog(id: string): Promise<AccessLogEntry[]> {
+    return (await api<{ data: AccessLogEntry[] }>('GET', `/api/chat/conversations/${id}/access-log`)).data;
   }
 
   async setArchived(id: string, archived: boolean): Promise<void> {
@@ -205,6 +220,7 @@ export class ChatStore {
       });
       if (ack.ok) {
         this.queue.acked(item.clientMessageId);
+        this.syncPending();
         this.applyMessage(ack.message);
       } else if (!RETRYABLE.has(ack.error.code)) this.queue.failed(item.clientMessageId, ack.error.message);
     } catch {

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Message } from '@carechat/protocol';
 import { dayLabel, relativeTime } from '../chat/logic.js';
-import type { ChatStore } from '../chat/store.js';
+import type { AccessLogEntry, ChatStore } from '../chat/store.js';
 import { useChat } from '../chat/useChat.js';
 import { Avatar } from '../components/Avatar.js';
 import { peerOf, roleLabel } from '../conversations/ConversationList.js';
@@ -21,9 +21,12 @@ export function ConversationView({ store, id }: { store: ChatStore; id: string }
   const [newBelow, setNewBelow] = useState(false);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [announce, setAnnounce] = useState('');
+  const [showAccess, setShowAccess] = useState(false);
 
   const items = thread?.items ?? [];
-  const pending = state.pending.filter((p) => p.conversationId === id);
+  // A message can arrive (broadcast) before its ack clears it from the queue: show it once.
+  const sentIds = new Set(items.map((m) => m.clientMessageId));
+  const pending = state.pending.filter((p) => p.conversationId === id && !sentIds.has(p.clientMessageId));
 
   // Keeps the reading position when older pages load above, and follows new messages only
   // when the reader is already at the bottom.
@@ -105,7 +108,11 @@ export function ConversationView({ store, id }: { store: ChatStore; id: string }
         <button type="button" className="link archive" onClick={() => void store.setArchived(id, !conversation.archived)}>
           {conversation.archived ? 'Unarchive' : 'Archive'}
         </button>
+        <button type="button" className="link" aria-expanded={showAccess} onClick={() => setShowAccess(!showAccess)}>
+          Who else read this
+        </button>
       </header>
+      {showAccess && <AccessLog store={store} id={id} />}
       <div className="messages" ref={scroller} onScroll={() => void handleScroll()} tabIndex={0} aria-label="Messages">
         {thread?.hasMore && <p className="muted small center">Scroll up for earlier messages</p>}
         <ol>
@@ -159,4 +166,25 @@ function visibleAnchor(scroller: HTMLElement): { id: string; offset: number } | 
   for (const li of scroller.querySelectorAll<HTMLElement>('li.message[id]'))
     if (li.offsetTop + li.offsetHeight > scroller.scrollTop) return { id: li.id.slice('message-'.length), offset: li.offsetTop - scroller.scrollTop };
   return null;
+}
+
+/** Who outside the conversation (an auditor) opened it, when, and why. */
+function AccessLog({ store, id }: { store: ChatStore; id: string }) {
+  const [entries, setEntries] = useState<AccessLogEntry[] | null>(null);
+  useEffect(() => {
+    store.accessLog(id).then(setEntries, () => setEntries([]));
+  }, [store, id]);
+  return (
+    <section className="access-log" aria-label="Access log">
+      {entries?.length === 0 && <p className="muted small">Nobody outside this conversation has opened it.</p>}
+      <ul>
+        {entries?.map((e, i) => (
+          <li key={i} className="small">
+            <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time> · {e.actorName ?? e.actorId} ({e.actorRole?.toLowerCase()}) · {e.reason}
+            {e.flagged && <span className="error"> (no reason given)</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
 }
