@@ -103,6 +103,8 @@ export const AuditQuery = z.object({
   limit: limit(50, 200),
 });
 
+export const LegalHoldInput = z.object({ hold: z.boolean() });
+
 export const IntegrationUserInput = z.object({
   name: z.string().trim().min(1).max(200),
   email: z.string().trim().toLowerCase().max(320).optional().nullable(),

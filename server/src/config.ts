@@ -16,6 +16,11 @@ const Env = z.object({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 32 bytes as 64 hex characters')
     .optional(),
+  MASTER_KEY_VERSION: z.coerce.number().int().positive().default(1),
+  MASTER_KEYS_PREVIOUS: z
+    .string()
+    .regex(/^(\d+:[0-9a-fA-F]{64})(,\d+:[0-9a-fA-F]{64})*$/, 'must be version:hex pairs separated by commas')
+    .optional(),
   AUTH_JWT_SECRET: z.string().min(1).optional(),
   SERVICE_API_KEY: z.string().min(1).optional(),
   CLAMD_URL: z.string().optional(),
@@ -53,6 +58,9 @@ export interface Config {
   demoPassword: string;
   /** Unset outside production: generated once and kept under dataDir. */
   masterKeyHex: string | undefined;
+  masterKeyVersion: number;
+  /** Earlier master keys still needed until `keys:rotate` has re-wrapped everything. */
+  previousMasterKeys: Map<number, string>;
   jwtSecret: string | undefined;
   serviceApiKey: string | undefined;
   clamdUrl: string | undefined;
@@ -105,6 +113,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSeed: !production && (e.DEMO_SEED ?? !e.DATABASE_URL),
     demoPassword: e.DEMO_PASSWORD,
     masterKeyHex: e.MASTER_KEY,
+    masterKeyVersion: e.MASTER_KEY_VERSION,
+    previousMasterKeys: new Map(
+      (e.MASTER_KEYS_PREVIOUS ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((pair) => [Number(pair.split(':')[0]), pair.split(':')[1]!] as [number, string]),
+    ),
     jwtSecret: e.AUTH_JWT_SECRET,
     serviceApiKey: e.SERVICE_API_KEY,
     clamdUrl: e.CLAMD_URL,

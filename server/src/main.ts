@@ -1,14 +1,11 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createApp } from './app.js';
 import { Keyring } from './crypto/keyring.js';
-import { loadMasterKey } from './crypto/master-key.js';
+import { loadMasterKeys } from './crypto/master-key.js';
 import { openDatabase } from './db/bootstrap.js';
 import { takeOverSignals } from './db/embedded.js';
 import { seedDemo } from './demo/seed.js';
 import { createLogger } from './logger.js';
-
-// The master key's version; rotation (issue #5) adds versions beside it.
-const MASTER_KEY_VERSION = 1;
 
 async function main(): Promise<void> {
   let config;
@@ -23,7 +20,8 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const { db, embedded } = await openDatabase(config, log);
-  const keyring = new Keyring(new Map([[MASTER_KEY_VERSION, await loadMasterKey(config, log)]]), MASTER_KEY_VERSION);
+  const masterKeys = await loadMasterKeys(config, log);
+  const keyring = new Keyring(masterKeys.keys, masterKeys.currentVersion);
   await keyring.verify(db);
   await seedDemo(db, config, log);
 

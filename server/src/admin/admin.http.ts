@@ -1,4 +1,4 @@
-import { AdminConversationQuery, AuditQuery, ExternalIdParam, IdParam, MessagePageQuery } from '@carechat/protocol';
+import { AdminConversationQuery, AuditQuery, ExternalIdParam, IdParam, LegalHoldInput, MessagePageQuery } from '@carechat/protocol';
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../audit/audit.js';
 import { verifyAuditChain } from '../audit/audit-chain.js';
@@ -47,6 +47,11 @@ export function registerAdminRoutes(
     await audit(deps.db, actorOf(req), { action: 'admin.audit.verify', outcome: 'success', details: { ok: report.ok, checked: report.checked } });
     return report;
   });
+
+  app.put('/api/admin/conversations/:id/legal-hold', admin, async (req) =>
+    services.admin.setLegalHold(actorOf(req), parse(IdParam, req.params).id, parse(LegalHoldInput, req.body).hold),
+  );
+  app.post('/api/admin/conversations/:id/shred', admin, async (req) => services.admin.shred(actorOf(req), parse(IdParam, req.params).id));
 
   app.post('/api/admin/users/:id/block', admin, async (req) => services.admin.setBlocked(actorOf(req), parse(ExternalIdParam, req.params).id, true));
   app.post('/api/admin/users/:id/unblock', admin, async (req) => services.admin.setBlocked(actorOf(req), parse(ExternalIdParam, req.params).id, false));

@@ -22,5 +22,8 @@ export const participantsOf = (conv: { patient_id: string; doctor_id: string }) 
 export const peerOf = (conv: { patient_id: string; doctor_id: string }, userId: string) =>
   conv.patient_id === userId ? conv.doctor_id : conv.patient_id;
 
-export const dataKeyOf = (keyring: Keyring, conv: { id: string; wrapped_key: Buffer; key_version: number }) =>
-  keyring.dataKey(conv.id, { wrappedKey: conv.wrapped_key, keyVersion: conv.key_version });
+/** The conversation's data key; a shredded conversation has none and never will again. */
+export function dataKeyOf(keyring: Keyring, conv: { id: string; wrapped_key: Buffer | null; key_version: number }): Buffer {
+  if (!conv.wrapped_key) throw new AppError('NOT_FOUND', 'This conversation was permanently erased');
+  return keyring.dataKey(conv.id, { wrappedKey: conv.wrapped_key, keyVersion: conv.key_version });
+}

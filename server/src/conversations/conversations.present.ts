@@ -1,6 +1,9 @@
 import type { Conversation, Participant } from '@carechat/protocol';
 import type { Keyring } from '../crypto/keyring.js';
 import { previewOf } from '../messages/messages.present.js';
+
+/** What a conversation whose key was destroyed shows instead of a preview. */
+const ERASED_LABEL = 'Message erased';
 import type { Presence } from '../presence/presence.js';
 import type { ConversationRow } from './conversations.store.js';
 
@@ -14,18 +17,18 @@ export function presentConversation(r: ConversationRow, keyring: Keyring, presen
     lastSeenAt: r[`${side}_last_seen_at`]?.toISOString() ?? null,
     designation: r[`${side}_designation`],
   });
-  const key = r.lm_id ? keyring.dataKey(r.id, { wrappedKey: r.wrapped_key, keyVersion: r.key_version }) : null;
+  const key = r.lm_id && r.wrapped_key ? keyring.dataKey(r.id, { wrappedKey: r.wrapped_key, keyVersion: r.key_version }) : null;
   return {
     id: r.id,
     patient: participant('patient'),
     doctor: participant('doctor'),
     lastMessage:
-      key && r.lm_id
+      r.lm_id
         ? {
             id: r.lm_id,
             seq: r.lm_seq!,
             senderId: r.lm_sender_id!,
-            preview: previewOf(key, {
+            preview: !key ? ERASED_LABEL : previewOf(key, {
               conversationId: r.id,
               id: r.lm_id,
               version: r.lm_version!,

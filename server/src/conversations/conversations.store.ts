@@ -9,7 +9,7 @@ export interface ConversationRow {
   last_rev: number;
   last_message_at: Date | null;
   activity_key: string;
-  wrapped_key: Buffer;
+  wrapped_key: Buffer | null;
   key_version: number;
   patient_id: string;
   patient_name: string;
@@ -125,7 +125,7 @@ export interface ConversationAccessRow {
   id: string;
   patient_id: string;
   doctor_id: string;
-  wrapped_key: Buffer;
+  wrapped_key: Buffer | null;
   key_version: number;
   last_seq: number;
   patient_status: UserStatus;

@@ -37,6 +37,12 @@ export class Keyring {
         throw new Error(`MASTER_KEY does not match master key version ${row.version} that this database was written with`);
       }
     }
+    const { rows: inUse } = await db.query<{ key_version: number }>(
+      'SELECT DISTINCT key_version FROM conversations WHERE wrapped_key IS NOT NULL',
+    );
+    const missing = inUse.map((r) => r.key_version).filter((v) => !this.masterKeys.has(v));
+    if (missing.length > 0)
+      throw new Error(`conversations are wrapped under master key version(s) ${missing.join(', ')}, which are not configured (MASTER_KEYS_PREVIOUS)`);
     if (!rows.some((r) => r.version === this.currentVersion)) {
       await db.query('INSERT INTO master_keys (version, key_check) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
         this.currentVersion,
@@ -59,6 +65,12 @@ export class Keyring {
     const key = open(this.master(wrapped.keyVersion), wrapped.wrappedKey, wrapAad(conversationId, wrapped.keyVersion));
     this.remember(conversationId, key);
     return key;
+  }
+
+  /** The same data key wrapped under the current master key version (rotation). */
+  rewrap(conversationId: string, wrapped: WrappedKey): WrappedKey {
+    const dataKey = open(this.master(wrapped.keyVersion), wrapped.wrappedKey, wrapAad(conversationId, wrapped.keyVersion));
+    return { wrappedKey: seal(this.master(this.currentVersion), dataKey, wrapAad(conversationId, this.currentVersion)), keyVersion: this.currentVersion };
   }
 
   /** Drops a cached key, e.g. after the conversation's key was destroyed. */

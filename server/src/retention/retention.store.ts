@@ -1,14 +1,15 @@
 import type { Queryable, Tx } from '../db/pool.js';
 
 /**
- * Deletes up to `batch` messages older than `days`, with their attachment rows; returns the
+ * Deletes up to `batch` messages older than `days` (none in conversations on legal hold), with their attachment rows; returns the
  * messages deleted and the attachment files to remove once committed. SKIP LOCKED keeps a
  * batch from waiting on rows a send or edit holds.
  */
 export async function purgeExpiredBatch(tx: Tx, days: number, batch: number): Promise<{ messages: number; files: string[] }> {
   const { rows: doomed } = await tx.query<{ id: string }>(
-    `SELECT id FROM messages WHERE created_at < now() - make_interval(days => $1)
-      ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    `SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+      WHERE m.created_at < now() - make_interval(days => $1) AND NOT c.legal_hold
+      ORDER BY m.created_at LIMIT $2 FOR UPDATE OF m SKIP LOCKED`,
     [days, batch],
   );
   if (doomed.length === 0) return { messages: 0, files: [] };

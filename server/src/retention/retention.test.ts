@@ -59,4 +59,17 @@ describe('retention', () => {
     await sendText(doctor, conversation.id, 'checking in');
     for (const u of [patient, doctor]) expect((await u.api.get(`/api/chat/conversations/${conversation.id}`)).body.archived).toBe(false);
   });
+
+  it('spares conversations on legal hold', async () => {
+    const admin = await createAdmin(t);
+    const { patient, conversation } = await createPair(t);
+    const old = await sendText(patient, conversation.id, 'evidence');
+    await age('messages', old.id, 800);
+    expect((await admin.api.put(`/api/admin/conversations/${conversation.id}/legal-hold`, { hold: true })).body).toEqual({ id: conversation.id, legalHold: true });
+    await t.app.jobs.runRetention();
+    expect((await patient.api.get(`/api/chat/conversations/${conversation.id}/messages`)).body.data.map((m: any) => m.id)).toEqual([old.id]);
+    await admin.api.put(`/api/admin/conversations/${conversation.id}/legal-hold`, { hold: false });
+    await t.app.jobs.runRetention();
+    expect((await patient.api.get(`/api/chat/conversations/${conversation.id}/messages`)).body.data).toEqual([]);
+  });
 });

@@ -1,10 +1,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import pg from 'pg';
+import { migrate } from '../db/migrate.js';
 import { inject } from 'vitest';
 import { createApp, type App } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import { Keyring } from '../crypto/keyring.js';
+import { loadMasterKeys } from '../crypto/master-key.js';
 import { initPool, type Db } from '../db/pool.js';
 import { createLogger } from '../logger.js';
 import { HttpClient } from './http-client.js';
@@ -37,7 +40,7 @@ export interface TestApp {
 
 /** The real server (Fastify, Socket.IO, services) on a free port against the run's database. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const databaseUrl = inject('databaseUrl');
+  const databaseUrl = env.DATABASE_URL ?? inject('databaseUrl');
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     DATA_DIR: path.resolve('.test-data', 'app'),
@@ -53,7 +56,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   });
   const log = createLogger(config.logLevel);
   const db = initPool(databaseUrl, 5, log);
-  const keyring = new Keyring(new Map([[1, Buffer.from(config.masterKeyHex!, 'hex')]]), 1);
+  const masterKeys = await loadMasterKeys(config, log);
+  const keyring = new Keyring(masterKeys.keys, masterKeys.currentVersion);
   await keyring.verify(db);
   const app = await createApp({ config, db, log, keyring });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
@@ -82,3 +86,28 @@ export function signJwt(claims: Record<string, unknown>, secret = TEST_JWT_SECRE
 }
 
 export const uniqueId = (prefix: string) => `${prefix}-${randomBytes(6).toString('hex')}`;
+
+/** A database of its own, migrated, for tests that change global state (key rotation). */
+export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const server = new URL(inject('databaseUrl'));
+  const name = `carechat_own_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: server.toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  const log = createLogger('silent');
+  const pool = initPool(url.toString(), 1, log);
+  await migrate(pool, log);
+  await pool.end();
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: server.toString() });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, startTestApp, TEST_MASTER_KEY, type TestApp } from '../test/app.js';
+import { createAdmin, createPair, sendText } from '../test/factories.js';
+import { HttpClient } from '../test/http-client.js';
+
+// Rotation re-wraps every conversation in a database, so this file has a database of its own.
+let own: { url: string; drop(): Promise<void> };
+beforeAll(async () => {
+  own = await freshDatabase();
+});
+afterAll(() => own?.drop());
+
+const NEW_KEY = 'b7'.repeat(32);
+
+async function rotate(env: Record<string, string>) {
+  try {
+    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'keys:rotate'], { env: { ...process.env, DATABASE_URL: own.url, ...env } });
+    return { code: 0, out: stdout };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, out: e.stdout + e.stderr };
+  }
+}
+
+describe('master key rotation and crypto-shredding', () => {
+  it('re-wraps every data key under a new version without touching messages; the old version can go', async () => {
+    let app: TestApp = await startTestApp({ DATABASE_URL: own.url });
+    const pairs = [];
+    for (let i = 0; i < 3; i++) {
+      const pair = await createPair(app);
+      await sendText(pair.patient, pair.conversation.id, `before rotation ${i}`);
+      pairs.push(pair);
+    }
+    const bodies = (await app.db.query('SELECT id, body FROM messages ORDER BY id')).rows;
+    await app.close();
+
+    const result = await rotate({ MASTER_KEY: TEST_MASTER_KEY, NEW_MASTER_KEY: NEW_KEY });
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('rotated to master key version 2: 3 data keys re-wrapped; retired versions: 1');
+
+    // Only the new key is configured now, and everything still reads.
+    app = await startTestApp({ DATABASE_URL: own.url, MASTER_KEY: NEW_KEY, MASTER_KEY_VERSION: '2' });
+    try {
+      for (const [i, pair] of pairs.entries()) {
+        const page = await new HttpClient(app.url, pair.patient.token).get(`/api/chat/conversations/${pair.conversation.id}/messages`);
+        expect(page.body.data.map((m: any) => m.content)).toEqual([`before rotation ${i}`]);
+      }
+      expect((await app.db.query('SELECT id, body FROM messages ORDER BY id')).rows).toEqual(bodies); // ciphertext untouched
+      const { rows } = await app.db.query('SELECT version, retired_at FROM master_keys ORDER BY version');
+      expect(rows.map((r) => [r.version, r.retired_at !== null])).toEqual([
+        [1, true],
+        [2, false],
+      ]);
+      // The old key alone no longer starts the server: it would not open these conversations.
+      await expect(startTestApp({ DATABASE_URL: own.url })).rejects.toThrow(/version\(s\) 2/);
+
+      // Shredding: rows remain, nothing decrypts, and a legal hold prevents it.
+      const admin = await createAdmin(app);
+      const [held, doomed] = [pairs[0]!, pairs[1]!];
+      expect((await admin.api.put(`/api/admin/conversations/${held.conversation.id}/legal-hold`, { hold: true })).status).toBe(200);
+      expect((await admin.api.post(`/api/admin/conversations/${held.conversation.id}/shred`)).status).toBe(403);
+      expect((await admin.api.post(`/api/admin/conversations/${doomed.conversation.id}/shred`)).status).toBe(200);
+      const count = await app.db.query('SELECT count(*)::int AS n, bool_and(body IS NOT NULL) AS all_there FROM messages WHERE conversation_id = $1', [doomed.conversation.id]);
+      expect(count.rows[0]).toEqual({ n: 1, all_there: true });
+      const gone = await new HttpClient(app.url, doomed.patient.token).get(`/api/chat/conversations/${doomed.conversation.id}/messages`);
+      expect(gone.status).toBe(404);
+      const { rows: keyRow } = await app.db.query('SELECT wrapped_key FROM conversations WHERE id = $1', [doomed.conversation.id]);
+      expect(keyRow[0].wrapped_key).toBeNull();
+    } finally {
+      await app.close();
+    }
+  }, 90_000);
+});

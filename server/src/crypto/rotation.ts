@@ -1,0 +1,44 @@
+import { withTransaction, type Db } from '../db/pool.js';
+import type { Keyring } from './keyring.js';
+
+const BATCH = 500;
+
+export interface RotationReport {
+  rewrapped: number;
+  /** Master key versions no conversation needs any more. */
+  retired: number[];
+}
+
+/**
+ * Re-wraps every conversation's data key under the keyring's current master key version,
+ * in batches that each commit; message and file ciphertext is never touched. Versions no
+ * conversation uses afterwards are marked retired and can be dropped from configuration.
+ */
+export async function rotateMasterKey(db: Db, keyring: Keyring): Promise<RotationReport> {
+  await keyring.verify(db);
+  let rewrapped = 0;
+  for (;;) {
+    const n = await withTransaction(db, async (tx) => {
+      const { rows } = await tx.query<{ id: string; wrapped_key: Buffer; key_version: number }>(
+        `SELECT id, wrapped_key, key_version FROM conversations
+          WHERE wrapped_key IS NOT NULL AND key_version <> $1 LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [keyring.currentVersion, BATCH],
+      );
+      for (const r of rows) {
+        const next = keyring.rewrap(r.id, { wrappedKey: r.wrapped_key, keyVersion: r.key_version });
+        await tx.query('UPDATE conversations SET wrapped_key = $2, key_version = $3 WHERE id = $1', [r.id, next.wrappedKey, next.keyVersion]);
+      }
+      return rows.length;
+    });
+    rewrapped += n;
+    if (n < BATCH) break;
+  }
+  const { rows } = await db.query<{ version: number }>(
+    `UPDATE master_keys m SET retired_at = now()
+      WHERE m.version <> $1 AND m.retired_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.key_version = m.version AND c.wrapped_key IS NOT NULL)
+      RETURNING version`,
+    [keyring.currentVersion],
+  );
+  return { rewrapped, retired: rows.map((r) => r.version).sort((a, b) => a - b) };
+}
