@@ -2,6 +2,7 @@ import { AdminConversationQuery, AuditQuery, ExternalIdParam, IdParam, LegalHold
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../audit/audit.js';
 import { verifyAuditChain } from '../audit/audit-chain.js';
+import { toFhirBundle } from './fhir-export.js';
 import { listAuditEvents } from '../audit/audit.store.js';
 import type { Deps } from '../context.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
@@ -37,6 +38,15 @@ export function registerAdminRoutes(
   app.get('/api/admin/conversations/:id/messages', admin, async (req) =>
     services.messages.page(actorOf(req), parse(IdParam, req.params).id, parse(MessagePageQuery, req.query), 'admin'),
   );
+
+  // The conversation for the medical record: a FHIR R4 Bundle of Communication resources.
+  app.get('/api/admin/conversations/:id/export', admin, async (req, reply) => {
+    const { id } = parse(IdParam, req.params);
+    const conversation = await services.conversations.viewFor(null, id);
+    if (!conversation) throw notFound('No such conversation');
+    const messages = await services.messages.exportAll(actorOf(req), id);
+    return reply.header('Content-Type', 'application/fhir+json').send(toFhirBundle(conversation, messages, `${req.protocol}://${req.host}`));
+  });
 
   app.get('/api/admin/messages/:id/history', admin, async (req) => services.messages.history(actorOf(req), parse(IdParam, req.params).id));
 

@@ -161,6 +161,21 @@ export class MessagesService {
     return { data: rows.map((r) => presentMessage(key, r)), hasMore };
   }
 
+  /** Every message of a conversation, oldest first, for an admin's record export (audited). */
+  async exportAll(actor: Actor, conversationId: string): Promise<Message[]> {
+    const conv = await this.anyConversation(conversationId);
+    const key = dataKeyOf(this.deps.keyring, conv);
+    const all: Message[] = [];
+    for (let after = 0; ; ) {
+      const { rows, hasMore } = await store.findMessagePage(this.deps.db, null, conv.id, { after, limit: 100 });
+      all.push(...rows.map((r) => presentMessage(key, r)));
+      if (!hasMore || rows.length === 0) break;
+      after = rows[rows.length - 1]!.seq;
+    }
+    await audit(this.deps.db, actor, { action: 'admin.conversation.export', outcome: 'success', conversationId: conv.id, details: { count: all.length } });
+    return all;
+  }
+
   /** An admin's view of every earlier text of a message (edits and deletions). */
   async history(actor: Actor, messageId: string): Promise<{ message: Message; versions: MessageVersion[] }> {
     const message = await store.findMessageBrief(this.deps.db, messageId);
