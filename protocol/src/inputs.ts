@@ -103,6 +103,12 @@ export const AuditQuery = z.object({
   limit: limit(50, 200),
 });
 
+export const AuditExportQuery = z.object({
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }),
+  format: z.enum(['jsonl', 'fhir']).default('jsonl'),
+});
+
 export const LegalHoldInput = z.object({ hold: z.boolean() });
 
 export const IntegrationUserInput = z.object({

@@ -1,7 +1,9 @@
-import { AdminConversationQuery, AuditQuery, ExternalIdParam, IdParam, LegalHoldInput, MessagePageQuery } from '@carechat/protocol';
+import { AdminConversationQuery, AuditExportQuery, AuditQuery, ExternalIdParam, IdParam, LegalHoldInput, MessagePageQuery } from '@carechat/protocol';
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../audit/audit.js';
+import { Readable } from 'node:stream';
 import { verifyAuditChain } from '../audit/audit-chain.js';
+import { auditEventsBetween, toFhirAuditEvent, toJsonLine } from '../audit/audit-export.js';
 import { toFhirBundle } from './fhir-export.js';
 import { listAuditEvents } from '../audit/audit.store.js';
 import type { Deps } from '../context.js';
@@ -51,6 +53,20 @@ export function registerAdminRoutes(
   app.get('/api/admin/messages/:id/history', admin, async (req) => services.messages.history(actorOf(req), parse(IdParam, req.params).id));
 
   app.get('/api/admin/audit', admin, async (req) => listAuditEvents(deps.db, parse(AuditQuery, req.query)));
+
+  // A time range of the audit trail, as JSON lines (with chain hashes) or FHIR AuditEvents.
+  app.get('/api/admin/audit/export', admin, async (req, reply) => {
+    const q = parse(AuditExportQuery, req.query);
+    await audit(deps.db, actorOf(req), { action: 'admin.audit.export', outcome: 'success', details: { from: q.from, to: q.to, format: q.format } });
+    const events = auditEventsBetween(deps.db, q.from, q.to);
+    if (q.format === 'jsonl')
+      return reply.header('Content-Type', 'application/x-ndjson').send(Readable.from((async function* () {
+        for await (const e of events) yield toJsonLine(e);
+      })()));
+    const entry = [];
+    for await (const e of events) entry.push({ fullUrl: `urn:carechat:audit:${e.id}`, resource: toFhirAuditEvent(e) });
+    return reply.header('Content-Type', 'application/fhir+json').send({ resourceType: 'Bundle', type: 'collection', entry });
+  });
 
   app.get('/api/admin/audit/verify', admin, async (req) => {
     const report = await verifyAuditChain(deps.db);
