@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
@@ -70,7 +70,9 @@ export interface App {
 /** Builds the whole service on `deps` without listening: main.ts listens, tests use port 0. */
 export async function createApp(deps: Deps): Promise<App> {
   const { config, log } = deps;
+  const https = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : null;
   const http: FastifyInstance = Fastify({
+    https,
     loggerInstance: log as FastifyBaseLogger,
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,

@@ -8,12 +8,21 @@ describe('configuration', () => {
     expect(loadConfig({}).demoSeed).toBe(true);
     expect(loadConfig({ DATABASE_URL: 'postgres://x/y' }).demoSeed).toBe(false);
     expect(loadConfig({ DATABASE_URL: 'postgres://x/y', DEMO_SEED: 'true' }).demoSeed).toBe(true);
-    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', MASTER_KEY: key, DEMO_SEED: 'true' }).demoSeed).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', MASTER_KEY: '3f9a1c7e5b2d8f604a1e9c3b7d5f2a8e6c4b0d9f1a3e5c7b9d2f4a6c8e0b1d3f', TRUST_PROXY: 'true', DEMO_SEED: 'true' }).demoSeed).toBe(false);
   });
 
-  it('refuses to start in production without a master key or a database, and names a bad value', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y' })).toThrow(ConfigError);
-    expect(() => loadConfig({ NODE_ENV: 'production', MASTER_KEY: key })).toThrow(/DATABASE_URL/);
+  it('refuses to start in production on missing or weak settings, and names a bad value', () => {
+    const strong = '3f9a1c7e5b2d8f604a1e9c3b7d5f2a8e6c4b0d9f1a3e5c7b9d2f4a6c8e0b1d3f';
+    const prod = { NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', MASTER_KEY: strong, TRUST_PROXY: 'true' };
+    expect(loadConfig(prod).production).toBe(true);
+    expect(() => loadConfig({ ...prod, MASTER_KEY: '' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...prod, MASTER_KEY: undefined })).toThrow(/MASTER_KEY is required/);
+    expect(() => loadConfig({ ...prod, MASTER_KEY: key })).toThrow(/guessable/);
+    expect(() => loadConfig({ ...prod, MASTER_KEY: '0'.repeat(64) })).toThrow(/guessable/);
+    expect(() => loadConfig({ ...prod, AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET/);
+    expect(() => loadConfig({ ...prod, DATABASE_URL: undefined })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ ...prod, TRUST_PROXY: 'false' })).toThrow(/TLS is required/);
+    expect(loadConfig({ ...prod, TRUST_PROXY: 'false', TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem' }).tls).toEqual({ certFile: '/c.pem', keyFile: '/k.pem' });
     expect(() => loadConfig({ MASTER_KEY: 'short' })).toThrow(/MASTER_KEY/);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
   });

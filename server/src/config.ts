@@ -40,6 +40,8 @@ const Env = z.object({
   SOCKET_EVENTS_PER_10S: z.coerce.number().int().positive().default(200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: bool.default(false),
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
   RETENTION_DAYS: z.coerce.number().positive().default(365),
   ARCHIVE_AFTER_DAYS: z.coerce.number().positive().default(90),
   JOBS_INTERVAL_MINUTES: z.coerce.number().positive().default(60),
@@ -83,6 +85,8 @@ export interface Config {
   socketEventsPer10s: number;
   logLevel: string;
   trustProxy: boolean;
+  /** Serve HTTPS directly with these PEM files. */
+  tls: { certFile: string; keyFile: string } | null;
   shutdownGraceMs: number;
   /** Messages and their files older than this are deleted for good. */
   retentionDays: number;
@@ -100,8 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  if (production && !e.MASTER_KEY) throw new ConfigError('MASTER_KEY is required in production (64 hex characters).');
-  if (production && !e.DATABASE_URL) throw new ConfigError('DATABASE_URL is required in production.');
+  if (production) refuseWeakProduction(e);
   return {
     production,
     port: e.PORT,
@@ -146,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     socketEventsPer10s: e.SOCKET_EVENTS_PER_10S,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : null,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     retentionDays: e.RETENTION_DAYS,
     archiveAfterDays: e.ARCHIVE_AFTER_DAYS,
@@ -154,3 +158,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 export class ConfigError extends Error {}
+
+/**
+ * Production refuses to start on settings that would quietly weaken it: no or a guessable
+ * master key, a short JWT secret, no database, or no TLS (directly or behind a proxy).
+ */
+function refuseWeakProduction(e: z.infer<typeof Env>): void {
+  const problems: string[] = [];
+  if (!e.MASTER_KEY) problems.push('MASTER_KEY is required (64 hex characters from a secure random source)');
+  else if (new Set(e.MASTER_KEY.toLowerCase()).size < 8 || /^(.{2,8})\1+$/.test(e.MASTER_KEY.toLowerCase()))
+    problems.push('MASTER_KEY looks guessable (repeated pattern); generate one with `openssl rand -hex 32`');
+  if (e.AUTH_JWT_SECRET !== undefined && e.AUTH_JWT_SECRET.length < 32) problems.push('AUTH_JWT_SECRET must be at least 32 characters');
+  if (!e.DATABASE_URL) problems.push('DATABASE_URL is required');
+  if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) problems.push('TLS_CERT_FILE and TLS_KEY_FILE go together');
+  if (!e.TLS_CERT_FILE && !e.TRUST_PROXY)
+    problems.push('TLS is required: set TLS_CERT_FILE and TLS_KEY_FILE, or TRUST_PROXY=true behind a TLS-terminating proxy');
+  if (problems.length) throw new ConfigError(`Refusing to start in production:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+}
