@@ -13,7 +13,8 @@ export const ERROR_STATUS = {
   FILE_INFECTED: 422,
   SCAN_UNAVAILABLE: 503,
   RATE_LIMITED: 429,
-  // Extensions to the v1 table: the protocol leaves server faults unnamed.
+  // Extensions to the v1 table: a second factor, and server faults the protocol leaves unnamed.
+  MFA_REQUIRED: 401,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;

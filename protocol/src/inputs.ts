@@ -33,7 +33,13 @@ export const Emoji = z.string().refine(isSingleEmoji, 'must be a single emoji');
 export const LoginInput = z.object({
   email: z.string().trim().toLowerCase().min(3).max(320),
   password: z.string().min(1).max(1024),
+  /** The 6-digit TOTP code, for accounts with a second factor. */
+  totp: z.string().trim().max(16).optional(),
+  /** A one-time recovery code instead of a TOTP code. */
+  recoveryCode: z.string().trim().max(64).optional(),
 });
+
+export const MfaCodeInput = z.object({ code: z.string().trim().min(6).max(16) });
 
 export const ConversationCreateInput = z.object({ participantId: externalId });
 

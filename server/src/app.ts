@@ -15,6 +15,7 @@ import { LocalDiskStorage, type BlobStorage } from './attachments/storage.js';
 import { AdminService } from './admin/admin.service.js';
 import { registerAuthRoutes } from './auth/auth.http.js';
 import { AuthService } from './auth/auth.service.js';
+import { MfaService } from './auth/mfa.service.js';
 import type { Deps } from './context.js';
 import { registerConversationRoutes } from './conversations/conversations.http.js';
 import { ConversationsService } from './conversations/conversations.service.js';
@@ -107,7 +108,8 @@ export async function createApp(deps: Deps): Promise<App> {
   const io = initIo(http.server, deps);
   const notifier = new Notifier(io);
   const presence = new Presence(deps, notifier);
-  const auth = new AuthService(deps, notifier);
+  const mfa = new MfaService(deps);
+  const auth = new AuthService(deps, notifier, mfa);
   const conversations = new ConversationsService(deps, notifier, presence);
   const storage: BlobStorage = config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(path.join(config.dataDir, 'attachments'));
   const scanner = new ClamdScanner(config.clamdUrl ? [config.clamdUrl] : DEFAULT_CLAMD_URLS, config.clamdTimeoutMs);
@@ -121,7 +123,7 @@ export async function createApp(deps: Deps): Promise<App> {
 
   const authenticate = authenticateWith(auth);
   registerHealthRoutes(http, deps, state);
-  registerAuthRoutes(http, deps, auth, authenticate);
+  registerAuthRoutes(http, deps, auth, mfa, authenticate);
   registerConversationRoutes(http, conversations, authenticate);
   registerMessageRoutes(http, messages, typing, authenticate);
   registerReceiptRoutes(http, receipts, authenticate);

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { Secret, TOTP } from 'otpauth';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CLAMD_BINARY } from '../../server/src/test/clamd.js';
@@ -319,6 +320,24 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
       const last = (await doctor.api.get(`/api/chat/conversations/${sent.id}/messages`)).body.data.at(-1);
       expect(last.attachments.map((a: any) => a.fileName)).toEqual(['pasted.png', 'dropped.png']);
     }
+    await page.close();
+  });
+
+  it('asks for the authenticator code when the account has two-factor sign-in', async () => {
+    const doctor = await personWithPassword('DOCTOR', 'Dr. Two Factor');
+    const enrol = await doctor.api.post('/api/auth/mfa/enroll');
+    const app = new TOTP({ secret: Secret.fromBase32(enrol.body.secret), algorithm: 'SHA1', digits: 6, period: 30 });
+    await doctor.api.post('/api/auth/mfa/confirm', { code: app.generate() });
+    const last = Number((await t.db.query('SELECT totp_last_step FROM users WHERE id = $1', [doctor.id])).rows[0].totp_last_step);
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(t.url);
+    await page.getByLabel('Email').fill(doctor.email);
+    await page.getByLabel('Password').fill('e2e-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'authenticator app' }).waitFor();
+    await page.getByLabel('Authentication code').fill(app.generate({ timestamp: (last + 1) * 30_000 }));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation').first().waitFor();
     await page.close();
   });
 });

@@ -1,4 +1,5 @@
-import { LoginInput } from '@carechat/protocol';
+import { LoginInput, MfaCodeInput } from '@carechat/protocol';
+import type { MfaService } from './mfa.service.js';
 import type { FastifyInstance } from 'fastify';
 import { parse } from '../http/parse.js';
 import { actorOf, requestOrigin, SESSION_COOKIE, type Authenticate } from '../http/authenticate.js';
@@ -8,10 +9,10 @@ import type { AuthService } from './auth.service.js';
 import type { Deps } from '../context.js';
 import { DEMO_ACCOUNTS } from '../demo/seed.js';
 
-export function registerAuthRoutes(app: FastifyInstance, deps: Deps, auth: AuthService, authenticate: Authenticate): void {
+export function registerAuthRoutes(app: FastifyInstance, deps: Deps, auth: AuthService, mfa: MfaService, authenticate: Authenticate): void {
   app.post('/api/auth/login', async (req, reply) => {
-    const { email, password } = parse(LoginInput, req.body);
-    const { token, ...result } = await auth.login(email, password, requestOrigin(req));
+    const { email, password, totp, recoveryCode } = parse(LoginInput, req.body);
+    const { token, ...result } = await auth.login(email, password, requestOrigin(req), { totp, recoveryCode });
     void reply.setCookie(SESSION_COOKIE, token, {
       path: '/',
       httpOnly: true,
@@ -32,6 +33,11 @@ export function registerAuthRoutes(app: FastifyInstance, deps: Deps, auth: AuthS
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send();
   });
+
+  // Two-factor sign-in (TOTP): enrol → confirm with a first code; off again with a code.
+  app.post('/api/auth/mfa/enroll', { preHandler: authenticate() }, async (req) => mfa.enroll(actorOf(req)));
+  app.post('/api/auth/mfa/confirm', { preHandler: authenticate() }, async (req) => mfa.confirm(actorOf(req), parse(MfaCodeInput, req.body).code));
+  app.post('/api/auth/mfa/disable', { preHandler: authenticate() }, async (req) => mfa.disable(actorOf(req), parse(MfaCodeInput, req.body).code));
 
   app.get('/api/auth/me', { preHandler: authenticate() }, async (req) => {
     const actor = actorOf(req);

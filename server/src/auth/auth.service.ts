@@ -7,6 +7,7 @@ import type { Notifier } from '../realtime/notifier.js';
 import { ensureUser, findUserByEmail, toUser, type UserRow } from '../users/users.store.js';
 import { verifyHostJwt, looksLikeJwt } from './jwt.js';
 import { LoginLimiter } from './login-limiter.js';
+import type { MfaService } from './mfa.service.js';
 import { verifyPassword } from './password.js';
 import { createSession, findLiveSession, revokeSession, touchSession } from './sessions.store.js';
 
@@ -24,13 +25,19 @@ export class AuthService {
   constructor(
     private readonly deps: Deps,
     private readonly notifier: Notifier,
+    private readonly mfa: MfaService,
   ) {
     const c = deps.config;
     this.limiter = new LoginLimiter(c.loginFailureWindowMs, c.loginMaxFailuresPerAccount, c.loginMaxFailuresPerIp);
     this.touchEveryMs = Math.min(15_000, c.sessionIdleMs / 10);
   }
 
-  async login(email: string, password: string, origin: RequestOrigin): Promise<LoginResult & { token: string }> {
+  async login(
+    email: string,
+    password: string,
+    origin: RequestOrigin,
+    secondFactor: { totp?: string | undefined; recoveryCode?: string | undefined } = {},
+  ): Promise<LoginResult & { token: string }> {
     const { db, config } = this.deps;
     const ip = origin.ip ?? 'unknown';
     const fail = async (user: UserRow | null, outcome: 'failure' | 'denied', reason: string) => {
@@ -59,6 +66,15 @@ export class AuthService {
     if (usable.status === 'blocked') {
       await fail(usable, 'denied', 'blocked');
       throw new AppError('USER_BLOCKED', 'This account is blocked');
+    }
+    try {
+      await this.mfa.checkSignIn(usable, secondFactor.totp, secondFactor.recoveryCode);
+    } catch (err) {
+      if ((err as AppError).code !== 'MFA_REQUIRED') {
+        this.limiter.recordFailure(email, ip);
+        await fail(usable, 'failure', 'bad_second_factor');
+      }
+      throw err;
     }
     this.limiter.recordSuccess(email);
     const session = await createSession(db, usable.id);

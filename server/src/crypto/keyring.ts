@@ -38,7 +38,8 @@ export class Keyring {
       }
     }
     const { rows: inUse } = await db.query<{ key_version: number }>(
-      'SELECT DISTINCT key_version FROM conversations WHERE wrapped_key IS NOT NULL',
+      `SELECT DISTINCT key_version FROM conversations WHERE wrapped_key IS NOT NULL
+       UNION SELECT DISTINCT totp_key_version FROM users WHERE totp_secret IS NOT NULL`,
     );
     const missing = inUse.map((r) => r.key_version).filter((v) => !this.masterKeys.has(v));
     if (missing.length > 0)
@@ -65,6 +66,15 @@ export class Keyring {
     const key = open(this.master(wrapped.keyVersion), wrapped.wrappedKey, wrapAad(conversationId, wrapped.keyVersion));
     this.remember(conversationId, key);
     return key;
+  }
+
+  /** Seals a small secret (a TOTP seed) directly under the current master key. */
+  sealSecret(data: Buffer, aad: string): { blob: Buffer; version: number } {
+    return { blob: seal(this.master(this.currentVersion), data, `secret:${aad}:${this.currentVersion}`), version: this.currentVersion };
+  }
+
+  openSecret(blob: Buffer, version: number, aad: string): Buffer {
+    return open(this.master(version), blob, `secret:${aad}:${version}`);
   }
 
   /** The same data key wrapped under the current master key version (rotation). */

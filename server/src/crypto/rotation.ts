@@ -10,7 +10,7 @@ export interface RotationReport {
 }
 
 /**
- * Re-wraps every conversation's data key under the keyring's current master key version,
+ * Re-wraps every conversation's data key (and re-seals TOTP seeds) under the keyring's current master key version,
  * in batches that each commit; message and file ciphertext is never touched. Versions no
  * conversation uses afterwards are marked retired and can be dropped from configuration.
  */
@@ -33,10 +33,20 @@ export async function rotateMasterKey(db: Db, keyring: Keyring): Promise<Rotatio
     rewrapped += n;
     if (n < BATCH) break;
   }
+  // TOTP seeds are sealed directly under the master key: re-seal them too.
+  const { rows: seeds } = await db.query<{ id: string; totp_secret: Buffer; totp_key_version: number }>(
+    'SELECT id, totp_secret, totp_key_version FROM users WHERE totp_secret IS NOT NULL AND totp_key_version <> $1',
+    [keyring.currentVersion],
+  );
+  for (const u of seeds) {
+    const sealed = keyring.sealSecret(keyring.openSecret(u.totp_secret, u.totp_key_version, `totp:${u.id}`), `totp:${u.id}`);
+    await db.query('UPDATE users SET totp_secret = $2, totp_key_version = $3 WHERE id = $1 AND totp_key_version = $4', [u.id, sealed.blob, sealed.version, u.totp_key_version]);
+  }
   const { rows } = await db.query<{ version: number }>(
     `UPDATE master_keys m SET retired_at = now()
       WHERE m.version <> $1 AND m.retired_at IS NULL
         AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.key_version = m.version AND c.wrapped_key IS NOT NULL)
+        AND NOT EXISTS (SELECT 1 FROM users u WHERE u.totp_key_version = m.version AND u.totp_secret IS NOT NULL)
       RETURNING version`,
     [keyring.currentVersion],
   );

@@ -9,6 +9,8 @@ interface Options {
 export function SignIn({ onSignedIn, notice }: { onSignedIn: (result: LoginResult) => void; notice?: string | null }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [needsCode, setNeedsCode] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [options, setOptions] = useState<Options | null>(null);
@@ -22,15 +24,19 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (result: LoginResul
     setBusy(true);
     setError(null);
     try {
-      onSignedIn(await api<LoginResult>('POST', '/api/auth/login', { email, password }));
+      const second = code.trim() ? (/^\d{6}$/.test(code.trim()) ? { totp: code.trim() } : { recoveryCode: code.trim() }) : {};
+      onSignedIn(await api<LoginResult>('POST', '/api/auth/login', { email, password, ...second }));
     } catch (err) {
-      const code = err instanceof ApiError ? err.code : 'INTERNAL';
+      const errorCode = err instanceof ApiError ? err.code : 'INTERNAL';
+      if (errorCode === 'MFA_REQUIRED') setNeedsCode(true);
       setError(
-        code === 'UNAUTHENTICATED'
+        errorCode === 'MFA_REQUIRED'
+          ? 'Enter the 6-digit code from your authenticator app, or a recovery code.'
+          : errorCode === 'UNAUTHENTICATED'
           ? 'That email and password do not match an account.'
-          : code === 'RATE_LIMITED'
+          : errorCode === 'RATE_LIMITED'
             ? 'Too many attempts. Wait a few minutes and try again.'
-            : code === 'USER_BLOCKED'
+            : errorCode === 'USER_BLOCKED'
               ? 'This account is blocked. Contact your clinic.'
               : (err as Error).message,
       );
@@ -53,6 +59,12 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (result: LoginResul
         <input id="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />
         <label htmlFor="password">Password</label>
         <input id="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        {needsCode && (
+          <>
+            <label htmlFor="totp">Authentication code</label>
+            <input id="totp" inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} required />
+          </>
+        )}
         {error && (
           <p role="alert" className="error">
             {error}
