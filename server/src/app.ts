@@ -136,7 +136,7 @@ export async function createApp(deps: Deps): Promise<App> {
   const jobFailed = (job: string) => (err: unknown) => log.warn({ job, err: { message: (err as Error).message } }, 'scheduled job failed');
   const sweepUnsent = setInterval(() => attachments.sweepUnsent().catch(jobFailed('unsent-uploads')), 15 * 60_000);
   const retentionTimer = setInterval(() => retention.run().catch(jobFailed('retention')), config.jobsIntervalMs);
-  const firstRetention = setTimeout(() => retention.run().catch(jobFailed('retention')), 30_000);
+  const firstRetention = setTimeout(() => retention.run().catch(jobFailed('retention')), config.retentionFirstRunMs);
   sweepUnsent.unref();
   retentionTimer.unref();
   firstRetention.unref();

@@ -45,6 +45,8 @@ const Env = z.object({
   RETENTION_DAYS: z.coerce.number().positive().default(365),
   ARCHIVE_AFTER_DAYS: z.coerce.number().positive().default(90),
   JOBS_INTERVAL_MINUTES: z.coerce.number().positive().default(60),
+  RETENTION_FIRST_RUN_SECONDS: z.coerce.number().min(0).default(30),
+  RETENTION_BATCH: z.coerce.number().int().positive().max(10_000).default(500),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 });
 
@@ -93,6 +95,10 @@ export interface Config {
   /** Conversations with no message for this long are archived for both sides. */
   archiveAfterDays: number;
   jobsIntervalMs: number;
+  /** Delay before the first retention run after start. */
+  retentionFirstRunMs: number;
+  /** Messages deleted per transaction: small batches never hold long locks. */
+  retentionBatch: number;
 }
 
 /** Parses the environment once; a wrong value stops the process with a message naming it. */
@@ -154,6 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: e.RETENTION_DAYS,
     archiveAfterDays: e.ARCHIVE_AFTER_DAYS,
     jobsIntervalMs: e.JOBS_INTERVAL_MINUTES * 60_000,
+    retentionFirstRunMs: e.RETENTION_FIRST_RUN_SECONDS * 1000,
+    retentionBatch: e.RETENTION_BATCH,
   };
 }
 

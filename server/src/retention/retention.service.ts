@@ -5,7 +5,6 @@ import { archiveIdle, purgeExpiredBatch } from './retention.store.js';
 
 // Any constant shared by every CareChat process on a database.
 const RETENTION_LOCK = 4_202_612;
-const BATCH = 500;
 
 export interface RetentionRun {
   ran: boolean;
@@ -35,11 +34,11 @@ export class RetentionService {
       let messagesDeleted = 0;
       let filesDeleted = 0;
       for (;;) {
-        const batch = await withTransaction(db, (tx) => purgeExpiredBatch(tx, config.retentionDays, BATCH));
+        const batch = await withTransaction(db, (tx) => purgeExpiredBatch(tx, config.retentionDays, config.retentionBatch));
         await this.removeFiles(batch.files);
         messagesDeleted += batch.messages;
         filesDeleted += batch.files.length;
-        if (batch.messages < BATCH) break;
+        if (batch.messages < config.retentionBatch) break;
       }
       const conversationsArchived = await archiveIdle(db, config.archiveAfterDays);
       await insertAuditEvent(db, {

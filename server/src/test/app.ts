@@ -52,6 +52,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     HOST: '127.0.0.1',
     DEMO_SEED: 'false',
     SHUTDOWN_GRACE_MS: '2000',
+    // Tests run the scheduled jobs themselves: an automatic run would reach into other
+    // test files' data in the shared database.
+    RETENTION_FIRST_RUN_SECONDS: '86400',
     ...env,
   });
   const log = createLogger(config.logLevel);

@@ -37,6 +37,7 @@ export async function spawnServer(
     MASTER_KEY: TEST_MASTER_KEY,
     LOG_LEVEL: 'warn',
     DEMO_SEED: 'false',
+    RETENTION_FIRST_RUN_SECONDS: '86400',
     ...env,
     PORT: String(port),
   };
