@@ -117,13 +117,18 @@ export class AuthService {
     return { id: u.id, role: u.role, name: u.name, sessionId: found.session_id, expiresAt: lastActive + config.sessionIdleMs, ...origin };
   }
 
-  /** Marks the session active (at most every few seconds); returns its last-active time. */
+  /** Marks the session active (at most every few seconds); returns its last-active time. Throws when it has ended. */
   async touch(sessionId: string, lastActive = 0): Promise<number> {
     const now = Date.now();
     if (now - (this.lastTouch.get(sessionId) ?? lastActive) < this.touchEveryMs) return this.lastTouch.get(sessionId) ?? lastActive;
     this.lastTouch.set(sessionId, now);
     if (this.lastTouch.size > 100_000) this.lastTouch.clear();
-    return (await touchSession(this.deps.db, sessionId)).getTime();
+    const touched = await touchSession(this.deps.db, sessionId, this.deps.config.sessionIdleMs);
+    if (!touched) {
+      this.lastTouch.delete(sessionId);
+      throw unauthenticated('Session expired or signed out');
+    }
+    return touched.getTime();
   }
 
   async logout(actor: Actor): Promise<void> {

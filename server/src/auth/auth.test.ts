@@ -103,6 +103,24 @@ describe('idle sessions', () => {
   }, 20_000);
 });
 
+describe('an expired session', () => {
+  it('is not revived by a socket event sent after it expired, before the sweep', async () => {
+    const idle = await startTestApp({ SESSION_IDLE_MINUTES: String(2 / 60), SESSION_SWEEP_SECONDS: '600' });
+    try {
+      const u = await createWithPassword(idle);
+      const token = (await login(idle, u.email, u.password)).body.accessToken;
+      const socket = await connectClient(idle.url, { token });
+      await sleep(2500);
+      const ack = await socket.emitAck('chat:typing:start', { conversationId: crypto.randomUUID() });
+      expect(ack.error.code).toBe('UNAUTHENTICATED');
+      expect((await socket.waitFor('session:ended')).reason).toBe('expired');
+      expect((await new HttpClient(idle.url, token).get('/api/auth/me')).status).toBe(401);
+    } finally {
+      await idle.close();
+    }
+  });
+});
+
 describe('host-platform JWTs', () => {
   const claims = (over: Record<string, unknown> = {}) => ({
     sub: uniqueId('host'),

@@ -36,12 +36,15 @@ export async function findLiveSession(db: Queryable, token: string, idleMs: numb
   return { session_id, last_active_at, user: user as UserRow };
 }
 
-export async function touchSession(db: Queryable, id: string): Promise<Date> {
+/** Marks a live session active; null when it was revoked or has already expired (never revived). */
+export async function touchSession(db: Queryable, id: string, idleMs: number): Promise<Date | null> {
   const { rows } = await db.query<{ last_active_at: Date }>(
-    'UPDATE sessions SET last_active_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING last_active_at',
-    [id],
+    `UPDATE sessions SET last_active_at = now()
+      WHERE id = $1 AND revoked_at IS NULL AND last_active_at > now() - make_interval(secs => $2)
+      RETURNING last_active_at`,
+    [id, idleMs / 1000],
   );
-  return rows[0]?.last_active_at ?? new Date();
+  return rows[0]?.last_active_at ?? null;
 }
 
 export async function revokeSession(db: Queryable, id: string): Promise<void> {

@@ -108,7 +108,16 @@ export function attachSocketHandlers(
       bucket: new TokenBucket(config.socketEventsPer10s, 10_000),
       inflight,
       touch: async () => {
-        if (actor.sessionId) await auth.touch(actor.sessionId);
+        if (!actor.sessionId) return;
+        try {
+          await auth.touch(actor.sessionId);
+        } catch (err) {
+          // An expired session is not revived by a late event: the socket goes with it, once
+          // the event's refusal has been acked (setImmediate runs after that).
+          const sessionId = actor.sessionId;
+          if ((err as { code?: string }).code === 'UNAUTHENTICATED') setImmediate(() => notifier.endSession(sessionId, 'expired'));
+          throw err;
+        }
       },
     };
     features.register(ctx);
