@@ -16,7 +16,7 @@ import { AppError, forbidden, notFound } from '../errors.js';
 import type { Notifier } from '../realtime/notifier.js';
 import { assertCanWrite, assertParticipant, dataKeyOf, participantsOf } from '../conversations/access.js';
 import { findConversationAccess, type ConversationAccessRow } from '../conversations/conversations.store.js';
-import { decryptBody, presentMessage } from './messages.present.js';
+import { decryptBody, presentMessage, previewOf } from './messages.present.js';
 import * as store from './messages.store.js';
 import { claimAttachments, deleteMessageAttachments } from '../attachments/attachments.store.js';
 
@@ -34,30 +34,34 @@ export class MessagesService {
     private readonly removeFiles: (storageKeys: string[]) => Promise<void>,
   ) {}
 
-  /** Acked (returned) only after commit; broadcast to both participants after commit. */
+  /**
+   * Acked (returned) only after commit; broadcast to both participants after commit. A text
+   * send is two round trips: one query for every check, one statement for the write.
+   */
   async send(actor: Actor, input: MessageSendInput): Promise<SendResult> {
     const { db, keyring } = this.deps;
-    const existing = await store.findIdByClientId(db, actor.id, input.clientMessageId);
+    const ctx = await store.findSendContext(db, input.conversationId, actor.id, input.clientMessageId, input.replyToId ?? null);
+    // A retry answers with the first message, even if the conversation has since closed.
+    const existing = ctx ? ctx.existing_id : await store.findIdByClientId(db, actor.id, input.clientMessageId);
     if (existing) return { message: await this.viewById(actor.id, existing), duplicate: true };
-
-    const conv = await this.conversationFor(actor, input.conversationId);
-    assertCanWrite(conv);
-    if (input.replyToId) {
-      const target = await store.findMessageBrief(db, input.replyToId);
-      if (!target || target.conversation_id !== conv.id) throw new AppError('VALIDATION_FAILED', 'replyToId: no such message in this conversation');
-    }
+    assertParticipant(ctx, actor);
+    assertCanWrite(ctx);
+    if (input.replyToId && ctx.reply_conversation_id !== ctx.id)
+      throw new AppError('VALIDATION_FAILED', 'replyToId: no such message in this conversation');
     const id = randomUUID();
-    const key = dataKeyOf(keyring, conv);
-    const body = input.content === undefined ? null : encryptText(key, input.content, messageAad(conv.id, id, 1));
-    const row = { id, conversationId: conv.id, senderId: actor.id, clientMessageId: input.clientMessageId, body, replyToId: input.replyToId ?? null };
+    const key = dataKeyOf(keyring, ctx);
+    const body = input.content === undefined ? null : encryptText(key, input.content, messageAad(ctx.id, id, 1));
+    const row = { id, conversationId: ctx.id, senderId: actor.id, clientMessageId: input.clientMessageId, body, replyToId: input.replyToId ?? null };
     const attachmentIds = [...new Set(input.attachmentIds ?? [])];
+    let stored: { seq: number; rev: number; created_at: Date };
     try {
-      if (attachmentIds.length === 0) await store.insertMessage(db, row);
+      if (attachmentIds.length === 0) stored = await store.insertMessage(db, row);
       else
-        await withTransaction(db, async (tx) => {
-          await store.insertMessage(tx, row);
-          if ((await claimAttachments(tx, attachmentIds, id, conv.id, actor.id)) !== attachmentIds.length)
+        stored = await withTransaction(db, async (tx) => {
+          const inserted = await store.insertMessage(tx, row);
+          if ((await claimAttachments(tx, attachmentIds, id, ctx.id, actor.id)) !== attachmentIds.length)
             throw new AppError('VALIDATION_FAILED', 'attachmentIds: each must be your own clean, unsent upload to this conversation');
+          return inserted;
         });
     } catch (err) {
       // A retry raced its original: answer with whichever committed first.
@@ -66,9 +70,51 @@ export class MessagesService {
       if (!first) throw err;
       return { message: await this.viewById(actor.id, first), duplicate: true };
     }
-    const message = await this.viewById(actor.id, id, conv);
-    this.notifier.toUsers(participantsOf(conv), 'chat:message', message);
+    // Attachments need their rows decrypted; a text message is known in full already.
+    const message = attachmentIds.length ? await this.viewById(actor.id, id, ctx) : this.freshView(actor, input, key, ctx, id, stored);
+    this.notifier.toUsers(participantsOf(ctx), 'chat:message', message);
     return { message, duplicate: false };
+  }
+
+  /** A just-stored text message as the protocol's `message`, without reading it back. */
+  private freshView(
+    actor: Actor,
+    input: MessageSendInput,
+    key: Buffer,
+    ctx: store.SendContextRow,
+    id: string,
+    stored: { seq: number; rev: number; created_at: Date },
+  ): Message {
+    return {
+      id,
+      conversationId: ctx.id,
+      seq: stored.seq,
+      rev: stored.rev,
+      clientMessageId: input.clientMessageId,
+      senderId: actor.id,
+      senderRole: actor.role,
+      content: input.content ?? null,
+      replyTo:
+        input.replyToId && ctx.reply_seq !== null
+          ? {
+              id: input.replyToId,
+              seq: ctx.reply_seq,
+              senderId: ctx.reply_sender_id!,
+              preview: previewOf(key, {
+                conversationId: ctx.id,
+                id: input.replyToId,
+                version: ctx.reply_version!,
+                body: ctx.reply_body,
+                deletedAt: ctx.reply_deleted_at,
+              }),
+            }
+          : null,
+      attachments: [],
+      reactions: [],
+      createdAt: stored.created_at.toISOString(),
+      editedAt: null,
+      deletedAt: null,
+    };
   }
 
   async edit(actor: Actor, messageId: string, content: string): Promise<Message> {

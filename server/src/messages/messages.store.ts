@@ -1,5 +1,6 @@
 import type { Attachment, Reaction, Role } from '@carechat/protocol';
 import type { Queryable } from '../db/pool.js';
+import type { ConversationAccessRow } from '../conversations/conversations.store.js';
 
 export interface MessageRow {
   id: string;
@@ -134,6 +135,45 @@ export async function findIdByClientId(db: Queryable, senderId: string, clientMe
     clientMessageId,
   ]);
   return rows[0]?.id ?? null;
+}
+
+export interface SendContextRow extends ConversationAccessRow {
+  /** The message this sender already stored under this clientMessageId, if any. */
+  existing_id: string | null;
+  reply_conversation_id: string | null;
+  reply_seq: number | null;
+  reply_sender_id: string | null;
+  reply_body: Buffer | null;
+  reply_version: number | null;
+  reply_deleted_at: Date | null;
+}
+
+/**
+ * Everything a send checks, in one round trip: the conversation and its access facts, an
+ * earlier message with the same clientMessageId, and the message replied to. Null when the
+ * conversation does not exist.
+ */
+export async function findSendContext(
+  db: Queryable,
+  conversationId: string,
+  senderId: string,
+  clientMessageId: string,
+  replyToId: string | null,
+): Promise<SendContextRow | null> {
+  const { rows } = await db.query<SendContextRow>(
+    `SELECT c.id, c.patient_id, c.doctor_id, c.wrapped_key, c.key_version, c.last_seq,
+            p.status AS patient_status, d.status AS doctor_status,
+            EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = c.patient_id AND a.doctor_id = c.doctor_id
+                      AND a.status <> 'cancelled') AS has_appointment,
+            (SELECT m.id FROM messages m WHERE m.sender_id = $2 AND m.client_message_id = $3) AS existing_id,
+            r.conversation_id AS reply_conversation_id, r.seq AS reply_seq, r.sender_id AS reply_sender_id,
+            r.body AS reply_body, r.version AS reply_version, r.deleted_at AS reply_deleted_at
+       FROM conversations c JOIN users p ON p.id = c.patient_id JOIN users d ON d.id = c.doctor_id
+       LEFT JOIN messages r ON r.id = $4::uuid
+      WHERE c.id = $1`,
+    [conversationId, senderId, clientMessageId, replyToId],
+  );
+  return rows[0] ?? null;
 }
 
 export interface NewMessage {

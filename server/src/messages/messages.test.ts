@@ -56,5 +56,8 @@ describe('sending messages', () => {
     });
     expect(res.status).toBe(201);
     expect(res.body.replyTo).toEqual({ id: original.id, seq: 1, senderId: patient.id, preview: 'Is ibuprofen fine with my prescription?' });
+    // What the send answers is exactly what a later read returns.
+    const page = await patient.api.get(`/api/chat/conversations/${conversation.id}/messages`);
+    expect(page.body.data).toEqual([original, res.body]);
   });
 });
