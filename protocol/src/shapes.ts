@@ -130,3 +130,14 @@ export interface ReadResult {
   lastReadSeq: number;
   unreadCount: number;
 }
+
+/** Extension: an outside read of a conversation (an admin's audit access), as its participants see it. */
+export interface AccessLogEntry {
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  actorRole: string | null;
+  action: string;
+  reason: string | null;
+  flagged: boolean;
+}

@@ -1,17 +1,7 @@
 import type { Queryable } from '../db/pool.js';
+import { presentAuditEvent, type AuditRow } from './audit.store.js';
 
-export interface ExportRow {
-  id: number;
-  at: Date;
-  actor_id: string | null;
-  actor_role: string | null;
-  action: string;
-  conversation_id: string | null;
-  message_id: string | null;
-  target_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  outcome: 'success' | 'failure' | 'denied';
+export interface ExportRow extends AuditRow {
   details: Record<string, unknown> | null;
   prev_hash: Buffer | null;
   hash: Buffer | null;
@@ -32,22 +22,8 @@ export async function* auditEventsBetween(db: Queryable, from: string, to: strin
 
 /** One JSON line per event, with its chain hashes, so an auditor can re-verify offline. */
 export const toJsonLine = (r: ExportRow) =>
-  JSON.stringify({
-    id: String(r.id),
-    at: r.at.toISOString(),
-    actorId: r.actor_id,
-    actorRole: r.actor_role,
-    action: r.action,
-    conversationId: r.conversation_id,
-    messageId: r.message_id,
-    targetId: r.target_id,
-    ip: r.ip,
-    userAgent: r.user_agent,
-    outcome: r.outcome,
-    details: r.details,
-    prevHash: r.prev_hash?.toString('hex') ?? null,
-    hash: r.hash?.toString('hex') ?? null,
-  }) + '\n';
+  JSON.stringify({ ...presentAuditEvent(r), details: r.details, prevHash: r.prev_hash?.toString('hex') ?? null, hash: r.hash?.toString('hex') ?? null }) +
+  '\n';
 
 const OUTCOME = { success: '0', failure: '8', denied: '4' } as const;
 

@@ -1,4 +1,4 @@
-import type { AuditEvent, AuditQuery } from '@carechat/protocol';
+import type { AccessLogEntry, AuditEvent, AuditQuery } from '@carechat/protocol';
 import type { Queryable } from '../db/pool.js';
 
 export interface AuditRecord {
@@ -34,7 +34,7 @@ export async function insertAuditEvent(db: Queryable, e: AuditRecord): Promise<v
   );
 }
 
-interface AuditRow {
+export interface AuditRow {
   id: number;
   at: Date;
   actor_id: string | null;
@@ -46,6 +46,23 @@ interface AuditRow {
   ip: string | null;
   user_agent: string | null;
   outcome: AuditEvent['outcome'];
+}
+
+/** The only place an audit row becomes the protocol's `auditEvent`. */
+export function presentAuditEvent(r: AuditRow): AuditEvent {
+  return {
+    id: String(r.id),
+    at: r.at.toISOString(),
+    actorId: r.actor_id,
+    actorRole: r.actor_role,
+    action: r.action,
+    conversationId: r.conversation_id,
+    messageId: r.message_id,
+    targetId: r.target_id,
+    ip: r.ip,
+    userAgent: r.user_agent,
+    outcome: r.outcome,
+  };
 }
 
 /** Newest first, keyset-paged on id. */
@@ -71,31 +88,9 @@ export async function listAuditEvents(db: Queryable, q: AuditQuery): Promise<{ d
   );
   const page = rows.slice(0, q.limit);
   return {
-    data: page.map((r) => ({
-      id: String(r.id),
-      at: r.at.toISOString(),
-      actorId: r.actor_id,
-      actorRole: r.actor_role,
-      action: r.action,
-      conversationId: r.conversation_id,
-      messageId: r.message_id,
-      targetId: r.target_id,
-      ip: r.ip,
-      userAgent: r.user_agent,
-      outcome: r.outcome,
-    })),
+    data: page.map(presentAuditEvent),
     nextCursor: rows.length > q.limit ? String(page[page.length - 1]!.id) : null,
   };
-}
-
-export interface AccessLogEntry {
-  at: string;
-  actorId: string | null;
-  actorName: string | null;
-  actorRole: string | null;
-  action: string;
-  reason: string | null;
-  flagged: boolean;
 }
 
 /** Who outside a conversation opened it, newest first: what its participants may see. */

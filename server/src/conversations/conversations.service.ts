@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Conversation, ConversationListQuery, Page, Participant } from '@carechat/protocol';
-import { findOutsideAccess, type AccessLogEntry } from '../audit/audit.store.js';
+import type { AccessLogEntry, Conversation, ConversationListQuery, Page, Participant } from '@carechat/protocol';
+import { findOutsideAccess } from '../audit/audit.store.js';
 import type { Actor, Deps } from '../context.js';
 import { AppError, forbidden, notFound } from '../errors.js';
 import type { Notifier } from '../realtime/notifier.js';

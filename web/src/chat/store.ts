@@ -1,4 +1,4 @@
-import type { Attachment, Conversation, Message, Page, MessagePage, Participant, ReadResult, User } from '@carechat/protocol';
+import type { AccessLogEntry, Attachment, Conversation, Message, Page, MessagePage, Participant, ReadResult, User } from '@carechat/protocol';
 import { api } from '../api/http.js';
 import { ChatSocket, type ConnectionState } from '../api/socket.js';
 import { mergeMessages, newClientMessageId, PendingQueue, sortConversations, type PendingMessage } from './logic.js';
@@ -18,16 +18,6 @@ export interface Thread {
 
 export const WINDOW = 150;
 
-/** An outside read of a conversation (an admin's audit access), as its participants see it. */
-export interface AccessLogEntry {
-  at: string;
-  actorId: string | null;
-  actorName: string | null;
-  actorRole: string | null;
-  action: string;
-  reason: string | null;
-  flagged: boolean;
-}
 
 export interface ChatState {
   me: User;

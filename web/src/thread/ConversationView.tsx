@@ -1,7 +1,8 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Message } from '@carechat/protocol';
 import { dayLabel, relativeTime } from '../chat/logic.js';
-import type { AccessLogEntry, ChatStore } from '../chat/store.js';
+import type { AccessLogEntry } from '@carechat/protocol';
+import type { ChatStore } from '../chat/store.js';
 import { useChat } from '../chat/useChat.js';
 import { Avatar } from '../components/Avatar.js';
 import { peerOf, roleLabel } from '../conversations/ConversationList.js';
