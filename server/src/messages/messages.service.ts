@@ -131,7 +131,7 @@ export class MessagesService {
       return conv;
     });
     const view = await this.viewById(actor.id, messageId, conv);
-    this.notifier.toUsers(participantsOf(conv), 'chat:edited', view);
+    await this.notifyEach(conv, 'chat:edited', actor.id, view);
     return view;
   }
 
@@ -175,7 +175,7 @@ export class MessagesService {
       return { conv, changed };
     });
     const view = await this.viewById(actor.id, messageId, result.conv);
-    if (result.changed) this.notifier.toUsers(participantsOf(result.conv), 'chat:reaction', view);
+    if (result.changed) await this.notifyEach(result.conv, 'chat:reaction', actor.id, view);
     return view;
   }
 
@@ -246,6 +246,17 @@ export class MessagesService {
         replacedAt: v.replaced_at.toISOString(),
       })),
     };
+  }
+
+  /**
+   * Sends each participant their own view of a changed message: either may have deleted it
+   * for themself, and `hiddenForMe` (with no content) is true only for that one.
+   */
+  private async notifyEach(conv: ConversationAccessRow, event: 'chat:edited' | 'chat:reaction', actorId: string, actorView: Message): Promise<void> {
+    for (const userId of participantsOf(conv)) {
+      const view = userId === actorId ? actorView : await this.viewById(userId, actorView.id, conv);
+      this.notifier.toUsers([userId], event, view);
+    }
   }
 
   private async viewById(viewerId: string, id: string, conv?: ConversationAccessRow): Promise<Message> {

@@ -40,6 +40,9 @@ export class Presence {
 
   private async announce(userId: string, online: boolean, lastSeenAt: string | null): Promise<void> {
     const peers = await peerIds(this.deps.db, userId);
+    // A reconnect and the departure before it can overtake each other while they wait on the
+    // database: say only what is still true, so the last word peers hear is the current state.
+    if (this.isOnline(userId) !== online) return;
     this.notifier.toUsers(peers, 'presence:update', { userId, online, lastSeenAt });
   }
 }
