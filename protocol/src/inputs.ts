@@ -105,7 +105,8 @@ export const AuditQuery = z.object({
   action: z.string().max(100).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
-  cursor: z.string().max(40).optional(),
+  /** The `nextCursor` of the previous page; anything else is refused, not read as "from the start". */
+  cursor: z.string().regex(/^\d{1,15}$/, 'not a cursor this server gave out').optional(),
   limit: limit(50, 200),
 });
 

@@ -55,43 +55,49 @@ export class AuthService {
       await fail(null, 'denied', 'rate_limited');
       throw new AppError('RATE_LIMITED', 'Too many failed sign-ins; wait a few minutes and try again');
     }
-    const user = await findUserByEmail(db, email);
-    const usable = user && user.status !== 'deleted' ? user : null;
-    const ok = await verifyPassword(usable?.password_hash ?? null, password);
-    if (!ok || !usable) {
-      this.limiter.recordFailure(email, ip);
-      await fail(usable, 'failure', 'bad_credentials');
-      throw unauthenticated('Wrong email or password');
-    }
-    if (usable.status === 'blocked') {
-      await fail(usable, 'denied', 'blocked');
-      throw new AppError('USER_BLOCKED', 'This account is blocked');
-    }
+    // Counted until it is recorded below, so parallel guesses cannot all pass the check above.
+    const release = this.limiter.begin(email, ip);
     try {
-      await this.mfa.checkSignIn(usable, secondFactor.totp, secondFactor.recoveryCode);
-    } catch (err) {
-      if ((err as AppError).code !== 'MFA_REQUIRED') {
+      const user = await findUserByEmail(db, email);
+      const usable = user && user.status !== 'deleted' ? user : null;
+      const ok = await verifyPassword(usable?.password_hash ?? null, password);
+      if (!ok || !usable) {
         this.limiter.recordFailure(email, ip);
-        await fail(usable, 'failure', 'bad_second_factor');
+        await fail(usable, 'failure', 'bad_credentials');
+        throw unauthenticated('Wrong email or password');
       }
-      throw err;
+      if (usable.status === 'blocked') {
+        await fail(usable, 'denied', 'blocked');
+        throw new AppError('USER_BLOCKED', 'This account is blocked');
+      }
+      try {
+        await this.mfa.checkSignIn(usable, secondFactor.totp, secondFactor.recoveryCode);
+      } catch (err) {
+        if ((err as AppError).code !== 'MFA_REQUIRED') {
+          this.limiter.recordFailure(email, ip);
+          await fail(usable, 'failure', 'bad_second_factor');
+        }
+        throw err;
+      }
+      this.limiter.recordSuccess(email);
+      const session = await createSession(db, usable.id);
+      await insertAuditEvent(db, {
+        actorId: usable.id,
+        actorRole: usable.role,
+        action: 'auth.login',
+        outcome: 'success',
+        ip: origin.ip,
+        userAgent: origin.userAgent,
+      });
+      return {
+        user: toUser(usable),
+        accessToken: session.token,
+        token: session.token,
+        expiresAt: new Date(session.lastActiveAt.getTime() + config.sessionIdleMs).toISOString(),
+      };
+    } finally {
+      release();
     }
-    this.limiter.recordSuccess(email);
-    const session = await createSession(db, usable.id);
-    await insertAuditEvent(db, {
-      actorId: usable.id,
-      actorRole: usable.role,
-      action: 'auth.login',
-      outcome: 'success',
-      ip: origin.ip,
-      userAgent: origin.userAgent,
-    });
-    return {
-      user: toUser(usable),
-      accessToken: session.token,
-      token: session.token,
-      expiresAt: new Date(session.lastActiveAt.getTime() + config.sessionIdleMs).toISOString(),
-    };
   }
 
   /**

@@ -4,6 +4,12 @@
  */
 export class LoginLimiter {
   private readonly failures = new Map<string, number[]>();
+  /**
+   * Attempts still being checked, counted as failures until they end: a password check takes
+   * tens of milliseconds, so without this a burst of parallel guesses all pass `isLimited`
+   * before the first failure is recorded.
+   */
+  private readonly pending = new Map<string, number>();
 
   constructor(
     private readonly windowMs: number,
@@ -13,6 +19,22 @@ export class LoginLimiter {
 
   isLimited(email: string, ip: string, now = Date.now()): boolean {
     return this.count(`a:${email}`, now) >= this.maxPerAccount || this.count(`i:${ip}`, now) >= this.maxPerIp;
+  }
+
+  /** Holds a place for an attempt that passed `isLimited`; call the result once it has been recorded. */
+  begin(email: string, ip: string): () => void {
+    const keys = [`a:${email}`, `i:${ip}`];
+    for (const key of keys) this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      for (const key of keys) {
+        const left = (this.pending.get(key) ?? 1) - 1;
+        if (left > 0) this.pending.set(key, left);
+        else this.pending.delete(key);
+      }
+    };
   }
 
   recordFailure(email: string, ip: string, now = Date.now()): void {
@@ -29,7 +51,7 @@ export class LoginLimiter {
   }
 
   private count(key: string, now: number): number {
-    return this.recent(key, now).length;
+    return this.recent(key, now).length + (this.pending.get(key) ?? 0);
   }
 
   private recent(key: string, now: number): number[] {

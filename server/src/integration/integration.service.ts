@@ -41,6 +41,9 @@ export class IntegrationService {
     );
     const written = await withTransaction(this.deps.db, async (tx) => {
       const rows = await this.writeUsers(tx, users);
+      // An appointment moved to another pair can close the old pair's conversation: read the
+      // pairs before the write so both people there are told too.
+      const before = appointments.length ? await conversationsOfAppointments(tx, appointments.map((a) => a.id)) : [];
       await this.writeAppointments(tx, appointments);
       await this.statusEffects.revokeInactive(tx, rows);
       await insertAuditEvent(tx, {
@@ -52,11 +55,11 @@ export class IntegrationService {
         ip: origin.ip,
         details: { users: users.length, appointments: appointments.length },
       });
-      return rows;
+      return { rows, before };
     });
-    this.statusEffects.disconnect(written);
-    await this.notifyConversations(appointments.map((a) => a.id));
-    return { users: written, appointments: appointments.length };
+    this.statusEffects.disconnect(written.rows);
+    await this.notifyConversations(appointments.map((a) => a.id), written.before);
+    return { users: written.rows, appointments: appointments.length };
   }
 
   private async writeUsers(tx: Tx, users: UserItem[]): Promise<UserRow[]> {
@@ -80,9 +83,10 @@ export class IntegrationService {
   }
 
   /** Appointment changes can open or close a conversation for writing: tell both people. */
-  private async notifyConversations(appointmentIds: string[]): Promise<void> {
+  private async notifyConversations(appointmentIds: string[], before: { id: string; patient_id: string; doctor_id: string }[]): Promise<void> {
     if (appointmentIds.length === 0) return;
-    const convs = await conversationsOfAppointments(this.deps.db, appointmentIds);
+    const after = await conversationsOfAppointments(this.deps.db, appointmentIds);
+    const convs = [...new Map([...before, ...after].map((c) => [c.id, c])).values()];
     for (const c of convs.slice(0, 1000)) await this.conversations.notifyUpdated(c.id, [c.patient_id, c.doctor_id]);
   }
 }

@@ -1,5 +1,5 @@
 import type { Role, User, UserStatus } from '@carechat/protocol';
-import type { Queryable } from '../db/pool.js';
+import { isUniqueViolation, type Queryable } from '../db/pool.js';
 
 export interface UserRow {
   id: string;
@@ -64,18 +64,36 @@ export async function upsertUsers(db: Queryable, users: UserUpsert[]): Promise<U
 
 /** A user first seen through a host-platform JWT: created from its claims, never overwritten. */
 export async function ensureUser(db: Queryable, u: { id: string; name: string; email: string | null; role: Role }): Promise<UserRow> {
-  const { rows } = await db.query<UserRow>(
-    `WITH ins AS (
-       INSERT INTO users (id, name, email, role) VALUES ($1, $2, $3, $4)
-       ON CONFLICT DO NOTHING RETURNING *)
-     SELECT * FROM ins UNION ALL SELECT * FROM users WHERE id = $1 LIMIT 1`,
-    [u.id, u.name, u.email, u.role],
-  );
-  return rows[0]!;
+  let row: UserRow | undefined;
+  try {
+    const { rows } = await db.query<UserRow>(
+      `WITH ins AS (
+         INSERT INTO users (id, name, email, role) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO NOTHING RETURNING *)
+       SELECT * FROM ins UNION ALL SELECT * FROM users WHERE id = $1 LIMIT 1`,
+      [u.id, u.name, u.email, u.role],
+    );
+    row = rows[0];
+  } catch (err) {
+    // The email belongs to someone else here: the user is who `sub` says, so they are
+    // created without it rather than refused (or given the other account's sign-in).
+    if (!u.email || !isUniqueViolation(err, 'users_email_key')) throw err;
+    return ensureUser(db, { ...u, email: null });
+  }
+  // A concurrent first sight (a browser's first page load sends several requests at once)
+  // inserted the row after this statement's snapshot was taken: it is committed now.
+  return row ?? (await findUserById(db, u.id))!;
 }
 
+/**
+ * Blocks or unblocks; null for no such user. A deleted user is left deleted (and so not
+ * found): only the host platform, which owns people, can bring them back.
+ */
 export async function setUserStatus(db: Queryable, id: string, status: UserStatus): Promise<UserRow | null> {
-  const { rows } = await db.query<UserRow>('UPDATE users SET status = $2, updated_at = now() WHERE id = $1 RETURNING *', [id, status]);
+  const { rows } = await db.query<UserRow>(
+    `UPDATE users SET status = $2, updated_at = now() WHERE id = $1 AND status <> 'deleted' RETURNING *`,
+    [id, status],
+  );
   return rows[0] ?? null;
 }
 
