@@ -5,7 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import { MAX_ATTACHMENT_BYTES } from '@carechat/protocol';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerAdminRoutes } from './admin/admin.http.js';
 import { registerAttachmentRoutes } from './attachments/attachments.http.js';
 import { AttachmentsService } from './attachments/attachments.service.js';
@@ -80,6 +80,14 @@ export async function createApp(deps: Deps): Promise<App> {
     // Host-platform ids may be 128 characters; Fastify's default stops path params at 100.
     maxParamLength: 512,
     genReqId: () => crypto.randomUUID(),
+    // A malformed URL (bad percent-encoding, an over-long path segment) is refused before
+    // routing, where Fastify would answer in its own shape and echo the path: answer in ours.
+    frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+      if (err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_MAX_PARAM_LENGTH')
+        return reply.status(400).send({ error: { code: 'VALIDATION_FAILED', message: 'url: not a valid path' } });
+      req.log.error({ err: { message: err.message, code: err.code } }, 'request failed before routing');
+      return reply.status(500).send({ error: { code: 'INTERNAL', message: 'Something went wrong on our side' } });
+    },
   });
   const state = { shuttingDown: false };
   const inflight = new Inflight();

@@ -27,6 +27,8 @@ export function validationError(err: ZodError): AppError {
   return new AppError('VALIDATION_FAILED', `${field}: ${issue?.message ?? 'invalid'}`);
 }
 
+// Text PostgreSQL cannot store (a NUL character) can only have come from a client's input.
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
 const DB_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300']);
 const NET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND']);
 
@@ -39,6 +41,8 @@ export function toAppError(err: unknown): { error: AppError; internal: boolean }
   if (err instanceof ZodError) return { error: validationError(err), internal: false };
   const code = (err as { code?: unknown })?.code;
   const message = (err as { message?: unknown })?.message;
+  if (typeof code === 'string' && UNSTORABLE_TEXT.has(code))
+    return { error: new AppError('VALIDATION_FAILED', 'input: contains a character that cannot be stored (NUL)'), internal: false };
   if (
     (typeof code === 'string' && (DB_UNAVAILABLE.has(code) || NET_UNAVAILABLE.has(code))) ||
     (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message))

@@ -50,7 +50,12 @@ export const unreadCountOf = (member: string) => `(
 
 // $1 is the viewer's id (NULL for an admin, who has no membership and hides nothing).
 const VIEW_SELECT = `
-  SELECT c.id, c.created_at, c.last_seq, c.last_rev, c.last_message_at, c.activity_at::text AS activity_key,
+  SELECT c.id, c.created_at, c.last_seq, c.last_message_at, c.activity_at::text AS activity_key,
+         -- The newest rev this viewer can fetch through changes: the other person's "delete for
+         -- me" also takes a rev, but they alone see it, so c.last_rev would leave a gap that the
+         -- viewer can never close (and would tell them the other person hid something).
+         GREATEST((SELECT max(m.rev) FROM messages m WHERE m.conversation_id = c.id),
+                  (SELECT max(h.rev) FROM message_hides h WHERE h.conversation_id = c.id AND h.user_id = $1), 0) AS last_rev,
          c.wrapped_key, c.key_version,
          p.id AS patient_id, p.name AS patient_name, p.role AS patient_role, p.status AS patient_status,
          p.last_seen_at AS patient_last_seen_at, p.designation AS patient_designation,

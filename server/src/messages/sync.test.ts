@@ -1,93 +1,198 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/harness.js';
-import { clientId, createPair, createPatient, sendText } from '../test/factories.js';
+import { clientId, createPair, createPatient, sendText, type TestUser } from '../test/factories.js';
 
 const t = useTestApp();
 
-describe('paging', () => {
-  it('walks 500 messages backwards and forwards, seeing each exactly once, unshaken by new sends', async () => {
-    const { patient, doctor, conversation } = await createPair(t);
-    for (let batch = 0; batch < 20; batch++)
-      await Promise.all(
-        Array.from({ length: 25 }, (_, i) => sendText((batch + i) % 2 ? doctor : patient, conversation.id, `msg ${batch * 25 + i}`)),
-      );
-    const path = `/api/chat/conversations/${conversation.id}/messages`;
+const thumbs = encodeURIComponent('👍');
+const pray = encodeURIComponent('🙏');
 
-    const backwards: number[] = [];
-    let page = await patient.api.get(path);
-    expect(page.body.data).toHaveLength(50);
-    for (;;) {
-      const seqs = page.body.data.map((m: any) => m.seq);
-      expect(seqs).toEqual([...seqs].sort((a, b) => a - b)); // oldest first within a page
-      backwards.unshift(...seqs);
-      if (backwards.length === 50) await sendText(doctor, conversation.id, 'arrives while paging'); // must not shift pages
-      if (!page.body.hasMore) break;
-      page = await patient.api.get(`${path}?before=${seqs[0]}`);
-    }
-    expect(backwards).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+/** What a device does on reconnecting: every change after `since`, `limit` at a time. */
+async function catchUp(user: TestUser, conversationId: string, since: number, limit?: number) {
+  const changes: any[] = [];
+  const pageSizes: number[] = [];
+  let cursor = since;
+  for (;;) {
+    const res = await user.api.get(`/api/chat/conversations/${conversationId}/changes?since=${cursor}${limit ? `&limit=${limit}` : ''}`);
+    expect(res.status).toBe(200);
+    const data: any[] = res.body.data;
+    if (res.body.hasMore) expect(data.length).toBe(limit ?? 100);
+    changes.push(...data);
+    pageSizes.push(data.length);
+    if (!res.body.hasMore) break;
+    cursor = data[data.length - 1].rev;
+  }
+  return { changes, pageSizes };
+}
 
-    const forwards: number[] = [];
-    let after = 0;
-    for (;;) {
-      const res = await doctor.api.get(`${path}?after=${after}&limit=100`);
-      forwards.push(...res.body.data.map((m: any) => m.seq));
-      if (!res.body.hasMore) break;
-      after = forwards[forwards.length - 1]!;
-    }
-    expect(forwards).toEqual(Array.from({ length: 501 }, (_, i) => i + 1));
+const conversationOf = async (user: TestUser, id: string) => {
+  const res = await user.api.get(`/api/chat/conversations/${id}`);
+  expect(res.status).toBe(200);
+  return res.body;
+};
 
-    expect((await patient.api.get(`${path}?limit=101`)).body.error.code).toBe('VALIDATION_FAILED');
-    expect((await patient.api.get(`${path}?before=5&after=2`)).body.error.code).toBe('VALIDATION_FAILED');
-    expect((await patient.api.get(`${path}?before=abc`)).status).toBe(400);
-  }, 60_000);
-});
+/** Every message the user can see, by a normal page read. */
+async function history(user: TestUser, conversationId: string): Promise<any[]> {
+  const all: any[] = [];
+  for (let after = 0; ; ) {
+    const res = await user.api.get(`/api/chat/conversations/${conversationId}/messages?after=${after}&limit=100`);
+    expect(res.status).toBe(200);
+    all.push(...res.body.data);
+    if (!res.body.hasMore) return all;
+    after = all[all.length - 1].seq;
+  }
+}
 
-describe('catching up through changes', () => {
+const expectByRev = (changes: any[]) => {
+  const revs = changes.map((m) => m.rev);
+  for (let i = 1; i < revs.length; i++) expect(revs[i]).toBeGreaterThan(revs[i - 1]);
+  expect(new Set(changes.map((m) => m.id)).size).toBe(changes.length);
+};
+
+describe('catching up through changes?since=rev', () => {
   it('gives a device that was away every send, edit, delete, hide and reaction, once, at its latest state', async () => {
     const { patient, doctor, conversation } = await createPair(t);
-    const a = await sendText(patient, conversation.id, 'before going offline');
-    const b = await sendText(doctor, conversation.id, 'b');
-    const since = (await patient.api.get(`/api/chat/conversations/${conversation.id}`)).body.lastRev;
+    const cid = conversation.id;
+    const a = await sendText(patient, cid, 'a: hidden later by the patient');
+    const b = await sendText(doctor, cid, 'b: edited later');
+    const untouched = await sendText(doctor, cid, 'untouched');
+    const y = await sendText(patient, cid, 'y: reacted to and un-reacted');
 
-    // While the patient's phone is away:
-    const c = await sendText(doctor, conversation.id, 'new while away');
-    await doctor.api.patch(`/api/chat/messages/${b.id}`, { content: 'b, edited' });
-    await patient.api.put(`/api/chat/messages/${c.id}/reactions/${encodeURIComponent('🙏')}`); // from the patient's laptop
-    const d = await sendText(doctor, conversation.id, 'sent then deleted');
-    await doctor.api.delete(`/api/chat/messages/${d.id}?scope=everyone`);
-    await patient.api.delete(`/api/chat/messages/${a.id}?scope=self`); // from the laptop
-    await doctor.api.patch(`/api/chat/messages/${c.id}`, { content: 'new while away, edited' });
+    // The phone synced everything, then went away knowing the newest rev.
+    const initial = await catchUp(patient, cid, 0);
+    const since = Math.max(...initial.changes.map((m) => m.rev));
+    expect(since).toBe((await conversationOf(patient, cid)).lastRev);
 
-    const lastRev = (await patient.api.get(`/api/chat/conversations/${conversation.id}`)).body.lastRev;
-    const seen: any[] = [];
-    let cursor = since;
-    for (;;) {
-      const res = await patient.api.get(`/api/chat/conversations/${conversation.id}/changes?since=${cursor}&limit=2`);
-      expect(res.status).toBe(200);
-      seen.push(...res.body.data);
-      if (!res.body.hasMore) break;
-      cursor = res.body.data[res.body.data.length - 1].rev;
-    }
-    const revs = seen.map((m) => m.rev);
-    expect(revs).toEqual([...revs].sort((x, y) => x - y));
-    expect(new Set(seen.map((m) => m.id)).size).toBe(seen.length);
-    expect(Math.max(...revs)).toBe(lastRev);
-    const byId = new Map(seen.map((m) => [m.id, m]));
-    expect([...byId.keys()].sort()).toEqual([a.id, b.id, c.id, d.id].sort());
-    expect(byId.get(a.id)).toMatchObject({ hiddenForMe: true, content: null });
+    // While the phone is away (the patient acts from a laptop):
+    const c = await sendText(doctor, cid, 'c: new while away');
+    expect((await doctor.api.patch(`/api/chat/messages/${b.id}`, { content: 'b, edited' })).status).toBe(200);
+    expect((await patient.api.put(`/api/chat/messages/${c.id}/reactions/${pray}`)).status).toBe(200);
+    const d = await sendText(doctor, cid, 'd: sent then deleted');
+    expect((await patient.api.put(`/api/chat/messages/${d.id}/reactions/${thumbs}`)).status).toBe(200);
+    expect((await doctor.api.delete(`/api/chat/messages/${d.id}?scope=everyone`)).status).toBe(204);
+    expect((await patient.api.delete(`/api/chat/messages/${a.id}?scope=self`)).status).toBe(204);
+    expect((await doctor.api.patch(`/api/chat/messages/${c.id}`, { content: 'c: new while away, edited' })).status).toBe(200);
+    expect((await doctor.api.put(`/api/chat/messages/${y.id}/reactions/${thumbs}`)).status).toBe(200);
+    expect((await doctor.api.delete(`/api/chat/messages/${y.id}/reactions/${thumbs}`)).status).toBe(200);
+    const e = await sendText(patient, cid, 'e: sent from the laptop');
+    expect((await patient.api.patch(`/api/chat/messages/${e.id}`, { content: 'e: sent from the laptop, edited' })).status).toBe(200);
+
+    const lastRev = (await conversationOf(patient, cid)).lastRev;
+    const { changes, pageSizes } = await catchUp(patient, cid, since, 2);
+    expect(pageSizes.length).toBeGreaterThan(2); // really paged
+    expectByRev(changes);
+    expect(changes.every((m) => m.rev > since)).toBe(true);
+    expect(Math.max(...changes.map((m) => m.rev))).toBe(lastRev);
+    expect(changes.map((m) => m.id).sort()).toEqual([a.id, b.id, c.id, d.id, e.id, y.id].sort());
+
+    // Each at its latest state: what a fresh read shows now.
+    const now = new Map((await history(patient, cid)).map((m) => [m.id, m]));
+    for (const m of changes) if (m.id !== a.id) expect(m).toEqual(now.get(m.id));
+    const byId = new Map(changes.map((m) => [m.id, m]));
+    expect(byId.get(a.id)).toMatchObject({ hiddenForMe: true, content: null, reactions: [] });
+    expect(now.has(a.id)).toBe(false);
     expect(byId.get(b.id)).toMatchObject({ content: 'b, edited' });
-    expect(byId.get(c.id)).toMatchObject({ content: 'new while away, edited', reactions: [{ emoji: '🙏', userIds: [patient.id] }] });
-    expect(byId.get(d.id)).toMatchObject({ content: null });
+    expect(byId.get(b.id).editedAt).not.toBeNull();
+    expect(byId.get(c.id)).toMatchObject({ content: 'c: new while away, edited', reactions: [{ emoji: '🙏', userIds: [patient.id] }] });
+    expect(byId.get(d.id)).toMatchObject({ content: null, reactions: [], seq: d.seq });
     expect(byId.get(d.id).deletedAt).not.toBeNull();
+    expect(byId.get(e.id)).toMatchObject({ content: 'e: sent from the laptop, edited' });
+    expect(byId.get(y.id)).toMatchObject({ content: y.content, reactions: [] });
 
-    expect((await patient.api.get(`/api/chat/conversations/${conversation.id}/changes?since=${lastRev}`)).body).toEqual({ data: [], hasMore: false });
+    // Caught up: nothing more, and a page read never shows a rev beyond lastRev.
+    expect((await patient.api.get(`/api/chat/conversations/${cid}/changes?since=${lastRev}`)).body).toEqual({ data: [], hasMore: false });
+    for (const m of now.values()) expect(m.rev).toBeLessThanOrEqual(lastRev);
+    expect(now.get(untouched.id).rev).toBeLessThanOrEqual(since);
+
     // The doctor never hid anything: for them the patient's hide is not a change.
-    const forDoctor = await doctor.api.get(`/api/chat/conversations/${conversation.id}/changes?since=${since}`);
-    expect(forDoctor.body.data.find((m: any) => m.id === a.id)).toBeUndefined();
+    const forDoctor = await catchUp(doctor, cid, since);
+    expectByRev(forDoctor.changes);
+    expect(forDoctor.changes.map((m) => m.id).sort()).toEqual([b.id, c.id, d.id, e.id, y.id].sort());
+    expect(Math.max(...forDoctor.changes.map((m) => m.rev))).toBe((await conversationOf(doctor, cid)).lastRev);
+  });
+
+  it('keeps lastRev reachable for each viewer when the last change was the other person hiding a message', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const cid = conversation.id;
+    const m = await sendText(patient, cid, 'hidden by the doctor only');
+    const since = (await conversationOf(patient, cid)).lastRev;
+    expect((await doctor.api.delete(`/api/chat/messages/${m.id}?scope=self`)).status).toBe(204);
+
+    // The patient has nothing new to fetch, and lastRev must say so.
+    const forPatient = await catchUp(patient, cid, since);
+    expect(forPatient.changes).toEqual([]);
+    expect((await conversationOf(patient, cid)).lastRev).toBe(since);
+
+    // The doctor gets the hide, and their lastRev is its rev.
+    const forDoctor = await catchUp(doctor, cid, since);
+    expect(forDoctor.changes).toHaveLength(1);
+    expect(forDoctor.changes[0]).toMatchObject({ id: m.id, hiddenForMe: true, content: null });
+    expect(forDoctor.changes[0].rev).toBe((await conversationOf(doctor, cid)).lastRev);
+    expect(forDoctor.changes[0].rev).toBeGreaterThan(since);
+
+    // A later shared change moves both past it.
+    const next = await sendText(patient, cid, 'after the hide');
+    expect((await conversationOf(patient, cid)).lastRev).toBe(next.rev);
+    expect((await conversationOf(doctor, cid)).lastRev).toBe(next.rev);
+    expect((await catchUp(patient, cid, since)).changes.map((x) => x.id)).toEqual([next.id]);
+  });
+
+  it('loses nothing for a device that polls while both people send, edit and react at once', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const cid = conversation.id;
+    const seen = new Map<string, any>();
+    let since = 0;
+    const poll = async () => {
+      const { changes } = await catchUp(patient, cid, since, 7);
+      expectByRev(changes);
+      for (const m of changes) {
+        expect(m.rev).toBeGreaterThan(since);
+        seen.set(m.id, m);
+      }
+      if (changes.length) since = changes[changes.length - 1].rev;
+    };
+    let busy = true;
+    const poller = (async () => {
+      while (busy) await poll();
+    })();
+    const act = async (user: TestUser, n: number) => {
+      for (let i = 0; i < n; i++) {
+        const m = await sendText(user, cid, `${user.role} ${i}`);
+        await Promise.all([
+          user.api.patch(`/api/chat/messages/${m.id}`, { content: `${user.role} ${i} edited` }),
+          (user === patient ? doctor : patient).api.put(`/api/chat/messages/${m.id}/reactions/${thumbs}`),
+        ]);
+      }
+    };
+    await Promise.all([act(patient, 12), act(doctor, 12)]);
+    busy = false;
+    await poller;
+    await poll();
+
+    const now = await history(patient, cid);
+    expect(now).toHaveLength(24);
+    expect(since).toBe((await conversationOf(patient, cid)).lastRev);
+    expect([...seen.values()].sort((x, y) => x.seq - y.seq)).toEqual(now);
+    for (const m of now) expect(m.content).toMatch(/edited$/);
+  });
+
+  it('validates since and limit, and shows nothing to anyone else', async () => {
+    const { patient, conversation } = await createPair(t);
+    const path = `/api/chat/conversations/${conversation.id}/changes`;
+    for (const query of ['', '?since=-1', '?since=abc', '?since=0&limit=501', '?since=0&limit=0']) {
+      const res = await patient.api.get(path + query);
+      expect(res.status, query).toBe(400);
+      expect(res.body.error.code, query).toBe('VALIDATION_FAILED');
+      expect(res.body.error.message, query).toMatch(/since|limit/);
+    }
+    await sendText(patient, conversation.id, 'one');
+    const max = await patient.api.get(`${path}?since=0&limit=500`);
+    expect(max.status).toBe(200);
+    expect(max.body.data).toHaveLength(1);
+    expect(max.body.hasMore).toBe(false);
 
     const stranger = await createPatient(t);
-    expect((await stranger.api.get(`/api/chat/conversations/${conversation.id}/changes?since=0`)).status).toBe(404);
-    expect((await patient.api.get(`/api/chat/conversations/${conversation.id}/changes`)).body.error.code).toBe('VALIDATION_FAILED');
+    expect((await stranger.api.get(`${path}?since=0`)).status).toBe(404);
   });
 
   it('a message created while away shows up through messages?after= as well', async () => {
@@ -95,6 +200,6 @@ describe('catching up through changes', () => {
     await sendText(patient, conversation.id, 'seen');
     const missed = await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), content: 'missed' });
     const res = await patient.api.get(`/api/chat/conversations/${conversation.id}/messages?after=1`);
-    expect(res.body.data.map((m: any) => m.id)).toEqual([missed.body.id]);
+    expect(res.body.data).toEqual([missed.body]);
   });
 });
