@@ -15,6 +15,7 @@ import { LocalDiskStorage, type BlobStorage } from './attachments/storage.js';
 import { AdminService } from './admin/admin.service.js';
 import { registerAuthRoutes } from './auth/auth.http.js';
 import { AuthService } from './auth/auth.service.js';
+import { MemoryLoginLimiter, RedisLoginLimiter } from './auth/login-limiter.js';
 import { MfaService } from './auth/mfa.service.js';
 import type { Deps } from './context.js';
 import { registerConversationRoutes } from './conversations/conversations.http.js';
@@ -29,6 +30,8 @@ import { registerMessageRoutes } from './messages/messages.http.js';
 import { MessagesService } from './messages/messages.service.js';
 import { registerMessageEvents } from './messages/messages.socket.js';
 import { Presence } from './presence/presence.js';
+import { SharedPresence } from './presence/shared-presence.js';
+import { connectFanout } from './redis/fanout.js';
 import { Inflight } from './realtime/inflight.js';
 import { attachSocketHandlers, initIo } from './realtime/io.js';
 import { Notifier, type Io } from './realtime/notifier.js';
@@ -114,10 +117,12 @@ export async function createApp(deps: Deps): Promise<App> {
   if (existsSync(WEB_DIST)) await http.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
 
   const io = initIo(http.server, deps);
-  const notifier = new Notifier(io);
-  const presence = new Presence(deps, notifier);
+  const redis = await connectFanout(io, config, log);
+  const notifier = new Notifier(io, redis);
+  const presence = new Presence(deps, notifier, redis ? new SharedPresence(redis, crypto.randomUUID()) : null);
   const mfa = new MfaService(deps);
-  const auth = new AuthService(deps, notifier, mfa);
+  const limits = { windowMs: config.loginFailureWindowMs, maxPerAccount: config.loginMaxFailuresPerAccount, maxPerIp: config.loginMaxFailuresPerIp };
+  const auth = new AuthService(deps, notifier, mfa, redis ? new RedisLoginLimiter(redis, limits) : new MemoryLoginLimiter(limits));
   const conversations = new ConversationsService(deps, notifier, presence);
   const storage: BlobStorage = config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(path.join(config.dataDir, 'attachments'));
   const scanner = new ClamdScanner(config.clamdUrl ? [config.clamdUrl] : DEFAULT_CLAMD_URLS, config.clamdTimeoutMs);
@@ -130,7 +135,7 @@ export async function createApp(deps: Deps): Promise<App> {
   const integration = new IntegrationService(deps, statusEffects, conversations);
 
   const authenticate = authenticateWith(auth);
-  registerHealthRoutes(http, deps, state);
+  registerHealthRoutes(http, deps, state, redis);
   registerAuthRoutes(http, deps, auth, mfa, authenticate);
   registerConversationRoutes(http, conversations, authenticate);
   registerMessageRoutes(http, messages, typing, authenticate);
@@ -138,6 +143,7 @@ export async function createApp(deps: Deps): Promise<App> {
   registerAdminRoutes(http, deps, { conversations, messages, admin }, authenticate);
   registerIntegrationRoutes(http, deps, integration);
   registerAttachmentRoutes(http, attachments, authenticate);
+  (await import('./docs/docs.http.js')).registerDocsRoutes(http);
 
   // Scheduled jobs: unsent uploads go after 24 hours; retention and idle archiving.
   const retention = new RetentionService(deps, (keys) => attachments.removeBlobs(keys));
@@ -148,6 +154,16 @@ export async function createApp(deps: Deps): Promise<App> {
   sweepUnsent.unref();
   retentionTimer.unref();
   firstRetention.unref();
+
+  // Redis back after an outage: presence is put right and the people whose events did not
+  // reach other processes are sent their conversations' new state, so their devices catch up.
+  presence.start();
+  redis?.on('up', () => {
+    void (async () => {
+      await presence.resync();
+      for (const [conversationId, userIds] of notifier.takeMissed()) await conversations.notifyUpdated(conversationId, userIds);
+    })().catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'fan-out catch-up failed'));
+  });
 
   const sockets = attachSocketHandlers(io, deps, auth, presence, notifier, inflight, {
     register(ctx) {
@@ -175,9 +191,12 @@ export async function createApp(deps: Deps): Promise<App> {
       // two; let those answers go out before the connections close.
       await new Promise((resolve) => setTimeout(resolve, 100));
       await inflight.drained(config.shutdownGraceMs);
-      io.disconnectSockets(true);
+      // This process's sockets only: through the adapter it would disconnect every process's.
+      io.local.disconnectSockets(true);
+      await presence.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await http.close();
+      await redis?.close();
     },
   };
 }

@@ -26,6 +26,7 @@ const Env = z.object({
   CLAMD_URL: z.string().optional(),
   CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   REDIS_URL: z.string().optional(),
+  REDIS_PREFIX: z.string().max(100).default('carechat:'),
   S3_BUCKET: z.string().min(1).optional(),
   S3_REGION: z.string().default('us-east-1'),
   S3_ENDPOINT: z.string().url().optional(),
@@ -70,6 +71,8 @@ export interface Config {
   clamdUrl: string | undefined;
   clamdTimeoutMs: number;
   redisUrl: string | undefined;
+  /** Starts every Redis key and stream name: deployments (or test runs) can share a Redis. */
+  redisPrefix: string;
   /** Set: attachments go to this S3-compatible bucket instead of DATA_DIR/attachments. */
   s3: {
     bucket: string;
@@ -134,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clamdUrl: e.CLAMD_URL,
     clamdTimeoutMs: e.CLAMD_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     s3: e.S3_BUCKET
       ? {
           bucket: e.S3_BUCKET,

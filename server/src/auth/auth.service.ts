@@ -6,7 +6,7 @@ import { AppError, unauthenticated } from '../errors.js';
 import type { Notifier } from '../realtime/notifier.js';
 import { ensureUser, findUserByEmail, toUser, type UserRow } from '../users/users.store.js';
 import { verifyHostJwt, looksLikeJwt } from './jwt.js';
-import { LoginLimiter } from './login-limiter.js';
+import type { LoginLimiter } from './login-limiter.js';
 import type { MfaService } from './mfa.service.js';
 import { verifyPassword } from './password.js';
 import { createSession, findLiveSession, revokeSession, touchSession } from './sessions.store.js';
@@ -17,7 +17,6 @@ export interface RequestOrigin {
 }
 
 export class AuthService {
-  private readonly limiter: LoginLimiter;
   /** When each session was last written as active; spares a write on every request. */
   private readonly lastTouch = new Map<string, number>();
   private readonly touchEveryMs: number;
@@ -26,9 +25,9 @@ export class AuthService {
     private readonly deps: Deps,
     private readonly notifier: Notifier,
     private readonly mfa: MfaService,
+    private readonly limiter: LoginLimiter,
   ) {
     const c = deps.config;
-    this.limiter = new LoginLimiter(c.loginFailureWindowMs, c.loginMaxFailuresPerAccount, c.loginMaxFailuresPerIp);
     this.touchEveryMs = Math.min(15_000, c.sessionIdleMs / 10);
   }
 
@@ -51,18 +50,18 @@ export class AuthService {
         details: { reason },
       });
     };
-    if (this.limiter.isLimited(email, ip)) {
+    // Holds a place until the outcome is recorded, so parallel guesses cannot all pass.
+    const release = await this.limiter.tryBegin(email, ip);
+    if (!release) {
       await fail(null, 'denied', 'rate_limited');
       throw new AppError('RATE_LIMITED', 'Too many failed sign-ins; wait a few minutes and try again');
     }
-    // Counted until it is recorded below, so parallel guesses cannot all pass the check above.
-    const release = this.limiter.begin(email, ip);
     try {
       const user = await findUserByEmail(db, email);
       const usable = user && user.status !== 'deleted' ? user : null;
       const ok = await verifyPassword(usable?.password_hash ?? null, password);
       if (!ok || !usable) {
-        this.limiter.recordFailure(email, ip);
+        await this.limiter.recordFailure(email, ip);
         await fail(usable, 'failure', 'bad_credentials');
         throw unauthenticated('Wrong email or password');
       }
@@ -74,12 +73,12 @@ export class AuthService {
         await this.mfa.checkSignIn(usable, secondFactor.totp, secondFactor.recoveryCode);
       } catch (err) {
         if ((err as AppError).code !== 'MFA_REQUIRED') {
-          this.limiter.recordFailure(email, ip);
+          await this.limiter.recordFailure(email, ip);
           await fail(usable, 'failure', 'bad_second_factor');
         }
         throw err;
       }
-      this.limiter.recordSuccess(email);
+      await this.limiter.recordSuccess(email);
       const session = await createSession(db, usable.id);
       await insertAuditEvent(db, {
         actorId: usable.id,

@@ -4,16 +4,15 @@ import { previewOf } from '../messages/messages.present.js';
 
 /** What a conversation whose key was destroyed shows instead of a preview. */
 const ERASED_LABEL = 'Message erased';
-import type { Presence } from '../presence/presence.js';
 import type { ConversationRow } from './conversations.store.js';
 
 /** The only place a conversation row becomes the protocol's `conversation`, for one viewer. */
-export function presentConversation(r: ConversationRow, keyring: Keyring, presence: Presence): Conversation {
+export function presentConversation(r: ConversationRow, keyring: Keyring, online: ReadonlySet<string>): Conversation {
   const participant = (side: 'patient' | 'doctor'): Participant => ({
     id: r[`${side}_id`],
     name: r[`${side}_name`],
     role: r[`${side}_role`],
-    online: presence.isOnline(r[`${side}_id`]),
+    online: online.has(r[`${side}_id`]),
     lastSeenAt: r[`${side}_last_seen_at`]?.toISOString() ?? null,
     designation: r[`${side}_designation`],
   });

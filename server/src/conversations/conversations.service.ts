@@ -44,7 +44,7 @@ export class ConversationsService {
   /** The conversation as `userId` sees it, or null when they take no part in it. */
   async viewFor(userId: string | null, id: string): Promise<Conversation | null> {
     const [row] = await findConversationViews(this.deps.db, userId, { memberOnly: userId !== null, ids: [id] });
-    return row ? this.present(row) : null;
+    return row ? (await this.present([row]))[0]! : null;
   }
 
   /** Gets or creates the one conversation between the caller and a person they share an appointment with. */
@@ -81,11 +81,12 @@ export class ConversationsService {
   async contacts(actor: Actor, q?: string): Promise<Participant[]> {
     if (actor.role === 'ADMIN') return [];
     const rows = await findContacts(this.deps.db, actor.id, actor.role, q);
+    const online = await this.presence.onlineAmong(rows.map((r) => r.id));
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
       role: r.role,
-      online: this.presence.isOnline(r.id),
+      online: online.has(r.id),
       lastSeenAt: r.last_seen_at?.toISOString() ?? null,
       designation: r.designation,
     }));
@@ -104,12 +105,14 @@ export class ConversationsService {
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {
-      data: page.map((r) => this.present(r)),
+      data: await this.present(page),
       nextCursor: rows.length > filter.limit && last ? encodeCursor({ activity: last.activity_key, id: last.id }) : null,
     };
   }
 
-  private present(row: ConversationRow): Conversation {
-    return presentConversation(row, this.deps.keyring, this.presence);
+  /** One presence lookup for the whole page (a Redis round trip with several processes). */
+  private async present(rows: ConversationRow[]): Promise<Conversation[]> {
+    const online = await this.presence.onlineAmong([...new Set(rows.flatMap((r) => [r.patient_id, r.doctor_id]))]);
+    return rows.map((r) => presentConversation(r, this.deps.keyring, online));
   }
 }

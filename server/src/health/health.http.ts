@@ -1,16 +1,28 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../context.js';
+import type { RedisLink } from '../redis/redis-link.js';
 
-export function registerHealthRoutes(app: FastifyInstance, deps: Deps, state: { shuttingDown: boolean }): void {
+/**
+ * Ready means the database answers: sends commit and ack. Fan-out through Redis is reported
+ * but does not make the process unready: with Redis down this process still serves its own
+ * sockets and every client catches up, so taking it out of rotation would only hurt.
+ */
+export function registerHealthRoutes(app: FastifyInstance, deps: Deps, state: { shuttingDown: boolean }, redis: RedisLink | null): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_req, reply) => {
     if (state.shuttingDown) return reply.status(503).send({ status: 'shutting-down' });
     try {
       await deps.db.query('SELECT 1');
-      return { status: 'ready', database: 'ok' };
+      return { status: 'ready', database: 'ok', fanout: fanoutState(redis) };
     } catch {
-      return reply.status(503).send({ status: 'unavailable', database: 'unreachable' });
+      return reply.status(503).send({ status: 'unavailable', database: 'unreachable', fanout: fanoutState(redis) });
     }
   });
+}
+
+/** 'local': one process, no Redis configured; 'degraded': Redis configured but unreachable. */
+function fanoutState(redis: RedisLink | null): 'local' | 'ok' | 'degraded' {
+  if (!redis) return 'local';
+  return redis.isHealthy ? 'ok' : 'degraded';
 }

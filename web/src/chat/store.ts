@@ -44,6 +44,7 @@ export class ChatStore {
   private readonly queue = new PendingQueue();
   /** The highest rev seen per conversation: where `changes?since=` resumes after a gap. */
   private readonly revs = new Map<string, number>();
+  private readonly catchingUp = new Set<string>();
   readonly socket: ChatSocket;
   private typingSent = new Map<string, number>();
 
@@ -270,31 +271,48 @@ export class ChatStore {
           if (c[side].id === p.userId) conversations[c.id] = { ...c, [side]: { ...c[side], online: p.online, lastSeenAt: p.lastSeenAt ?? c[side].lastSeenAt } };
       this.set({ conversations });
     });
-    s.on('conversation:updated', (c) => this.upsertConversation(c));
+    s.on('conversation:updated', (c) => this.onConversationUpdated(c));
     s.on('session:ended', () => window.dispatchEvent(new CustomEvent('carechat:signed-out')));
   }
 
   /** After a reconnect: changes since the last rev seen in each loaded thread, then the queue. */
   private async catchUp(): Promise<void> {
     try {
-      for (const id of Object.keys(this.state.threads)) {
-        let since = this.revs.get(id) ?? 0;
-        for (;;) {
-          const page = await api<MessagePage>('GET', `/api/chat/conversations/${id}/changes?since=${since}&limit=500`);
-          const thread = this.state.threads[id]!;
-          const hidden = new Set(page.data.filter((m) => m.hiddenForMe).map((m) => m.id));
-          this.setThread(id, this.withinWindow({ ...thread, items: thread.items.filter((m) => !hidden.has(m.id)) }, page.data));
-          page.data.forEach((m) => this.noteRev(m));
-          if (!page.hasMore || page.data.length === 0) break;
-          since = page.data[page.data.length - 1]!.rev;
-        }
-      }
+      for (const id of Object.keys(this.state.threads)) await this.catchUpThread(id);
       await this.loadConversations();
       if (this.state.openId) await this.markRead(this.state.openId);
     } catch {
       // Another reconnect will try again.
     }
     for (const item of this.queue.toRetry()) await this.deliver(item);
+  }
+
+  /** Fetches every change to a loaded thread after the last rev this page has seen. */
+  private async catchUpThread(id: string): Promise<void> {
+    let since = this.revs.get(id) ?? 0;
+    for (;;) {
+      const page = await api<MessagePage>('GET', `/api/chat/conversations/${id}/changes?since=${since}&limit=500`);
+      const thread = this.state.threads[id];
+      if (!thread) return;
+      const hidden = new Set(page.data.filter((m) => m.hiddenForMe).map((m) => m.id));
+      this.setThread(id, this.withinWindow({ ...thread, items: thread.items.filter((m) => !hidden.has(m.id)) }, page.data));
+      page.data.forEach((m) => this.noteRev(m));
+      if (!page.hasMore || page.data.length === 0) break;
+      since = page.data[page.data.length - 1]!.rev;
+    }
+  }
+
+  /**
+   * A conversation whose lastRev is past what this page has seen missed events (a server's
+   * fan-out was interrupted): its loaded thread catches up at once, not at the next reconnect.
+   */
+  private onConversationUpdated(c: Conversation): void {
+    this.upsertConversation(c);
+    if (!this.state.threads[c.id] || c.lastRev <= (this.revs.get(c.id) ?? 0) || this.catchingUp.has(c.id)) return;
+    this.catchingUp.add(c.id);
+    void this.catchUpThread(c.id)
+      .catch(() => undefined)
+      .finally(() => this.catchingUp.delete(c.id));
   }
 
   private applyMessage(m: Message): void {
