@@ -4,3 +4,4 @@ export * from './emoji.js';
 export * from './shapes.js';
 export * from './inputs.js';
 export * from './events.js';
+export * from './responses.js';

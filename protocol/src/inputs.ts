@@ -166,3 +166,6 @@ export type IntegrationUserInput = z.infer<typeof IntegrationUserInput>;
 export type IntegrationAppointmentInput = z.infer<typeof IntegrationAppointmentInput>;
 export type IntegrationBatchInput = z.infer<typeof IntegrationBatchInput>;
 export type HostJwtClaims = z.infer<typeof HostJwtClaims>;
+
+/** The REST edit: the message comes from the path. */
+export const MessageEditBody = z.object({ content: MessageContent });

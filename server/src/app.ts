@@ -19,6 +19,7 @@ import { MemoryLoginLimiter, RedisLoginLimiter } from './auth/login-limiter.js';
 import { MfaService } from './auth/mfa.service.js';
 import type { Deps } from './context.js';
 import { registerConversationRoutes } from './conversations/conversations.http.js';
+import { registerDocsRoutes } from './docs/docs.http.js';
 import { ConversationsService } from './conversations/conversations.service.js';
 import { registerConversationEvents } from './conversations/conversations.socket.js';
 import { registerHealthRoutes } from './health/health.http.js';
@@ -143,7 +144,7 @@ export async function createApp(deps: Deps): Promise<App> {
   registerAdminRoutes(http, deps, { conversations, messages, admin }, authenticate);
   registerIntegrationRoutes(http, deps, integration);
   registerAttachmentRoutes(http, attachments, authenticate);
-  (await import('./docs/docs.http.js')).registerDocsRoutes(http);
+  registerDocsRoutes(http);
 
   // Scheduled jobs: unsent uploads go after 24 hours; retention and idle archiving.
   const retention = new RetentionService(deps, (keys) => attachments.removeBlobs(keys));

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { ERROR_STATUS, type ErrorCode, type ErrorResponse } from './errors.js';
+import type * as S from './shapes.js';
+
+/**
+ * The answers of shapes.ts as zod schemas, so the generated API docs describe them from code.
+ * The interfaces stay what the code is typed with; the checks at the end of this file fail
+ * the typecheck when a schema and its interface drift apart (a field added, removed or retyped).
+ */
+const time = z.iso.datetime();
+const role = z.enum(['PATIENT', 'DOCTOR', 'ADMIN']);
+const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
+
+export const ErrorCodeSchema = z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]);
+export const ErrorResponseSchema = z.object({ error: z.object({ code: ErrorCodeSchema, message: z.string() }) });
+
+export const UserSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  role,
+  status: z.enum(['active', 'blocked', 'deleted']).optional(),
+});
+
+export const ParticipantSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role,
+  online: z.boolean(),
+  lastSeenAt: time.nullable(),
+  designation: z.string().nullable().optional(),
+});
+
+export const LastMessageSchema = z.object({ id: z.uuid(), seq: z.number().int(), senderId: z.string(), preview: z.string(), createdAt: time });
+
+export const ConversationSchema = z.object({
+  id: z.uuid(),
+  patient: ParticipantSchema,
+  doctor: ParticipantSchema,
+  lastMessage: LastMessageSchema.nullable(),
+  lastMessageAt: time.nullable(),
+  lastSeq: z.number().int(),
+  lastRev: z.number().int(),
+  unreadCount: z.number().int(),
+  lastReadSeq: z.number().int(),
+  peerLastReadSeq: z.number().int(),
+  peerLastDeliveredSeq: z.number().int(),
+  archived: z.boolean(),
+  createdAt: time,
+  canMessage: z.boolean(),
+});
+
+export const AttachmentSchema = z.object({
+  id: z.uuid(),
+  fileName: z.string(),
+  mimeType: z.string(),
+  size: z.number().int(),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+  scanStatus: z.enum(['PENDING', 'CLEAN', 'INFECTED', 'FAILED']),
+});
+
+export const ReactionSchema = z.object({ emoji: z.string(), userIds: z.array(z.string()) });
+export const ReplyToSchema = z.object({ id: z.uuid(), seq: z.number().int(), senderId: z.string(), preview: z.string() });
+
+export const MessageSchema = z.object({
+  id: z.uuid(),
+  conversationId: z.uuid(),
+  seq: z.number().int(),
+  rev: z.number().int(),
+  clientMessageId: z.string(),
+  senderId: z.string(),
+  senderRole: role,
+  content: z.string().nullable(),
+  replyTo: ReplyToSchema.nullable(),
+  attachments: z.array(AttachmentSchema),
+  reactions: z.array(ReactionSchema),
+  createdAt: time,
+  editedAt: time.nullable(),
+  deletedAt: time.nullable(),
+  hiddenForMe: z.boolean().optional(),
+});
+
+export const MessageVersionSchema = z.object({ version: z.number().int(), content: z.string(), createdAt: time, replacedAt: time });
+
+export const AuditEventSchema = z.object({
+  id: z.string(),
+  at: time,
+  actorId: z.string().nullable(),
+  actorRole: z.enum(['PATIENT', 'DOCTOR', 'ADMIN', 'SERVICE', 'SYSTEM']).nullable(),
+  action: z.string(),
+  conversationId: z.string().nullable().optional(),
+  messageId: z.string().nullable().optional(),
+  targetId: z.string().nullable().optional(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  outcome: z.enum(['success', 'failure', 'denied']),
+});
+
+export const ConversationPageSchema = pageOf(ConversationSchema);
+export const AuditEventPageSchema = pageOf(AuditEventSchema);
+export const MessagePageSchema = z.object({ data: z.array(MessageSchema), hasMore: z.boolean() });
+export const LoginResultSchema = z.object({ user: UserSchema, accessToken: z.string(), expiresAt: time });
+export const ReadResultSchema = z.object({ lastReadSeq: z.number().int(), unreadCount: z.number().int() });
+/** The integration batch's answer: how many users and appointments it wrote. */
+export const IntegrationBatchResultSchema = z.object({ users: z.number().int(), appointments: z.number().int() });
+
+export const AccessLogEntrySchema = z.object({
+  at: time,
+  actorId: z.string().nullable(),
+  actorName: z.string().nullable(),
+  actorRole: z.string().nullable(),
+  action: z.string(),
+  reason: z.string().nullable(),
+  flagged: z.boolean(),
+});
+
+// Drift checks: same keys, and each side assignable to the other (optional and nullable included).
+type Same<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? ([A] extends [B] ? ([B] extends [A] ? true : false) : false) : false) : false;
+type Check<T extends true> = T;
+export type ResponseSchemaChecks = [
+  Check<Same<z.infer<typeof ErrorResponseSchema>, ErrorResponse>>,
+  Check<Same<z.infer<typeof UserSchema>, S.User>>,
+  Check<Same<z.infer<typeof ParticipantSchema>, S.Participant>>,
+  Check<Same<z.infer<typeof LastMessageSchema>, S.LastMessage>>,
+  Check<Same<z.infer<typeof ConversationSchema>, S.Conversation>>,
+  Check<Same<z.infer<typeof AttachmentSchema>, S.Attachment>>,
+  Check<Same<z.infer<typeof ReactionSchema>, S.Reaction>>,
+  Check<Same<z.infer<typeof ReplyToSchema>, S.ReplyTo>>,
+  Check<Same<z.infer<typeof MessageSchema>, S.Message>>,
+  Check<Same<z.infer<typeof MessageVersionSchema>, S.MessageVersion>>,
+  Check<Same<z.infer<typeof AuditEventSchema>, S.AuditEvent>>,
+  Check<Same<z.infer<typeof ConversationPageSchema>, S.Page<S.Conversation>>>,
+  Check<Same<z.infer<typeof AuditEventPageSchema>, S.Page<S.AuditEvent>>>,
+  Check<Same<z.infer<typeof MessagePageSchema>, S.MessagePage>>,
+  Check<Same<z.infer<typeof LoginResultSchema>, S.LoginResult>>,
+  Check<Same<z.infer<typeof ReadResultSchema>, S.ReadResult>>,
+  Check<Same<z.infer<typeof AccessLogEntrySchema>, S.AccessLogEntry>>,
+];

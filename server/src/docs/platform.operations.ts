@@ -1,0 +1,97 @@
+import * as P from '@carechat/protocol';
+import { AppointmentAck, AuthOptions, Health, HtmlPage, Me, MfaEnrollment, MfaState, OpenApiDocument, Readiness } from './extension-shapes.js';
+import { json, type Operation } from './operation.js';
+
+const auth: Operation[] = [
+  {
+    method: 'POST', path: '/api/auth/login', tag: 'auth', auth: 'none',
+    summary: 'Sign in with email and password (and a TOTP or recovery code when two-factor is on)',
+    description:
+      'Sets the session cookie (HttpOnly, SameSite=Strict, Secure under HTTPS) and returns the same session as a bearer token. ' +
+      'A wrong email or password give the same 401; a missing second factor gives 401 MFA_REQUIRED.',
+    body: json(P.LoginInput),
+    answers: { 200: { description: 'Signed in', content: json(P.LoginResultSchema) } },
+    errors: ['UNAUTHENTICATED', 'MFA_REQUIRED', 'USER_BLOCKED', 'RATE_LIMITED'],
+  },
+  {
+    method: 'GET', path: '/api/auth/options', tag: 'auth', auth: 'none',
+    summary: 'What the sign-in page may show before sign-in: demo accounts (demo mode only), the idle timeout',
+    answers: { 200: { description: 'The options', content: json(AuthOptions) } },
+  },
+  {
+    method: 'POST', path: '/api/auth/logout', tag: 'auth', auth: 'user',
+    summary: 'Sign out: the session and its token stop working at once',
+    answers: { 204: { description: 'Signed out' } },
+  },
+  {
+    method: 'GET', path: '/api/auth/me', tag: 'auth', auth: 'user',
+    summary: 'The signed-in user and when the session expires if idle',
+    answers: { 200: { description: 'The user', content: json(Me) } },
+    errors: ['NOT_FOUND'],
+  },
+  {
+    method: 'POST', path: '/api/auth/mfa/enroll', tag: 'auth', auth: 'user',
+    summary: 'Start two-factor enrolment: a TOTP secret and ten one-time recovery codes',
+    answers: { 200: { description: 'Shown once; confirm with a first code', content: json(MfaEnrollment) } },
+    errors: ['CONFLICT'],
+  },
+  {
+    method: 'POST', path: '/api/auth/mfa/confirm', tag: 'auth', auth: 'user',
+    summary: 'Turn two-factor sign-in on with a first code from the authenticator',
+    body: json(P.MfaCodeInput),
+    answers: { 200: { description: 'On', content: json(MfaState) } },
+  },
+  {
+    method: 'POST', path: '/api/auth/mfa/disable', tag: 'auth', auth: 'user',
+    summary: 'Turn two-factor sign-in off with a current code',
+    body: json(P.MfaCodeInput),
+    answers: { 200: { description: 'Off', content: json(MfaState) } },
+  },
+];
+
+const integration: Operation[] = [
+  {
+    method: 'PUT', path: '/api/integration/users/:id', tag: 'integration', auth: 'service',
+    summary: "Create or replace a person, under the host platform's id",
+    description: 'Blocking or deleting a user takes effect at once: sends are refused and their sockets are disconnected.',
+    params: P.ExternalIdParam, body: json(P.IntegrationUserInput),
+    answers: { 200: { description: 'The user', content: json(P.UserSchema) } },
+  },
+  {
+    method: 'PUT', path: '/api/integration/appointments/:id', tag: 'integration', auth: 'service',
+    summary: 'Create or replace an appointment; a conversation needs one that is not cancelled',
+    params: P.ExternalIdParam, body: json(P.IntegrationAppointmentInput),
+    answers: { 200: { description: 'Stored', content: json(AppointmentAck) } },
+  },
+  {
+    method: 'POST', path: '/api/integration/batch', tag: 'integration', auth: 'service',
+    summary: 'Many users and appointments in one transaction (up to 10,000 items, a body of up to 32 MB)',
+    body: json(P.IntegrationBatchInput),
+    answers: { 200: { description: 'How many of each were written', content: json(P.IntegrationBatchResultSchema) } },
+  },
+];
+
+const operations: Operation[] = [
+  {
+    method: 'GET', path: '/healthz', tag: 'operations', auth: 'none',
+    summary: 'Alive', answers: { 200: { description: 'The process answers', content: json(Health) } },
+  },
+  {
+    method: 'GET', path: '/readyz', tag: 'operations', auth: 'none',
+    summary: 'Ready: the database is reachable and the server is not shutting down',
+    answers: {
+      200: { description: 'Ready', content: json(Readiness) },
+      503: { description: 'Not ready (database unreachable, or shutting down)', content: json(Readiness) },
+    },
+  },
+  {
+    method: 'GET', path: '/api/docs/openapi.json', tag: 'docs', auth: 'none',
+    summary: 'This document (OpenAPI 3.1)', answers: { 200: { description: 'The document', content: json(OpenApiDocument) } },
+  },
+  {
+    method: 'GET', path: '/api/docs', tag: 'docs', auth: 'none',
+    summary: 'This document as a page to read', answers: { 200: { description: 'HTML', content: { 'text/html': HtmlPage } } },
+  },
+];
+
+export const platformOperations: Operation[] = [...auth, ...integration, ...operations];
