@@ -32,4 +32,12 @@ describe('configuration', () => {
     expect([c.port, c.dataDir, c.sessionIdleMs]).toEqual([4321, '/tmp/somewhere', 300_000]);
     expect(loadConfig({}).port).toBe(3000);
   });
+
+  it('runs several workers only with Redis, and never with TLS in the process', () => {
+    expect(loadConfig({}).workers).toBe(1);
+    expect(loadConfig({ WORKERS: '4', REDIS_URL: 'redis://127.0.0.1:6379' }).workers).toBe(4);
+    expect(() => loadConfig({ WORKERS: '2' })).toThrow(/WORKERS above 1 needs REDIS_URL/);
+    expect(() => loadConfig({ WORKERS: '2', REDIS_URL: 'redis://r', TLS_CERT_FILE: '/c', TLS_KEY_FILE: '/k' })).toThrow(/terminate TLS in a proxy/);
+    expect(() => loadConfig({ WORKERS: '0' })).toThrow(/WORKERS/);
+  });
 });

@@ -27,6 +27,7 @@ const Env = z.object({
   CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   REDIS_URL: z.string().optional(),
   REDIS_PREFIX: z.string().max(100).default('carechat:'),
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   S3_BUCKET: z.string().min(1).optional(),
   S3_REGION: z.string().default('us-east-1'),
   S3_ENDPOINT: z.string().url().optional(),
@@ -73,6 +74,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** Starts every Redis key and stream name: deployments (or test runs) can share a Redis. */
   redisPrefix: string;
+  /** Server processes behind PORT (node:cluster); more than one needs Redis. */
+  workers: number;
   /** Set: attachments go to this S3-compatible bucket instead of DATA_DIR/attachments. */
   s3: {
     bucket: string;
@@ -112,6 +115,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.WORKERS > 1 && !e.REDIS_URL) throw new ConfigError('WORKERS above 1 needs REDIS_URL: the processes reach each other\'s sockets through Redis');
+  if (e.WORKERS > 1 && e.TLS_CERT_FILE)
+    throw new ConfigError('WORKERS above 1 routes plain HTTP by session: terminate TLS in a proxy in front (TRUST_PROXY=true) instead of TLS_CERT_FILE');
   const production = e.NODE_ENV === 'production';
   if (production) refuseWeakProduction(e);
   return {
@@ -138,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clamdTimeoutMs: e.CLAMD_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    workers: e.WORKERS,
     s3: e.S3_BUCKET
       ? {
           bucket: e.S3_BUCKET,

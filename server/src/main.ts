@@ -1,5 +1,8 @@
+import cluster from 'node:cluster';
 import { ConfigError, loadConfig } from './config.js';
 import { createApp } from './app.js';
+import { runPrimary } from './cluster/primary.js';
+import { serveFromPrimary } from './cluster/worker.js';
 import { Keyring } from './crypto/keyring.js';
 import { loadMasterKeys } from './crypto/master-key.js';
 import { openDatabase } from './db/bootstrap.js';
@@ -19,6 +22,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config, log);
   const { db, embedded } = await openDatabase(config, log);
   const masterKeys = await loadMasterKeys(config, log);
   const keyring = new Keyring(masterKeys.keys, masterKeys.currentVersion);
@@ -26,8 +30,11 @@ async function main(): Promise<void> {
   await seedDemo(db, config, log);
 
   const app = await createApp({ config, db, log, keyring });
-  await app.http.listen({ port: config.port, host: config.host });
-  log.info({ url: `http://localhost:${config.port}` }, 'CareChat is ready');
+  if (cluster.isWorker) await serveFromPrimary(app);
+  else {
+    await app.http.listen({ port: config.port, host: config.host });
+    log.info({ url: `http://localhost:${config.port}` }, 'CareChat is ready');
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../context.js';
 import type { RedisLink } from '../redis/redis-link.js';
@@ -14,7 +15,8 @@ export function registerHealthRoutes(app: FastifyInstance, deps: Deps, state: { 
     if (state.shuttingDown) return reply.status(503).send({ status: 'shutting-down' });
     try {
       await deps.db.query('SELECT 1');
-      return { status: 'ready', database: 'ok', fanout: fanoutState(redis) };
+      // Under WORKERS=N, which worker answered (operators and tests see the spread).
+      return { status: 'ready', database: 'ok', fanout: fanoutState(redis), ...(cluster.isWorker ? { worker: cluster.worker!.id } : {}) };
     } catch {
       return reply.status(503).send({ status: 'unavailable', database: 'unreachable', fanout: fanoutState(redis) });
     }
