@@ -20,6 +20,8 @@ import { MfaService } from './auth/mfa.service.js';
 import type { Deps } from './context.js';
 import { registerConversationRoutes } from './conversations/conversations.http.js';
 import { registerDocsRoutes } from './docs/docs.http.js';
+import { Metrics } from './metrics/metrics.js';
+import { registerMetricsRoutes } from './metrics/metrics.http.js';
 import { ConversationsService } from './conversations/conversations.service.js';
 import { registerConversationEvents } from './conversations/conversations.socket.js';
 import { registerHealthRoutes } from './health/health.http.js';
@@ -119,7 +121,8 @@ export async function createApp(deps: Deps): Promise<App> {
 
   const io = initIo(http.server, deps);
   const redis = await connectFanout(io, config, log);
-  const notifier = new Notifier(io, redis);
+  const metrics = new Metrics(io, deps.db, redis);
+  const notifier = new Notifier(io, redis, metrics);
   const presence = new Presence(deps, notifier, redis ? new SharedPresence(redis, crypto.randomUUID()) : null);
   const mfa = new MfaService(deps);
   const limits = { windowMs: config.loginFailureWindowMs, maxPerAccount: config.loginMaxFailuresPerAccount, maxPerIp: config.loginMaxFailuresPerIp };
@@ -145,6 +148,7 @@ export async function createApp(deps: Deps): Promise<App> {
   registerIntegrationRoutes(http, deps, integration);
   registerAttachmentRoutes(http, attachments, authenticate);
   registerDocsRoutes(http);
+  registerMetricsRoutes(http, config, metrics);
 
   // Scheduled jobs: unsent uploads go after 24 hours; retention and idle archiving.
   const retention = new RetentionService(deps, (keys) => attachments.removeBlobs(keys));
@@ -166,7 +170,7 @@ export async function createApp(deps: Deps): Promise<App> {
     })().catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'fan-out catch-up failed'));
   });
 
-  const sockets = attachSocketHandlers(io, deps, auth, presence, notifier, inflight, {
+  const sockets = attachSocketHandlers(io, deps, auth, presence, notifier, inflight, metrics, {
     register(ctx) {
       registerMessageEvents(ctx, messages, typing);
       registerReceiptEvents(ctx, receipts);

@@ -28,6 +28,7 @@ const Env = z.object({
   REDIS_URL: z.string().optional(),
   REDIS_PREFIX: z.string().max(100).default('carechat:'),
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  METRICS_TOKEN: z.string().min(16).optional(),
   S3_BUCKET: z.string().min(1).optional(),
   S3_REGION: z.string().default('us-east-1'),
   S3_ENDPOINT: z.string().url().optional(),
@@ -76,6 +77,8 @@ export interface Config {
   redisPrefix: string;
   /** Server processes behind PORT (node:cluster); more than one needs Redis. */
   workers: number;
+  /** Set: GET /metrics wants it as a bearer token. */
+  metricsToken: string | undefined;
   /** Set: attachments go to this S3-compatible bucket instead of DATA_DIR/attachments. */
   s3: {
     bucket: string;
@@ -145,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     workers: e.WORKERS,
+    metricsToken: e.METRICS_TOKEN,
     s3: e.S3_BUCKET
       ? {
           bucket: e.S3_BUCKET,

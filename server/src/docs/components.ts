@@ -61,6 +61,7 @@ const NAMED: Record<string, z.ZodType> = {
   Bytes: X.Bytes,
   OpenApiDocument: X.OpenApiDocument,
   HtmlPage: X.HtmlPage,
+  PrometheusText: X.PrometheusText,
 };
 
 /** Words the zod schemas cannot carry themselves (their doc comments do not reach runtime). */

@@ -57,3 +57,5 @@ export const Bytes = z.file();
 /** The OpenAPI document itself is left open: it is described by the OpenAPI specification. */
 export const OpenApiDocument = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) });
 export const HtmlPage = z.string();
+
+export const PrometheusText = z.string().describe('Prometheus text exposition format 0.0.4');

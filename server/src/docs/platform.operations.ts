@@ -1,5 +1,5 @@
 import * as P from '@carechat/protocol';
-import { AppointmentAck, AuthOptions, Health, HtmlPage, Me, MfaEnrollment, MfaState, OpenApiDocument, Readiness } from './extension-shapes.js';
+import { AppointmentAck, AuthOptions, Health, HtmlPage, Me, MfaEnrollment, MfaState, OpenApiDocument, PrometheusText, Readiness } from './extension-shapes.js';
 import { json, type Operation } from './operation.js';
 
 const auth: Operation[] = [
@@ -83,6 +83,14 @@ const operations: Operation[] = [
       200: { description: 'Ready', content: json(Readiness) },
       503: { description: 'Not ready (database unreachable, or shutting down)', content: json(Readiness) },
     },
+  },
+  {
+    method: 'GET', path: '/metrics', tag: 'operations', auth: 'none',
+    summary: 'Prometheus metrics of this process (text exposition format); a bearer token when METRICS_TOKEN is set',
+    description:
+      'Sockets connected, socket events from receipt to ack by event and outcome (chat:message is the send), events fanned out, ' +
+      'HTTP request times by route, database pool use and query time, event-loop delay, heap, and Redis fan-out health.',
+    answers: { 200: { description: 'Metrics', content: { 'text/plain': PrometheusText } } },
   },
   {
     method: 'GET', path: '/api/docs/openapi.json', tag: 'docs', auth: 'none',

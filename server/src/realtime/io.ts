@@ -6,6 +6,7 @@ import type { Deps } from '../context.js';
 import { toAppError } from '../errors.js';
 import { SESSION_COOKIE } from '../http/authenticate.js';
 import type { Presence } from '../presence/presence.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { Inflight } from './inflight.js';
 import { Notifier, sessionRoom, userRoom, type Io } from './notifier.js';
 import { TokenBucket } from './rate-limit.js';
@@ -61,6 +62,7 @@ export function attachSocketHandlers(
   presence: Presence,
   notifier: Notifier,
   inflight: Inflight,
+  metrics: Metrics,
   features: SocketFeatures,
 ): { close(): void } {
   const { config, log } = deps;
@@ -107,6 +109,7 @@ export function attachSocketHandlers(
       log: socketLog,
       bucket: new TokenBucket(config.socketEventsPer10s, 10_000),
       inflight,
+      metrics,
       touch: async () => {
         if (!actor.sessionId) return;
         try {

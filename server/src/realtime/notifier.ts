@@ -1,5 +1,6 @@
 import type { ClientToServerEvents, ServerToClientEvents } from '@carechat/protocol';
 import type { Server } from 'socket.io';
+import type { Metrics } from '../metrics/metrics.js';
 import type { RedisLink } from '../redis/redis-link.js';
 
 export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -33,6 +34,7 @@ export class Notifier {
   constructor(
     readonly io: Io,
     private readonly link: RedisLink | null = null,
+    private readonly metrics: Metrics | null = null,
   ) {}
 
   get degraded(): boolean {
@@ -44,6 +46,7 @@ export class Notifier {
     const degraded = this.degraded;
     (degraded ? this.io.local : this.io).to(userIds.map(userRoom)).emit(event, ...args);
     if (degraded) this.remember(event, args[0], userIds);
+    this.metrics?.emitted.inc({ event, fanout: degraded ? 'degraded' : this.link ? 'cluster' : 'local' });
   }
 
   /** Conversations (and their people) whose events other processes missed; clears the list. */

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Actor } from '../context.js';
 import { AppError, toAppError, validationError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { Inflight } from './inflight.js';
 import type { TokenBucket } from './rate-limit.js';
 
@@ -13,6 +14,7 @@ export interface SocketContext {
   log: Logger;
   bucket: TokenBucket;
   inflight: Inflight;
+  metrics: Metrics;
   /** Marks the session active; not called for automatic events such as delivery receipts. */
   touch: () => Promise<void>;
 }
@@ -39,6 +41,7 @@ export function withAck<S extends z.ZodType, R extends object>(
     const ack = typeof last === 'function' ? (last as (answer: Ack) => void) : undefined;
     const payload = ack ? args.slice(0, -1)[0] : args[0];
     void ctx.inflight.track(async () => {
+      const timer = ctx.metrics.socketEvents.startTimer({ event });
       let answer: Ack;
       try {
         if (ctx.inflight.closing) throw new AppError('SERVICE_UNAVAILABLE', 'The server is restarting; send again shortly');
@@ -54,6 +57,7 @@ export function withAck<S extends z.ZodType, R extends object>(
         answer = { ok: false, error: error.toBody() };
       }
       ack?.(answer);
+      timer({ outcome: answer.ok ? 'ok' : answer.error.code });
     });
   };
 }

@@ -123,6 +123,7 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
     await redis.stop();
     await until(async () => (await readyz(a)).fanout === 'degraded', 'A to notice the outage');
     expect((await a.anon.get('/readyz')).status).toBe(200);
+    expect(await (await fetch(`${a.url}/metrics`)).text()).toMatch(/^carechat_fanout_healthy 0$/m);
 
     const acks = [];
     for (const content of ['During the outage 1', 'During the outage 2', 'During the outage 3']) {
@@ -136,6 +137,7 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
 
     await redis.start();
     await until(async () => (await readyz(a)).fanout === 'ok' && (await readyz(b)).fanout === 'ok', 'fan-out to recover');
+    expect(await (await fetch(`${a.url}/metrics`)).text()).toMatch(/^carechat_fanout_healthy 1$/m);
     // B's device is told the conversation moved on, and fetches what it missed.
     const lastRev = Math.max(...acks.map((m) => m.rev));
     const updated = await doctorOnB.waitFor('conversation:updated', (c) => c.id === conversation.id && c.lastRev >= lastRev, 10_000);

@@ -1,0 +1,92 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Db } from '../db/pool.js';
+import type { RedisLink } from '../redis/redis-link.js';
+import type { Io } from '../realtime/notifier.js';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/**
+ * The process's Prometheus metrics, in a registry of its own (tests run several apps in one
+ * process). Labels are event names, routes as registered (`/api/chat/messages/:id`) and
+ * outcomes: never an id, a name or any content.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  /** Socket events from receipt to ack: for chat:message that is the persisted, encrypted send. */
+  readonly socketEvents = new Histogram({
+    name: 'carechat_socket_event_seconds',
+    help: 'Socket events from receipt to ack, by event and outcome',
+    labelNames: ['event', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly emitted = new Counter({
+    name: 'carechat_events_emitted_total',
+    help: 'Events sent to users, by event and how they were fanned out (cluster through Redis, local alone, degraded)',
+    labelNames: ['event', 'fanout'] as const,
+    registers: [this.registry],
+  });
+
+  readonly http = new Histogram({
+    name: 'carechat_http_request_seconds',
+    help: 'HTTP requests by method, route and status class',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly queries = new Histogram({
+    name: 'carechat_db_query_seconds',
+    help: 'Queries run on the pool (outside transactions), from call to result',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  constructor(io: Io, db: Db, redis: RedisLink | null) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'carechat_process_' });
+    const registers = [this.registry];
+    new Gauge({
+      name: 'carechat_sockets_connected',
+      help: 'Sockets connected to this process',
+      registers,
+      collect() {
+        this.set(io.of('/').sockets.size);
+      },
+    });
+    new Gauge({
+      name: 'carechat_db_pool_clients',
+      help: 'Database pool clients by state',
+      labelNames: ['state'] as const,
+      registers,
+      collect() {
+        this.set({ state: 'total' }, db.totalCount);
+        this.set({ state: 'idle' }, db.idleCount);
+        this.set({ state: 'waiting' }, db.waitingCount);
+      },
+    });
+    if (redis)
+      new Gauge({
+        name: 'carechat_fanout_healthy',
+        help: '1 while fan-out through Redis works, 0 while degraded to this process',
+        registers,
+        collect() {
+          this.set(redis.isHealthy ? 1 : 0);
+        },
+      });
+    this.timeQueries(db);
+  }
+
+  /** Times the pool's own queries; transactions' client queries are counted with their request. */
+  private timeQueries(db: Db): void {
+    const query = db.query.bind(db) as (...args: unknown[]) => unknown;
+    const queries = this.queries;
+    (db as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const end = queries.startTimer();
+      const result = query(...args);
+      if (result instanceof Promise) result.then(() => end(), () => end());
+      return result;
+    };
+  }
+}
