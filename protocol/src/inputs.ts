@@ -169,3 +169,26 @@ export type HostJwtClaims = z.infer<typeof HostJwtClaims>;
 
 /** The REST edit: the message comes from the path. */
 export const MessageEditBody = z.object({ content: MessageContent });
+
+const base64url = (min: number, max: number) => z.string().min(min).max(max).regex(/^[A-Za-z0-9_-]+={0,2}$/, 'not base64url');
+
+/** A browser's PushSubscription as `subscription.toJSON()` gives it. */
+export const PushSubscriptionInput = z.object({
+  endpoint: z.url({ protocol: /^https?$/ }).max(2048),
+  expirationTime: z.number().nullable().optional(),
+  keys: z.object({
+    /** The browser's P-256 public key, uncompressed (65 bytes). */
+    p256dh: base64url(80, 100),
+    /** The 16-byte auth secret. */
+    auth: base64url(20, 30),
+  }),
+});
+export type PushSubscriptionInput = z.infer<typeof PushSubscriptionInput>;
+
+export const PushUnsubscribeInput = z.object({ endpoint: z.url().max(2048) });
+
+export const PushSettingsInput = z.object({
+  /** Show the sender's name in notifications (off: only "New secure message"). */
+  showSender: z.boolean(),
+});
+export type PushSettingsInput = z.infer<typeof PushSettingsInput>;

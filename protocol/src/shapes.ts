@@ -141,3 +141,17 @@ export interface AccessLogEntry {
   reason: string | null;
   flagged: boolean;
 }
+
+/** What a push notification carries: no message text, and the sender's name only on opt-in. */
+export interface PushPayload {
+  title: string;
+  conversationId: string;
+  /** Present only when the recipient chose to see who wrote. */
+  senderName?: string;
+}
+
+export interface PushSettings {
+  showSender: boolean;
+  /** False when the server has no way to push (no VAPID keys could be made). */
+  available: boolean;
+}

@@ -33,6 +33,10 @@ import { registerMessageRoutes } from './messages/messages.http.js';
 import { MessagesService } from './messages/messages.service.js';
 import { registerMessageEvents } from './messages/messages.socket.js';
 import { Presence } from './presence/presence.js';
+import { PushDispatcher } from './push/push.dispatcher.js';
+import { registerPushRoutes } from './push/push.http.js';
+import { PushService } from './push/push.service.js';
+import { loadVapidKeys } from './push/vapid.js';
 import { SharedPresence } from './presence/shared-presence.js';
 import { connectFanout } from './redis/fanout.js';
 import { Inflight } from './realtime/inflight.js';
@@ -131,7 +135,9 @@ export async function createApp(deps: Deps): Promise<App> {
   const storage: BlobStorage = config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(path.join(config.dataDir, 'attachments'));
   const scanner = new ClamdScanner(config.clamdUrl ? [config.clamdUrl] : DEFAULT_CLAMD_URLS, config.clamdTimeoutMs);
   const attachments = new AttachmentsService(deps, storage, scanner);
-  const messages = new MessagesService(deps, notifier, (keys) => attachments.removeBlobs(keys));
+  const pushDispatcher = new PushDispatcher(deps, await loadVapidKeys(config, log));
+  const push = new PushService(deps, presence, pushDispatcher);
+  const messages = new MessagesService(deps, notifier, (keys) => attachments.removeBlobs(keys), (conv, senderId) => push.messageSent(conv, senderId));
   const receipts = new ReceiptsService(deps, notifier, conversations);
   const typing = new TypingService(deps, notifier);
   const statusEffects = new UserStatusEffects(deps, notifier);
@@ -147,6 +153,7 @@ export async function createApp(deps: Deps): Promise<App> {
   registerAdminRoutes(http, deps, { conversations, messages, admin }, authenticate);
   registerIntegrationRoutes(http, deps, integration);
   registerAttachmentRoutes(http, attachments, authenticate);
+  registerPushRoutes(http, push, authenticate);
   registerDocsRoutes(http);
   registerMetricsRoutes(http, config, metrics);
 
@@ -163,6 +170,7 @@ export async function createApp(deps: Deps): Promise<App> {
   // Redis back after an outage: presence is put right and the people whose events did not
   // reach other processes are sent their conversations' new state, so their devices catch up.
   presence.start();
+  pushDispatcher.start();
   redis?.on('up', () => {
     void (async () => {
       await presence.resync();
@@ -188,6 +196,7 @@ export async function createApp(deps: Deps): Promise<App> {
       inflight.closing = true;
       sockets.close();
       typing.close();
+      pushDispatcher.stop();
       clearInterval(sweepUnsent);
       clearInterval(retentionTimer);
       clearTimeout(firstRetention);

@@ -29,6 +29,10 @@ const Env = z.object({
   REDIS_PREFIX: z.string().max(100).default('carechat:'),
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   METRICS_TOKEN: z.string().min(16).optional(),
+  VAPID_PUBLIC_KEY: z.string().min(40).optional(),
+  VAPID_PRIVATE_KEY: z.string().min(20).optional(),
+  VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https: URL').default('mailto:security@carechat.invalid'),
+  PUSH_ALLOW_HTTP_ENDPOINTS: bool.default(false),
   S3_BUCKET: z.string().min(1).optional(),
   S3_REGION: z.string().default('us-east-1'),
   S3_ENDPOINT: z.string().url().optional(),
@@ -79,6 +83,11 @@ export interface Config {
   workers: number;
   /** Set: GET /metrics wants it as a bearer token. */
   metricsToken: string | undefined;
+  /** Given keys; unset, a pair is generated once under dataDir. */
+  vapid: { publicKey: string; privateKey: string; subject: string } | null;
+  vapidSubject: string;
+  /** Tests' own push service speaks plain HTTP; real push services are HTTPS only. */
+  pushAllowHttp: boolean;
   /** Set: attachments go to this S3-compatible bucket instead of DATA_DIR/attachments. */
   s3: {
     bucket: string;
@@ -149,6 +158,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisPrefix: e.REDIS_PREFIX,
     workers: e.WORKERS,
     metricsToken: e.METRICS_TOKEN,
+    vapid: e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT } : null,
+    vapidSubject: e.VAPID_SUBJECT,
+    pushAllowHttp: !production && e.PUSH_ALLOW_HTTP_ENDPOINTS,
     s3: e.S3_BUCKET
       ? {
           bucket: e.S3_BUCKET,

@@ -23,6 +23,8 @@ const NAMED: Record<string, z.ZodType> = {
   IntegrationBatchInput: P.IntegrationBatchInput,
   AttachmentUpload: X.AttachmentUpload,
   HostJwtClaims: P.HostJwtClaims,
+  PushSubscriptionInput: P.PushSubscriptionInput,
+  PushSettingsInput: P.PushSettingsInput,
   // Answers (protocol/src/responses.ts)
   ErrorResponse: P.ErrorResponseSchema,
   User: P.UserSchema,
@@ -62,6 +64,9 @@ const NAMED: Record<string, z.ZodType> = {
   OpenApiDocument: X.OpenApiDocument,
   HtmlPage: X.HtmlPage,
   PrometheusText: X.PrometheusText,
+  PushPublicKey: X.PushPublicKey,
+  PushSettings: X.PushSettings,
+  Ok: X.Ok,
 };
 
 /** Words the zod schemas cannot carry themselves (their doc comments do not reach runtime). */

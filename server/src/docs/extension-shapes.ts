@@ -45,7 +45,13 @@ export const AuditJsonLine = AuditEventSchema.extend({
 export const AppointmentAck = z.object({ id: z.string() });
 export const Health = z.object({ status: z.string() });
 /** `fanout`: 'local' (no Redis), 'ok', or 'degraded' (Redis configured but unreachable; still ready). */
-export const Readiness = z.object({ status: z.string(), database: z.string().optional(), fanout: z.enum(['local', 'ok', 'degraded']).optional() });
+export const Readiness = z.object({
+  status: z.string(),
+  database: z.string().optional(),
+  fanout: z.enum(['local', 'ok', 'degraded']).optional(),
+  /** Under WORKERS=N: the worker that answered. */
+  worker: z.number().int().optional(),
+});
 
 export const AttachmentUpload = z.object({
   /** Checked before a byte of the file is read. */
@@ -59,3 +65,7 @@ export const OpenApiDocument = z.looseObject({ openapi: z.string(), info: z.loos
 export const HtmlPage = z.string();
 
 export const PrometheusText = z.string().describe('Prometheus text exposition format 0.0.4');
+
+export const PushPublicKey = z.object({ publicKey: z.string().describe('The VAPID public key (base64url): the applicationServerKey for pushManager.subscribe') });
+export const PushSettings = z.object({ showSender: z.boolean(), available: z.boolean() });
+export const Ok = z.object({ ok: z.literal(true) });

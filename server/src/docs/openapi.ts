@@ -6,9 +6,10 @@ import { chatOperations } from './chat.operations.js';
 import { componentName, registry } from './components.js';
 import type { Answer, Auth, Content, Operation } from './operation.js';
 import { platformOperations } from './platform.operations.js';
+import { pushOperations } from './push.operations.js';
 
 /** Every route the server documents, in the order the page shows them. */
-export const OPERATIONS: Operation[] = [...platformOperations, ...chatOperations, ...adminOperations];
+export const OPERATIONS: Operation[] = [...platformOperations, ...chatOperations, ...pushOperations, ...adminOperations];
 
 type Json = Record<string, unknown>;
 export interface OpenApiDocument {
@@ -27,7 +28,8 @@ const TAGS: Record<string, string> = {
   admin: 'The admin console (ADMIN only; reads of content are audited)',
   audit: 'The append-only, hash-chained audit trail (ADMIN only)',
   integration: "The host platform's API: people and appointments",
-  operations: 'Liveness and readiness probes',
+  push: 'Web Push notifications that carry no health data',
+  operations: 'Liveness, readiness and metrics',
   docs: 'This documentation',
 };
 

@@ -32,6 +32,8 @@ export class MessagesService {
     private readonly notifier: Notifier,
     /** Removes stored attachment bytes once the rows saying they are deleted have committed. */
     private readonly removeFiles: (storageKeys: string[]) => Promise<void>,
+    /** Told of each new message after commit (push notifications); must not throw or block. */
+    private readonly onSent: (conv: ConversationAccessRow, senderId: string) => void = () => undefined,
   ) {}
 
   /**
@@ -73,6 +75,7 @@ export class MessagesService {
     // Attachments need their rows decrypted; a text message is known in full already.
     const message = attachmentIds.length ? await this.viewById(actor.id, id, ctx) : this.freshView(actor, input, key, ctx, id, stored);
     this.notifier.toUsers(participantsOf(ctx), 'chat:message', message);
+    this.onSent(ctx, actor.id);
     return { message, duplicate: false };
   }
 

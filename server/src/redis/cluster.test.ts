@@ -4,6 +4,7 @@ import { hashPassword } from '../auth/password.js';
 import { startTestApp, uniqueId, type TestApp } from '../test/app.js';
 import { clientId, createAdmin, createPair, type TestUser } from '../test/factories.js';
 import { REDIS_BINARY, startRedis, type TestRedis } from '../test/redis.js';
+import { startPushService } from '../test/push-service.js';
 import { connectClient, sleep, type TestSocket } from '../test/socket-client.js';
 import { upsertUsers } from '../users/users.store.js';
 
@@ -29,6 +30,7 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
       REDIS_URL: redis.url,
       REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}:`,
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+      PUSH_ALLOW_HTTP_ENDPOINTS: 'true',
     };
     [a, b] = await Promise.all([startTestApp(env), startTestApp(env)]);
   });
@@ -87,6 +89,31 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
     onA.close();
     expect(await p.waitFor('presence:update', (e) => e.userId === doctor.id && !e.online)).toMatchObject({ lastSeenAt: expect.any(String) });
     expect((await patient.api.get(`/api/chat/conversations/${conversation.id}`)).body.doctor.online).toBe(false);
+  });
+
+  it('pushes only when the recipient has no device connected to any process', async () => {
+    const push = await startPushService();
+    try {
+      const { patient, doctor, conversation } = await createPair(a);
+      const sub = push.subscribe();
+      expect((await doctor.api.post('/api/push/subscriptions', sub)).status).toBe(201);
+      const onB = await connect(b, doctor);
+      await sleep(200);
+      // Sent through A, whose own sockets do not include the doctor's: Redis says online.
+      const p = await connect(a, patient);
+      await p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'Doctor is on B' });
+      await onB.waitFor('chat:message');
+      await sleep(1500);
+      expect(push.received(sub)).toHaveLength(0);
+
+      onB.close();
+      await p.waitFor('presence:update', (e) => e.userId === doctor.id && !e.online);
+      await p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'Doctor has left' });
+      await until(async () => push.received(sub).length === 1, 'a push');
+      expect(push.failures).toEqual([]);
+    } finally {
+      await push.close();
+    }
   });
 
   it('disconnects a blocked user’s sockets on every process', async () => {

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { PushSettings, PushSubscriptionInput } from '@carechat/protocol';
+import type { Actor, Deps } from '../context.js';
+import { peerOf } from '../conversations/access.js';
+import { AppError } from '../errors.js';
+import type { Presence } from '../presence/presence.js';
+import type { PushDispatcher } from './push.dispatcher.js';
+import * as store from './push.store.js';
+
+/**
+ * Web Push subscriptions and the decision to push: a message's recipient with no connected
+ * device on any process gets a notice in the outbox, which the dispatcher works off.
+ */
+export class PushService {
+  constructor(
+    private readonly deps: Deps,
+    private readonly presence: Presence,
+    private readonly dispatcher: PushDispatcher,
+  ) {}
+
+  get publicKey(): string {
+    return this.dispatcher.publicKey;
+  }
+
+  async subscribe(actor: Actor, input: PushSubscriptionInput): Promise<void> {
+    const url = new URL(input.endpoint);
+    // Push services are HTTPS; a plain-HTTP endpoint is only for the tests' own push service.
+    if (url.protocol !== 'https:' && !this.deps.config.pushAllowHttp)
+      throw new AppError('VALIDATION_FAILED', 'endpoint: must be an https URL of a push service');
+    await store.upsertSubscription(this.deps.db, { id: randomUUID(), userId: actor.id, endpoint: input.endpoint, p256dh: input.keys.p256dh, auth: input.keys.auth });
+  }
+
+  async unsubscribe(actor: Actor, endpoint: string): Promise<void> {
+    await store.deleteSubscription(this.deps.db, actor.id, endpoint);
+  }
+
+  async settings(actor: Actor): Promise<PushSettings> {
+    return { showSender: await store.showSenderOf(this.deps.db, actor.id), available: true };
+  }
+
+  async updateSettings(actor: Actor, showSender: boolean): Promise<PushSettings> {
+    await store.setShowSender(this.deps.db, actor.id, showSender);
+    return { showSender, available: true };
+  }
+
+  /** Called after a message commits; never awaited by the send, and never fails it. */
+  messageSent(conv: { id: string; patient_id: string; doctor_id: string }, senderId: string): void {
+    const recipient = peerOf(conv, senderId);
+    void (async () => {
+      if (await this.presence.isOnline(recipient)) return;
+      if ((await store.enqueueNotices(this.deps.db, recipient, conv.id, senderId)) > 0) this.dispatcher.nudge();
+    })().catch((err: unknown) => this.deps.log.warn({ err: { message: (err as Error).message } }, 'push notice not queued'));
+  }
+}
