@@ -342,4 +342,48 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await page.getByRole('navigation').first().waitFor();
     await page.close();
   });
+  it('registers its service worker, shows a push without its content, and a click on it opens the conversation', async () => {
+    const { patient, doctor, conversation } = await pairInConversation('Nia Notify', 'Dr. Push Click');
+    const page = await signIn(patient.email);
+    const context = page.context();
+    await context.grantPermissions(['notifications'], { origin: t.url });
+    const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+    expect(sw.url()).toBe(`${t.url}/sw.js`);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+
+    // The setting to name the sender is the person's own, kept by the server.
+    await page.getByRole('button', { name: 'Notifications' }).click();
+    const panel = page.getByRole('dialog', { name: 'Notification settings' });
+    await panel.getByLabel(/Show who wrote/).check();
+    await expect.poll(async () => (await patient.api.get('/api/push/settings')).body.showSender).toBe(true);
+    await panel.getByLabel(/Show who wrote/).uncheck();
+    await expect.poll(async () => (await patient.api.get('/api/push/settings')).body.showSender).toBe(false);
+    await panel.getByRole('button', { name: 'Done' }).click();
+
+    // A push as the push service hands it to the browser (this machine has no push service).
+    await sw.evaluate((id) => {
+      const scope = self as any;
+      scope.dispatchEvent(new scope.PushEvent('push', { data: JSON.stringify({ title: 'New secure message', conversationId: id }) }));
+    }, conversation.id);
+    const shown = await sw.evaluate(async () => {
+      const scope = self as any;
+      for (let i = 0; i < 50; i++) {
+        const list = await scope.registration.getNotifications();
+        if (list.length) return list.map((n: any) => ({ title: n.title, body: n.body, tag: n.tag }));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return [];
+    });
+    expect(shown).toEqual([{ title: 'New secure message', body: 'Open CareChat to read it.', tag: `conversation:${conversation.id}` }]);
+    expect(await page.evaluate(() => (window as any).__carechat.getSnapshot().openId)).toBeNull();
+
+    await sw.evaluate(async () => {
+      const scope = self as any;
+      const [n] = await scope.registration.getNotifications();
+      scope.dispatchEvent(new scope.NotificationEvent('notificationclick', { notification: n }));
+    });
+    await page.getByRole('region', { name: `Conversation with ${doctor.name}` }).waitFor({ timeout: 10_000 });
+    expect(await page.evaluate(() => (window as any).__carechat.getSnapshot().openId)).toBe(conversation.id);
+    await page.close();
+  });
 });

@@ -8,6 +8,8 @@ import { ChatStore } from './chat/store.js';
 import { useChat } from './chat/useChat.js';
 import { ConversationList } from './conversations/ConversationList.js';
 import { ConversationView } from './thread/ConversationView.js';
+import { NotificationSettings } from './notifications/NotificationSettings.js';
+import { conversationFromUrl, registerServiceWorker } from './notifications/push.js';
 
 export function App() {
   const [me, setMe] = useState<User | null | undefined>(undefined);
@@ -58,8 +60,16 @@ function Chat({ me, onSignOut }: { me: User; onSignOut: () => void }) {
   useEffect(() => {
     // A handle for end-to-end tests and support sessions; it grants nothing the page lacks.
     (window as unknown as { __carechat?: ChatStore }).__carechat = store;
-    return () => store.close();
+    // A notification's click opens its conversation: this page if open, else a new one with ?conversation=.
+    const fromUrl = conversationFromUrl();
+    if (fromUrl) void store.open(fromUrl);
+    const stopWorker = registerServiceWorker((id) => void store.open(id));
+    return () => {
+      stopWorker();
+      store.close();
+    };
   }, [store]);
+  const [settingsOpen, setSettingsOpen] = useState(false);
 
   const unread = Object.values(state.conversations).reduce((n, c) => n + c.unreadCount, 0);
   useEffect(() => {
@@ -78,10 +88,14 @@ function Chat({ me, onSignOut }: { me: User; onSignOut: () => void }) {
         <span className="muted small">
           {me.name} · {me.role.toLowerCase()}
         </span>
+        <button type="button" className="link" onClick={() => setSettingsOpen((o) => !o)} aria-expanded={settingsOpen}>
+          Notifications
+        </button>
         <button type="button" className="link" onClick={() => void handleSignOut()}>
           Sign out
         </button>
       </header>
+      {settingsOpen && <NotificationSettings onClose={() => setSettingsOpen(false)} />}
       {state.connection !== 'online' && (
         <p className="banner" role="status">
           {state.connection === 'connecting' ? 'Connecting…' : 'Reconnecting… Messages you write will be sent when the connection returns.'}

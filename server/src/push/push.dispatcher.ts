@@ -89,7 +89,7 @@ export class PushDispatcher {
       });
       // fetch sets Content-Length itself (and speaks to a test's plain-HTTP push service too).
       const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k.toLowerCase() !== 'content-length').map(([k, v]) => [k, String(v)]));
-      const res = await fetch(req.endpoint, { method: req.method, headers, body: req.body as Buffer, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
+      const res = await fetch(req.endpoint, { method: req.method, headers, body: new Uint8Array(req.body as Buffer), signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
       await res.arrayBuffer().catch(() => undefined);
       status = res.status;
     } catch {

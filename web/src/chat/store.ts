@@ -1,4 +1,5 @@
 import type { AccessLogEntry, Attachment, Conversation, Message, Page, MessagePage, Participant, ReadResult, User } from '@carechat/protocol';
+import { unsubscribe } from '../notifications/push.js';
 import { api } from '../api/http.js';
 import { ChatSocket, type ConnectionState } from '../api/socket.js';
 import { mergeMessages, newClientMessageId, PendingQueue, sortConversations, type PendingMessage } from './logic.js';
@@ -194,6 +195,8 @@ export class ChatStore {
   }
 
   async logout(): Promise<void> {
+    // A shared computer must not go on notifying the person who just left.
+    await unsubscribe();
     await api('POST', '/api/auth/logout').catch(() => undefined);
     this.close();
   }
