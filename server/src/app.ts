@@ -207,6 +207,7 @@ export async function createApp(deps: Deps): Promise<App> {
       await inflight.drained(config.shutdownGraceMs);
       // This process's sockets only: through the adapter it would disconnect every process's.
       io.local.disconnectSockets(true);
+      await inflight.drained(config.shutdownGraceMs);
       await presence.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await http.close();

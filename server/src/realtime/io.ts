@@ -125,10 +125,12 @@ export function attachSocketHandlers(
     };
     features.register(ctx);
 
-    presence.connected(actor.id).catch((err: unknown) => socketLog.warn({ err: { message: (err as Error).message } }, 'presence update failed'));
+    // Tracked so shutdown waits for the last-seen writes of the sockets it disconnects.
+    const presenceFailed = (err: unknown) => socketLog.warn({ err: { message: (err as Error).message } }, 'presence update failed');
+    void inflight.track(() => presence.connected(actor.id).catch(presenceFailed));
     socket.on('disconnect', () => {
       if (expiry) clearTimeout(expiry);
-      presence.disconnected(actor.id).catch((err: unknown) => socketLog.warn({ err: { message: (err as Error).message } }, 'presence update failed'));
+      void inflight.track(() => presence.disconnected(actor.id).catch(presenceFailed));
     });
   });
 
