@@ -1,70 +1,106 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { chmod, mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deferStop, signalled, trackChild } from './cleanup.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export interface BenchServer {
-  url: string;
+/** What every process of one service must share. */
+export interface ServerSecrets {
   serviceKey: string;
   jwtSecret: string;
+  /** 64 hex characters. */
+  masterKey: string;
+}
+
+export interface BenchServer extends ServerSecrets {
+  url: string;
   child: ChildProcess;
+  pid: number;
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
+export interface ServerOptions {
+  /** Unset: BENCH_DATABASE_URL, or else an embedded PostgreSQL of the server's own. */
+  databaseUrl?: string;
+  /** Shared by the processes of a cluster; fresh ones otherwise. */
+  secrets?: ServerSecrets;
+}
+
+export const newSecrets = (): ServerSecrets => ({
+  serviceKey: randomBytes(16).toString('hex'),
+  jwtSecret: randomBytes(16).toString('hex'),
+  masterKey: randomBytes(32).toString('hex'),
+});
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {
       const { port } = s.address() as net.AddressInfo;
       s.close(() => resolve(port));
     });
+    s.once('error', reject);
   });
 }
 
 /** Starts the real server as `npm start` would, on BENCH_DATABASE_URL or its own embedded PostgreSQL. */
-export async function startServer(extraEnv: Record<string, string> = {}): Promise<BenchServer> {
+export async function startServer(extraEnv: Record<string, string> = {}, opts: ServerOptions = {}): Promise<BenchServer> {
   const port = await freePort();
-  const serviceKey = randomBytes(16).toString('hex');
-  const jwtSecret = randomBytes(16).toString('hex');
+  const secrets = opts.secrets ?? newSecrets();
+  // Its own data directory (attachments, an embedded database), never the repository's.
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'carechat-bench-'));
+  // mkdtemp makes it owner-only; the embedded PostgreSQL runs as its own user when we are root.
+  await chmod(dataDir, 0o755);
   const env: Record<string, string | undefined> = {
     ...process.env,
     PORT: String(port),
-    SERVICE_API_KEY: serviceKey,
-    AUTH_JWT_SECRET: jwtSecret,
-    MASTER_KEY: randomBytes(32).toString('hex'),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    SERVICE_API_KEY: secrets.serviceKey,
+    AUTH_JWT_SECRET: secrets.jwtSecret,
+    MASTER_KEY: secrets.masterKey,
     DEMO_SEED: 'false',
     LOG_LEVEL: 'warn',
     SOCKET_EVENTS_PER_10S: '100000',
+    // The bench's database is its own: no retention run in the middle of a measurement.
+    RETENTION_FIRST_RUN_SECONDS: '86400',
     ...extraEnv,
   };
-  if (process.env.BENCH_DATABASE_URL) env.DATABASE_URL = process.env.BENCH_DATABASE_URL;
-  else {
-    delete env.DATABASE_URL;
-    env.DATA_DIR = await mkdtemp(path.join(os.tmpdir(), 'carechat-bench-'));
-    // mkdtemp makes it owner-only; the embedded PostgreSQL runs as its own user when we are root.
-    await chmod(env.DATA_DIR, 0o755);
-  }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const databaseUrl = opts.databaseUrl ?? process.env.BENCH_DATABASE_URL;
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  else delete env.DATABASE_URL;
+  const child = trackChild(
+    spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] }),
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stopping = false;
+  // Otherwise a crash mid-run surfaces only as "fetch failed" or a wall of lost acks.
+  child.once('exit', (code, signal) => {
+    if (!stopping && !signalled) process.stderr.write(`bench: the server (pid ${child.pid}) exited unexpectedly (${code ?? signal})\n`);
+  });
+  const stop = deferStop(async () => {
+    stopping = true;
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
     if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) break;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`the server did not become ready (exit code ${child.exitCode})`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return {
-    url,
-    serviceKey,
-    jwtSecret,
-    child,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return { ...secrets, url, child, pid: child.pid!, stop };
 }
 
 export function signJwt(secret: string, claims: Record<string, unknown>): string {

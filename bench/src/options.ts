@@ -1,0 +1,30 @@
+/** `--name value` or `--name=value` on the command line, else BENCH_<NAME> in the environment. */
+export class Options {
+  constructor(private readonly argv: string[]) {}
+
+  get json(): boolean {
+    return this.argv.includes('--json');
+  }
+
+  private raw(name: string): string | undefined {
+    const i = this.argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+    if (i >= 0) return this.argv[i]!.includes('=') ? this.argv[i]!.split('=')[1] : this.argv[i + 1];
+    return process.env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`];
+  }
+
+  number(name: string, fallback: number): number {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, not "${v}"`);
+    return n;
+  }
+
+  numbers(name: string, fallback: number[]): number[] {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    const list = v.split(',').map(Number);
+    if (list.some((n) => !Number.isFinite(n) || n <= 0)) throw new Error(`--${name} must be positive numbers separated by commas, not "${v}"`);
+    return list;
+  }
+}

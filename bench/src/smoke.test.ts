@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { stopAll } from './cleanup.js';
+import { throughputScenario } from './throughput.js';
+
+// Provided by server/src/test/global-setup.ts (declared again here: bench does not compile server's tests).
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+  }
+}
+
+/** A database of the smoke run's own on the test PostgreSQL: the server migrates it on start. */
+async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const server = new URL(inject('databaseUrl'));
+  const name = `carechat_bench_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: server.toString() });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/**
+ * The load harness for real, small: the server as its own process, 300 connections from two
+ * worker processes, 200 messages/s for a few seconds. Latency is not asserted (CI machines
+ * are shared); losing, duplicating or not delivering an acknowledged message fails.
+ */
+describe('bench smoke run', () => {
+  let db: Awaited<ReturnType<typeof createDatabase>> | undefined;
+  afterAll(async () => {
+    await stopAll();
+    await db?.drop();
+  });
+
+  it('holds 300 connections and delivers every acknowledged message exactly once', async () => {
+    db = await createDatabase();
+    const r = await throughputScenario({ databaseUrl: db.url, connections: 300, workers: 2, rates: [200], stepSeconds: 4, settleMs: 500 });
+    expect(r.connections).toMatchObject({ requested: 300, connected: 300, failed: 0, held: 300 });
+    for (const step of [r.warmUp, ...r.steps]) {
+      expect(step.sent).toBeGreaterThan(0);
+      expect({ acked: step.acked, acksLost: step.acksLost, notDelivered: step.notDelivered, duplicates: step.duplicates, errors: step.ackErrors }).toEqual({
+        acked: step.sent,
+        acksLost: 0,
+        notDelivered: 0,
+        duplicates: 0,
+        errors: {},
+      });
+    }
+    expect(r.steps[0]!.sent).toBeGreaterThanOrEqual(790); // 200/s for 4 s, open loop
+  }, 60_000);
+});
