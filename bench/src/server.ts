@@ -74,7 +74,12 @@ export async function startServer(extraEnv: Record<string, string> = {}, opts: S
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
   const child = trackChild(
-    spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] }),
+    // BENCH_SERVER_NODE_ARGS: extra node flags for the server alone (`--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
+    spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'server/src/main.ts'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let stopping = false;

@@ -88,7 +88,7 @@ export async function createApp(deps: Deps): Promise<App> {
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     // Host-platform ids may be 128 characters; Fastify's default stops path params at 100.
-    maxParamLength: 512,
+    routerOptions: { maxParamLength: 512 },
     genReqId: () => crypto.randomUUID(),
     // A malformed URL (bad percent-encoding, an over-long path segment) is refused before
     // routing, where Fastify would answer in its own shape and echo the path: answer in ours.

@@ -18,6 +18,7 @@ import { assertCanWrite, assertParticipant, dataKeyOf, participantsOf } from '..
 import { findConversationAccess, type ConversationAccessRow } from '../conversations/conversations.store.js';
 import { decryptBody, presentMessage, previewOf } from './messages.present.js';
 import * as store from './messages.store.js';
+import { Batcher } from '../db/batcher.js';
 import { claimAttachments, deleteMessageAttachments } from '../attachments/attachments.store.js';
 
 export interface SendResult {
@@ -27,6 +28,10 @@ export interface SendResult {
 }
 
 export class MessagesService {
+  /** Sends under load share round trips: one query for many sends' checks, one statement for their writes. */
+  private readonly contexts: Batcher<store.SendKey, store.SendContextRow | null>;
+  private readonly inserts: Batcher<store.NewMessage, store.StoredMessage | null>;
+
   constructor(
     private readonly deps: Deps,
     private readonly notifier: Notifier,
@@ -34,7 +39,20 @@ export class MessagesService {
     private readonly removeFiles: (storageKeys: string[]) => Promise<void>,
     /** Told of each new message after commit (push notifications); must not throw or block. */
     private readonly onSent: (conv: ConversationAccessRow, senderId: string) => void = () => undefined,
-  ) {}
+  ) {
+    // Part of the pool for each step of a send; the rest stays free for everything else.
+    const { db } = deps;
+    const lanes = Math.max(1, Math.floor(deps.config.databasePoolSize / 3));
+    this.contexts = new Batcher((keys) => store.findSendContexts(db, keys), (key) => store.findSendContext(db, key), lanes);
+    this.inserts = new Batcher(
+      async (rows) => {
+        const stored = await store.insertMessages(db, rows);
+        return rows.map((r) => stored.get(r.id) ?? null);
+      },
+      (row) => store.insertMessage(db, row),
+      lanes,
+    );
+  }
 
   /**
    * Acked (returned) only after commit; broadcast to both participants after commit. A text
@@ -42,7 +60,7 @@ export class MessagesService {
    */
   async send(actor: Actor, input: MessageSendInput): Promise<SendResult> {
     const { db, keyring } = this.deps;
-    const ctx = await store.findSendContext(db, input.conversationId, actor.id, input.clientMessageId, input.replyToId ?? null);
+    const ctx = await this.contexts.run({ conversationId: input.conversationId, senderId: actor.id, clientMessageId: input.clientMessageId, replyToId: input.replyToId ?? null });
     // A retry answers with the first message, even if the conversation has since closed.
     const existing = ctx ? ctx.existing_id : await store.findIdByClientId(db, actor.id, input.clientMessageId);
     if (existing) return { message: await this.viewById(actor.id, existing), duplicate: true };
@@ -55,21 +73,24 @@ export class MessagesService {
     const body = input.content === undefined ? null : encryptText(key, input.content, messageAad(ctx.id, id, 1));
     const row = { id, conversationId: ctx.id, senderId: actor.id, clientMessageId: input.clientMessageId, body, replyToId: input.replyToId ?? null };
     const attachmentIds = [...new Set(input.attachmentIds ?? [])];
-    let stored: { seq: number; rev: number; created_at: Date };
+    let stored: store.StoredMessage | null;
     try {
-      if (attachmentIds.length === 0) stored = await store.insertMessage(db, row);
+      if (attachmentIds.length === 0) stored = await this.inserts.run(row);
       else
         stored = await withTransaction(db, async (tx) => {
           const inserted = await store.insertMessage(tx, row);
-          if ((await claimAttachments(tx, attachmentIds, id, ctx.id, actor.id)) !== attachmentIds.length)
+          if (inserted && (await claimAttachments(tx, attachmentIds, id, ctx.id, actor.id)) !== attachmentIds.length)
             throw new AppError('VALIDATION_FAILED', 'attachmentIds: each must be your own clean, unsent upload to this conversation');
           return inserted;
         });
     } catch (err) {
-      // A retry raced its original: answer with whichever committed first.
       if (!isUniqueViolation(err, 'messages_sender_client_id')) throw err;
+      stored = null;
+    }
+    if (!stored) {
+      // A retry raced its original: answer with whichever committed first.
       const first = await store.findIdByClientId(db, actor.id, input.clientMessageId);
-      if (!first) throw err;
+      if (!first) throw new AppError('CONFLICT', 'This message is being stored; send it again to get its acknowledgement');
       return { message: await this.viewById(actor.id, first), duplicate: true };
     }
     // Attachments need their rows decrypted; a text message is known in full already.

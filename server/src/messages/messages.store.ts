@@ -153,15 +153,11 @@ export interface SendContextRow extends ConversationAccessRow {
  * earlier message with the same clientMessageId, and the message replied to. Null when the
  * conversation does not exist.
  */
-export async function findSendContext(
-  db: Queryable,
-  conversationId: string,
-  senderId: string,
-  clientMessageId: string,
-  replyToId: string | null,
-): Promise<SendContextRow | null> {
-  const { rows } = await db.query<SendContextRow>(
-    `SELECT c.id, c.patient_id, c.doctor_id, c.wrapped_key, c.key_version, c.last_seq,
+export async function findSendContext(db: Queryable, { conversationId, senderId, clientMessageId, replyToId }: SendKey): Promise<SendContextRow | null> {
+  // Named: prepared once per connection, so the hot path skips parsing and planning.
+  const { rows } = await db.query<SendContextRow>({
+    name: 'send-context',
+    text: `SELECT c.id, c.patient_id, c.doctor_id, c.wrapped_key, c.key_version, c.last_seq,
             p.status AS patient_status, d.status AS doctor_status,
             EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = c.patient_id AND a.doctor_id = c.doctor_id
                       AND a.status <> 'cancelled') AS has_appointment,
@@ -171,9 +167,43 @@ export async function findSendContext(
        FROM conversations c JOIN users p ON p.id = c.patient_id JOIN users d ON d.id = c.doctor_id
        LEFT JOIN messages r ON r.id = $4::uuid
       WHERE c.id = $1`,
-    [conversationId, senderId, clientMessageId, replyToId],
-  );
+    values: [conversationId, senderId, clientMessageId, replyToId],
+  });
   return rows[0] ?? null;
+}
+
+export interface SendKey {
+  conversationId: string;
+  senderId: string;
+  clientMessageId: string;
+  replyToId: string | null;
+}
+
+/** `findSendContext` for many sends in one round trip; answers in the order given. */
+export async function findSendContexts(db: Queryable, keys: SendKey[]): Promise<(SendContextRow | null)[]> {
+  const { rows } = await db.query<SendContextRow & { ord: string }>({
+    name: 'send-contexts',
+    text: `SELECT k.ord, c.id, c.patient_id, c.doctor_id, c.wrapped_key, c.key_version, c.last_seq,
+            p.status AS patient_status, d.status AS doctor_status,
+            EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = c.patient_id AND a.doctor_id = c.doctor_id
+                      AND a.status <> 'cancelled') AS has_appointment,
+            (SELECT m.id FROM messages m WHERE m.sender_id = k.sender_id AND m.client_message_id = k.client_message_id) AS existing_id,
+            r.conversation_id AS reply_conversation_id, r.seq AS reply_seq, r.sender_id AS reply_sender_id,
+            r.body AS reply_body, r.version AS reply_version, r.deleted_at AS reply_deleted_at
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) WITH ORDINALITY AS k(conversation_id, sender_id, client_message_id, reply_to_id, ord)
+       JOIN conversations c ON c.id = k.conversation_id
+       JOIN users p ON p.id = c.patient_id JOIN users d ON d.id = c.doctor_id
+       LEFT JOIN messages r ON r.id = k.reply_to_id`,
+    values: [keys.map((k) => k.conversationId), keys.map((k) => k.senderId), keys.map((k) => k.clientMessageId), keys.map((k) => k.replyToId)],
+  });
+  const byOrd = new Map(rows.map(({ ord, ...row }) => [Number(ord), row as SendContextRow]));
+  return keys.map((_, i) => byOrd.get(i + 1) ?? null);
+}
+
+export interface StoredMessage {
+  seq: number;
+  rev: number;
+  created_at: Date;
 }
 
 export interface NewMessage {
@@ -186,15 +216,18 @@ export interface NewMessage {
 }
 
 /**
- * The whole send in one statement (one round trip, one implicit transaction): take the next
- * seq and rev, insert, mark everything up to it read for the sender, and un-archive for both.
- * The (sender, clientMessageId) unique constraint rolls it all back for a duplicate.
+ * The whole send in one statement (one round trip): take the next seq and rev, insert, mark
+ * everything up to it read for the sender, and un-archive for both. A (sender,
+ * clientMessageId) already stored, also earlier in the same transaction, writes nothing and
+ * gives null; a concurrent one still hits the unique constraint.
  */
-export async function insertMessage(db: Queryable, m: NewMessage): Promise<{ seq: number; rev: number; created_at: Date }> {
-  const { rows } = await db.query<{ seq: number; rev: number; created_at: Date }>(
-    `WITH c AS (
+export async function insertMessage(db: Queryable, m: NewMessage): Promise<StoredMessage | null> {
+  const { rows } = await db.query<StoredMessage>({
+    name: 'insert-message',
+    text: `WITH c AS (
        UPDATE conversations SET last_seq = last_seq + 1, last_rev = last_rev + 1, last_message_at = now(), activity_at = now()
-        WHERE id = $2 RETURNING last_seq, last_rev),
+        WHERE id = $2 AND NOT EXISTS (SELECT 1 FROM messages WHERE sender_id = $3 AND client_message_id = $4)
+       RETURNING last_seq, last_rev),
      ins AS (
        INSERT INTO messages (id, conversation_id, seq, rev, sender_id, client_message_id, body, reply_to_id)
        SELECT $1, $2, c.last_seq, c.last_rev, $3, $4, $5, $6 FROM c
@@ -206,9 +239,63 @@ export async function insertMessage(db: Queryable, m: NewMessage): Promise<{ seq
               archived = false
          FROM ins WHERE cm.conversation_id = $2)
      SELECT seq, rev, created_at FROM ins`,
-    [m.id, m.conversationId, m.senderId, m.clientMessageId, m.body, m.replyToId],
-  );
-  return rows[0]!;
+    values: [m.id, m.conversationId, m.senderId, m.clientMessageId, m.body, m.replyToId],
+  });
+  return rows[0] ?? null;
+}
+
+/**
+ * Many sends in one statement, for group commit: each conversation's seq and rev advance by
+ * its number of new messages, numbered in the order given. Conversation rows are locked in id
+ * order first, so concurrent batches cannot deadlock. A (sender, clientMessageId) stored
+ * before, or given twice, is stored once; the result holds only the rows written.
+ */
+export async function insertMessages(db: Queryable, ms: NewMessage[]): Promise<Map<string, StoredMessage>> {
+  const { rows } = await db.query<StoredMessage & { id: string }>({
+    name: 'insert-messages',
+    text: `WITH input AS (
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bytea[], $6::uuid[]) WITH ORDINALITY
+         AS t(id, conversation_id, sender_id, client_message_id, body, reply_to_id, ord)),
+     fresh AS (
+       SELECT DISTINCT ON (i.sender_id, i.client_message_id) i.* FROM input i
+        WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.sender_id = i.sender_id AND m.client_message_id = i.client_message_id)
+        ORDER BY i.sender_id, i.client_message_id, i.ord),
+     counts AS (SELECT conversation_id, count(*)::int AS n FROM fresh GROUP BY conversation_id),
+     locked AS MATERIALIZED (
+       SELECT c.id FROM conversations c WHERE c.id IN (SELECT conversation_id FROM counts) ORDER BY c.id FOR NO KEY UPDATE),
+     bumped AS (
+       UPDATE conversations c
+          SET last_seq = c.last_seq + counts.n, last_rev = c.last_rev + counts.n, last_message_at = now(), activity_at = now()
+         FROM counts, locked WHERE c.id = counts.conversation_id AND locked.id = c.id
+       RETURNING c.id, c.last_seq, c.last_rev, counts.n),
+     numbered AS (
+       SELECT f.*, b.last_seq - b.n + row_number() OVER w AS seq, b.last_rev - b.n + row_number() OVER w AS rev
+         FROM fresh f JOIN bumped b ON b.id = f.conversation_id
+       WINDOW w AS (PARTITION BY f.conversation_id ORDER BY f.ord)),
+     ins AS (
+       INSERT INTO messages (id, conversation_id, seq, rev, sender_id, client_message_id, body, reply_to_id)
+       SELECT id, conversation_id, seq, rev, sender_id, client_message_id, body, reply_to_id FROM numbered
+       RETURNING id, conversation_id, sender_id, seq, rev, created_at),
+     newest AS (SELECT conversation_id, sender_id, max(seq) AS seq FROM ins GROUP BY conversation_id, sender_id),
+     members AS (
+       UPDATE conversation_members cm
+          SET last_read_seq = GREATEST(cm.last_read_seq,
+                COALESCE((SELECT n.seq FROM newest n WHERE n.conversation_id = cm.conversation_id AND n.sender_id = cm.user_id), 0)),
+              last_delivered_seq = GREATEST(cm.last_delivered_seq,
+                COALESCE((SELECT n.seq FROM newest n WHERE n.conversation_id = cm.conversation_id AND n.sender_id = cm.user_id), 0)),
+              archived = false
+        WHERE cm.conversation_id IN (SELECT conversation_id FROM counts))
+     SELECT id, seq, rev, created_at FROM ins`,
+    values: [
+      ms.map((m) => m.id),
+      ms.map((m) => m.conversationId),
+      ms.map((m) => m.senderId),
+      ms.map((m) => m.clientMessageId),
+      ms.map((m) => m.body),
+      ms.map((m) => m.replyToId),
+    ],
+  });
+  return new Map(rows.map((r) => [r.id, { seq: r.seq, rev: r.rev, created_at: r.created_at }]));
 }
 
 /** Takes the conversation's next rev; the row lock orders it with concurrent sends. */

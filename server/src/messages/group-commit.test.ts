@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../test/harness.js';
+import { clientId, createPair } from '../test/factories.js';
+
+const t = useTestApp();
+
+/**
+ * Sends that arrive together are checked and written together (one query, one statement,
+ * one commit). Each must still come out as if it had been sent alone.
+ */
+describe('sends written together', () => {
+  it('give every conversation gap-free seqs, store a repeated clientMessageId once, and keep watermarks', async () => {
+    const one = await createPair(t);
+    const two = await createPair(t);
+    const [p1, d1, p2] = await Promise.all([t.connect(one.patient.token), t.connect(one.doctor.token), t.connect(two.patient.token)]);
+    const repeated = Array.from({ length: 5 }, () => clientId());
+    const send = (s: typeof p1, conversationId: string, id = clientId(), content = `m ${id}`) =>
+      s.emitAck('chat:message', { conversationId, clientMessageId: id, content });
+
+    const acks = await Promise.all([
+      ...Array.from({ length: 20 }, () => send(p1, one.conversation.id)),
+      ...Array.from({ length: 20 }, () => send(d1, one.conversation.id)),
+      ...Array.from({ length: 20 }, () => send(p2, two.conversation.id)),
+      // The same clientMessageId twice in the same burst: stored once, both acked with it.
+      ...repeated.flatMap((id) => [send(p1, one.conversation.id, id, 'once'), send(p1, one.conversation.id, id, 'once')]),
+    ]);
+    expect(acks.every((a) => a.ok)).toBe(true);
+
+    const seqsOf = (conversationId: string) =>
+      [...new Map(acks.filter((a) => a.message.conversationId === conversationId).map((a) => [a.message.id, a.message.seq])).values()].sort((a, b) => a - b);
+    expect(seqsOf(one.conversation.id)).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
+    expect(seqsOf(two.conversation.id)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    for (const id of repeated) {
+      const pair = acks.filter((a) => a.message.clientMessageId === id);
+      expect(pair).toHaveLength(2);
+      expect(pair[0].message.id).toBe(pair[1].message.id);
+    }
+    // Revs are unique too, and what was acked is what is stored.
+    const stored = await t.db.query<{ id: string; seq: number; rev: number }>('SELECT id, seq, rev FROM messages WHERE conversation_id = $1 ORDER BY seq', [one.conversation.id]);
+    expect(stored.rows).toHaveLength(45);
+    expect(new Set(stored.rows.map((r) => r.rev)).size).toBe(45);
+    for (const a of acks.filter((x) => x.message.conversationId === one.conversation.id))
+      expect(stored.rows.find((r) => r.id === a.message.id)).toMatchObject({ seq: a.message.seq, rev: a.message.rev });
+
+    // Each sender has read up to their own newest message; the other side's unread counts the rest.
+    const newestBy = (userId: string) => Math.max(...acks.filter((a) => a.message.senderId === userId).map((a) => a.message.seq));
+    const asPatient = (await one.patient.api.get(`/api/chat/conversations/${one.conversation.id}`)).body;
+    const asDoctor = (await one.doctor.api.get(`/api/chat/conversations/${one.conversation.id}`)).body;
+    expect(asPatient.lastReadSeq).toBe(newestBy(one.patient.id));
+    expect(asDoctor.lastReadSeq).toBe(newestBy(one.doctor.id));
+    expect(asPatient.lastSeq).toBe(45);
+    const doctorSeqs = acks.filter((a) => a.message.senderId === one.doctor.id).map((a) => a.message.seq);
+    expect(asPatient.unreadCount).toBe(doctorSeqs.filter((s) => s > asPatient.lastReadSeq).length);
+  });
+
+  it('archived conversations come back for both sides when a burst arrives', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    expect((await doctor.api.patch(`/api/chat/conversations/${conversation.id}`, { archived: true })).status).toBe(200);
+    const p = await t.connect(patient.token);
+    const acks = await Promise.all(Array.from({ length: 10 }, () => p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'back' })));
+    expect(acks.every((a) => a.ok)).toBe(true);
+    expect((await doctor.api.get(`/api/chat/conversations/${conversation.id}`)).body.archived).toBe(false);
+  });
+});
