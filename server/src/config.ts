@@ -50,6 +50,8 @@ const Env = z.object({
   TLS_CERT_FILE: z.string().optional(),
   TLS_KEY_FILE: z.string().optional(),
   RETENTION_DAYS: z.coerce.number().positive().default(365),
+  // HIPAA §164.316(b)(2): documentation kept six years; audit events are kept seven by default.
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(2192, 'must be at least six years (2192 days)').default(2557),
   ARCHIVE_AFTER_DAYS: z.coerce.number().positive().default(90),
   JOBS_INTERVAL_MINUTES: z.coerce.number().positive().default(60),
   RETENTION_FIRST_RUN_SECONDS: z.coerce.number().min(0).default(30),
@@ -117,6 +119,7 @@ export interface Config {
   retentionFirstRunMs: number;
   /** Messages deleted per transaction: small batches never hold long locks. */
   retentionBatch: number;
+  auditRetentionDays: number;
 }
 
 /** Parses the environment once; a wrong value stops the process with a message naming it. */
@@ -189,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobsIntervalMs: e.JOBS_INTERVAL_MINUTES * 60_000,
     retentionFirstRunMs: e.RETENTION_FIRST_RUN_SECONDS * 1000,
     retentionBatch: e.RETENTION_BATCH,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
   };
 }
 

@@ -215,13 +215,22 @@ describe('the audit trail', () => {
     const count = async () => (await t.db.query(`SELECT count(*)::int AS n FROM audit_events WHERE actor_id = $1`, [admin.id])).rows[0].n;
     const n = await count();
     expect(n).toBeGreaterThan(0);
-    await expect(t.db.query(`UPDATE audit_events SET outcome = 'failure' WHERE actor_id = $1`, [admin.id])).rejects.toThrow(/append-only/);
-    await expect(t.db.query(`DELETE FROM audit_events WHERE actor_id = $1`, [admin.id])).rejects.toThrow(/append-only/);
-    // In a transaction that is rolled back whatever happens: the table is shared by every test file.
+    // The server's own connections work as carechat_app, which has no right to change or remove events.
+    expect((await t.db.query('SELECT current_user AS u')).rows[0].u).toBe('carechat_app');
+    await expect(t.db.query(`UPDATE audit_events SET outcome = 'failure' WHERE actor_id = $1`, [admin.id])).rejects.toThrow(/permission denied/);
+    await expect(t.db.query(`DELETE FROM audit_events WHERE actor_id = $1`, [admin.id])).rejects.toThrow(/permission denied/);
+    // Even the tables' owner is stopped by the trigger. In a transaction that is rolled back
+    // whatever happens: the table is shared by every test file.
     const client = await t.db.connect();
     try {
       await client.query('BEGIN');
+      await client.query('SET LOCAL ROLE NONE');
       await client.query(`SET LOCAL lock_timeout = '10s'`);
+      await client.query('SAVEPOINT s');
+      await expect(client.query(`UPDATE audit_events SET outcome = 'failure' WHERE actor_id = $1`, [admin.id])).rejects.toThrow(/append-only/);
+      await client.query('ROLLBACK TO SAVEPOINT s');
+      await expect(client.query(`DELETE FROM audit_events WHERE actor_id = $1`, [admin.id])).rejects.toThrow(/append-only/);
+      await client.query('ROLLBACK TO SAVEPOINT s');
       await expect(client.query('TRUNCATE audit_events')).rejects.toThrow(/append-only/);
     } finally {
       await client.query('ROLLBACK');

@@ -10,6 +10,20 @@ export interface ChainReport {
 const BATCH = 5000;
 
 /**
+ * The oldest event either starts the chain, or links to events the retention job removed: a
+ * run that removed events recorded the link the oldest remaining one carries. Anything else
+ * means events were taken off the front.
+ */
+async function startsWell(db: Queryable, prevHash: Buffer | null): Promise<boolean> {
+  if (prevHash === null) return true;
+  const { rows } = await db.query(
+    `SELECT 1 FROM audit_events WHERE action = 'retention.run' AND details->>'auditAnchor' = $1 LIMIT 1`,
+    [prevHash.toString('hex')],
+  );
+  return rows.length > 0;
+}
+
+/**
  * Walks the audit chain in id order, recomputing each event's hash in the database (the
  * same function the insert trigger uses) and checking each link to the previous hash.
  */
@@ -24,7 +38,7 @@ export async function verifyAuditChain(db: Queryable): Promise<ChainReport> {
       [after, BATCH],
     );
     for (const r of rows) {
-      const linked = previous === null ? checked === 0 : r.prev_hash !== null && r.prev_hash.equals(previous);
+      const linked = previous === null ? checked === 0 && (await startsWell(db, r.prev_hash)) : r.prev_hash !== null && r.prev_hash.equals(previous);
       if (!linked) return { ok: false, checked, firstBroken: { id: String(r.id), reason: 'link' } };
       if (!r.hash || !r.hash.equals(r.expected)) return { ok: false, checked, firstBroken: { id: String(r.id), reason: 'hash' } };
       previous = r.hash;

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Db } from './pool.js';
+import { ADOPT_APP_ROLE, type Db } from './pool.js';
 import type { Logger } from '../logger.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
@@ -15,6 +15,8 @@ const MIGRATION_LOCK = 4_202_611;
 export async function migrate(db: Db, log: Logger): Promise<void> {
   const client = await db.connect();
   try {
+    // Migrations run as the database user itself, not as the app role the pool's clients take.
+    await client.query('RESET ROLE');
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
@@ -37,6 +39,8 @@ export async function migrate(db: Db, log: Logger): Promise<void> {
     }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    // Back in the pool as the app role, like every other client.
+    await client.query(ADOPT_APP_ROLE).catch(() => undefined);
     client.release();
   }
 }

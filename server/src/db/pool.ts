@@ -9,10 +9,23 @@ export type Queryable = Pick<pg.Pool, 'query'>;
 // bigint columns (rev, audit ids) stay far below 2^53; parse them as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
+/**
+ * Becomes the carechat_app role (migration 0010) when the database has it and this user may:
+ * every right the server needs, none to change or remove audit events. One statement, and a
+ * no-op where the role could not be made.
+ */
+export const ADOPT_APP_ROLE = `DO $$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'carechat_app') AND pg_has_role(session_user, 'carechat_app', 'MEMBER') THEN
+    SET ROLE carechat_app;
+  END IF;
+END $$`;
+
 export function initPool(connectionString: string, max: number, log: Logger): Db {
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
   // An idle client dies when PostgreSQL restarts; without this listener that kills the process.
   pool.on('error', (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'idle database client failed'));
+  // Queued before anything else the new client runs.
+  pool.on('connect', (client) => void client.query(ADOPT_APP_ROLE).catch(() => undefined));
   return pool;
 }
 

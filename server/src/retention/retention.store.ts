@@ -33,3 +33,60 @@ export async function archiveIdle(db: Queryable, days: number): Promise<number> 
   );
   return result.rowCount ?? 0;
 }
+
+/**
+ * Conversations idle for `days` (the newest message, or the start, that old; none on legal
+ * hold) expire: their data keys are destroyed in this one statement, so every message and
+ * file in them is unreadable at once; their rows then go with the batches below.
+ */
+export async function expireIdleConversations(db: Queryable, days: number, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE conversations SET wrapped_key = NULL, shredded_at = COALESCE(shredded_at, now()), expired_at = now()
+      WHERE id IN (
+        SELECT id FROM conversations
+         WHERE expired_at IS NULL AND NOT legal_hold AND COALESCE(last_message_at, created_at) < now() - make_interval(days => $1)
+         ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+      RETURNING id`,
+    [days, limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Expired conversations whose messages are all gone are removed, with any unsent uploads, so
+ * the two people can open a new one; returns the files to remove once committed.
+ */
+export async function removeEmptiedConversations(tx: Tx, limit: number): Promise<{ conversations: number; files: string[] }> {
+  const { rows: gone } = await tx.query<{ id: string }>(
+    `SELECT id FROM conversations c
+      WHERE c.expired_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id)
+      LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    [limit],
+  );
+  if (gone.length === 0) return { conversations: 0, files: [] };
+  const ids = gone.map((r) => r.id);
+  const { rows: files } = await tx.query<{ storage_key: string; thumbnail_key: string | null }>(
+    'DELETE FROM attachments WHERE conversation_id = ANY($1::uuid[]) RETURNING storage_key, thumbnail_key',
+    [ids],
+  );
+  await tx.query('DELETE FROM conversations WHERE id = ANY($1::uuid[])', [ids]);
+  return { conversations: ids.length, files: files.flatMap((f) => [f.storage_key, f.thumbnail_key].filter((k): k is string => k !== null)) };
+}
+
+/**
+ * Audit events older than `days` (at least six years: the trigger refuses younger ones) go in
+ * id order. Only this transaction may: it leaves the app role, which has no DELETE on the
+ * table, and says so to the trigger. Returns the count and the link the oldest event left
+ * now points to, which the run's own audit event keeps so the chain still verifies.
+ */
+export async function purgeAuditBatch(tx: Tx, days: number, batch: number): Promise<{ deleted: number; anchor: string | null }> {
+  await tx.query('SET LOCAL ROLE NONE');
+  await tx.query(`SET LOCAL carechat.audit_purge = 'on'`);
+  const { rowCount } = await tx.query(
+    `DELETE FROM audit_events WHERE id IN (
+       SELECT id FROM audit_events WHERE at < now() - make_interval(days => $1) ORDER BY id LIMIT $2)`,
+    [days, batch],
+  );
+  const { rows } = await tx.query<{ prev_hash: Buffer | null }>('SELECT prev_hash FROM audit_events ORDER BY id LIMIT 1');
+  return { deleted: rowCount ?? 0, anchor: rows[0]?.prev_hash?.toString('hex') ?? null };
+}

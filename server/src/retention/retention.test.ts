@@ -72,4 +72,35 @@ describe('retention', () => {
     await t.app.jobs.runRetention();
     expect((await patient.api.get(`/api/chat/conversations/${conversation.id}/messages`)).body.data).toEqual([]);
   });
+
+  it('expires whole conversations idle past RETENTION_DAYS: key destroyed, rows gone, a new conversation can start', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const held = await createPair(t);
+    const admin = await createAdmin(t);
+    await sendText(patient, conversation.id, 'long ago');
+    await sendText(held.patient, held.conversation.id, 'kept for the lawyers');
+    await admin.api.put(`/api/admin/conversations/${held.conversation.id}/legal-hold`, { hold: true });
+    for (const id of [conversation.id, held.conversation.id]) {
+      await t.db.query(`UPDATE conversations SET last_message_at = now() - interval '400 days', created_at = now() - interval '500 days' WHERE id = $1`, [id]);
+      await t.db.query(`UPDATE messages SET created_at = now() - interval '400 days' WHERE conversation_id = $1`, [id]);
+    }
+
+    const run = await t.app.jobs.runRetention();
+    expect(run.conversationsExpired).toBeGreaterThanOrEqual(1);
+    expect(run.conversationsRemoved).toBeGreaterThanOrEqual(1);
+    const left = await t.db.query('SELECT id FROM conversations WHERE id = ANY($1::uuid[])', [[conversation.id, held.conversation.id]]);
+    expect(left.rows.map((r) => r.id)).toEqual([held.conversation.id]);
+    expect((await t.db.query('SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1', [conversation.id])).rows[0].n).toBe(0);
+    expect((await patient.api.get(`/api/chat/conversations/${conversation.id}`)).status).toBe(404);
+    // The held one is untouched and still reads.
+    expect((await held.patient.api.get(`/api/chat/conversations/${held.conversation.id}/messages`)).body.data).toHaveLength(1);
+
+    // They share an appointment still: a new conversation starts afresh.
+    const again = await patient.api.post('/api/chat/conversations', { participantId: doctor.id });
+    expect(again.status).toBe(201);
+    expect(again.body.id).not.toBe(conversation.id);
+    expect((await sendText(doctor, again.body.id, 'Hello again')).seq).toBe(1);
+    const { rows: runs } = await t.db.query(`SELECT details FROM audit_events WHERE action = 'retention.run' ORDER BY id DESC LIMIT 1`);
+    expect(runs[0].details).toMatchObject({ conversationsExpired: expect.any(Number), auditRetentionDays: 2557 });
+  });
 });
