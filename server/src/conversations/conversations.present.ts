@@ -6,6 +6,21 @@ import { previewOf } from '../messages/messages.present.js';
 const ERASED_LABEL = 'Message erased';
 import type { ConversationRow } from './conversations.store.js';
 
+/** What a list shows for a last message that does not decrypt (tampered or damaged at rest). */
+const UNREADABLE_LABEL = 'Message unavailable';
+
+/**
+ * One damaged row must not take the whole conversation list down: its preview says so. The
+ * message itself still fails loudly where it is opened.
+ */
+function safePreview(key: Buffer, m: Parameters<typeof previewOf>[1]): string {
+  try {
+    return previewOf(key, m);
+  } catch {
+    return UNREADABLE_LABEL;
+  }
+}
+
 /** The only place a conversation row becomes the protocol's `conversation`, for one viewer. */
 export function presentConversation(r: ConversationRow, keyring: Keyring, online: ReadonlySet<string>): Conversation {
   const participant = (side: 'patient' | 'doctor'): Participant => ({
@@ -27,7 +42,7 @@ export function presentConversation(r: ConversationRow, keyring: Keyring, online
             id: r.lm_id,
             seq: r.lm_seq!,
             senderId: r.lm_sender_id!,
-            preview: !key ? ERASED_LABEL : previewOf(key, {
+            preview: !key ? ERASED_LABEL : safePreview(key, {
               conversationId: r.id,
               id: r.lm_id,
               version: r.lm_version!,

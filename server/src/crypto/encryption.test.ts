@@ -218,4 +218,18 @@ describe('message text at rest', () => {
     expect(() => right.dataKey(crypto.randomUUID(), wrapped)).toThrow();
     await expect(right.verify(t.db)).resolves.toBeUndefined();
   });
+
+  it('a damaged ciphertext shows as unavailable in the list without taking the list down', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const other = await createPair(t);
+    const m = await sendText(patient, conversation.id, 'to be damaged at rest');
+    await sendText(other.patient, other.conversation.id, 'intact');
+    // One bit flipped in the stored ciphertext, as disk damage or tampering would.
+    await t.db.query(`UPDATE messages SET body = set_byte(body, length(body) - 1, get_byte(body, length(body) - 1) # 1) WHERE id = $1`, [m.id]);
+    const list = await doctor.api.get('/api/chat/conversations');
+    expect(list.status).toBe(200);
+    expect(list.body.data.find((c: { id: string }) => c.id === conversation.id).lastMessage.preview).toBe('Message unavailable');
+    const intact = await other.doctor.api.get('/api/chat/conversations');
+    expect(intact.body.data[0].lastMessage.preview).toBe('intact');
+  });
 });
