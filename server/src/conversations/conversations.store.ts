@@ -195,6 +195,19 @@ export async function peerIds(db: Queryable, userId: string): Promise<string[]> 
   return rows.map((r) => r.id);
 }
 
+/** `peerIds` for many users in one round trip; answers in the order given. */
+export async function peerIdsOfMany(db: Queryable, userIds: string[]): Promise<string[][]> {
+  const { rows } = await db.query<{ ord: string; id: string }>({
+    name: 'peer-ids-many',
+    text: `SELECT u.ord, c.doctor_id AS id FROM unnest($1::text[]) WITH ORDINALITY AS u(id, ord) JOIN conversations c ON c.patient_id = u.id
+           UNION SELECT u.ord, c.patient_id FROM unnest($1::text[]) WITH ORDINALITY AS u(id, ord) JOIN conversations c ON c.doctor_id = u.id`,
+    values: [userIds],
+  });
+  const peers = userIds.map(() => [] as string[]);
+  for (const r of rows) peers[Number(r.ord) - 1]!.push(r.id);
+  return peers;
+}
+
 export interface ContactRow {
   id: string;
   name: string;

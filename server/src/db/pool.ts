@@ -21,11 +21,18 @@ export const ADOPT_APP_ROLE = `DO $$ BEGIN
 END $$`;
 
 export function initPool(connectionString: string, max: number, log: Logger): Db {
-  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+    // Awaited before the new client is handed out, so nothing runs before it.
+    onConnect: async (client: pg.ClientBase) => {
+      await client.query(ADOPT_APP_ROLE);
+    },
+  });
   // An idle client dies when PostgreSQL restarts; without this listener that kills the process.
   pool.on('error', (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'idle database client failed'));
-  // Queued before anything else the new client runs.
-  pool.on('connect', (client) => void client.query(ADOPT_APP_ROLE).catch(() => undefined));
   return pool;
 }
 

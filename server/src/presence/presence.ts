@@ -1,7 +1,8 @@
 import type { Deps } from '../context.js';
 import type { Notifier } from '../realtime/notifier.js';
-import { setLastSeen } from '../users/users.store.js';
-import { peerIds } from '../conversations/conversations.store.js';
+import { Batcher } from '../db/batcher.js';
+import { setLastSeen, setLastSeenMany } from '../users/users.store.js';
+import { peerIds, peerIdsOfMany } from '../conversations/conversations.store.js';
 import type { SharedPresence } from './shared-presence.js';
 
 /**
@@ -13,12 +14,27 @@ import type { SharedPresence } from './shared-presence.js';
  */
 export class Presence {
   private readonly devices = new Map<string, number>();
+  // Thousands of devices connect or leave together (a deploy, a network blip): their lookups
+  // and last-seen writes share round trips.
+  private readonly peers: Batcher<string, string[]>;
+  private readonly lastSeen: Batcher<{ id: string; at: Date }, void>;
 
   constructor(
     private readonly deps: Deps,
     private readonly notifier: Notifier,
     private readonly shared: SharedPresence | null = null,
-  ) {}
+  ) {
+    const { db } = deps;
+    this.peers = new Batcher((ids) => peerIdsOfMany(db, ids), (id) => peerIds(db, id), 2);
+    this.lastSeen = new Batcher(
+      async (seen) => {
+        await setLastSeenMany(db, seen);
+        return seen.map(() => undefined);
+      },
+      (s) => setLastSeen(db, s.id, s.at),
+      2,
+    );
+  }
 
   async onlineAmong(userIds: string[]): Promise<Set<string>> {
     if (this.shared?.usable) {
@@ -93,12 +109,12 @@ export class Presence {
 
   private async wentOffline(userId: string): Promise<void> {
     const at = new Date();
-    await setLastSeen(this.deps.db, userId, at);
+    await this.lastSeen.run({ id: userId, at });
     await this.announce(userId, false, at.toISOString());
   }
 
   private async announce(userId: string, online: boolean, lastSeenAt: string | null): Promise<void> {
-    const peers = await peerIds(this.deps.db, userId);
+    const peers = await this.peers.run(userId);
     // A reconnect and the departure before it can overtake each other while they wait on the
     // database: say only what is still true, so the last word peers hear is the current state.
     if ((await this.isOnline(userId)) !== online) return;

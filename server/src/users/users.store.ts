@@ -15,7 +15,8 @@ export interface UserRow {
 export const toUser = (r: UserRow): User => ({ id: r.id, name: r.name, email: r.email, role: r.role, status: r.status });
 
 export async function findUserById(db: Queryable, id: string): Promise<UserRow | null> {
-  const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
+  // Named: every host-JWT request and socket handshake reads its user.
+  const { rows } = await db.query<UserRow>({ name: 'user-by-id', text: 'SELECT * FROM users WHERE id = $1', values: [id] });
   return rows[0] ?? null;
 }
 
@@ -64,6 +65,9 @@ export async function upsertUsers(db: Queryable, users: UserUpsert[]): Promise<U
 
 /** A user first seen through a host-platform JWT: created from its claims, never overwritten. */
 export async function ensureUser(db: Queryable, u: { id: string; name: string; email: string | null; role: Role }): Promise<UserRow> {
+  // Nearly always the user is known: a plain read, not a write attempt on every request.
+  const known = await findUserById(db, u.id);
+  if (known) return known;
   let row: UserRow | undefined;
   try {
     const { rows } = await db.query<UserRow>(
@@ -99,6 +103,15 @@ export async function setUserStatus(db: Queryable, id: string, status: UserStatu
 
 export async function setLastSeen(db: Queryable, id: string, at: Date): Promise<void> {
   await db.query('UPDATE users SET last_seen_at = $2 WHERE id = $1', [id, at]);
+}
+
+/** `setLastSeen` for many users in one statement. */
+export async function setLastSeenMany(db: Queryable, seen: { id: string; at: Date }[]): Promise<void> {
+  await db.query({
+    name: 'last-seen-many',
+    text: `UPDATE users u SET last_seen_at = s.at FROM unnest($1::text[], $2::timestamptz[]) AS s(id, at) WHERE u.id = s.id`,
+    values: [seen.map((s) => s.id), seen.map((s) => s.at)],
+  });
 }
 
 export async function countUsers(db: Queryable): Promise<number> {
