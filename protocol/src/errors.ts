@@ -15,6 +15,8 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   // Extensions to the v1 table: a second factor, and server faults the protocol leaves unnamed.
   MFA_REQUIRED: 401,
+  /** Signed in with a password, but the role must set up two-factor sign-in before anything else. */
+  MFA_ENROLLMENT_REQUIRED: 403,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;

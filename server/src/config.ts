@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Role } from '@carechat/protocol';
 import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -9,7 +10,7 @@ const Env = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./.carechat'),
   DATABASE_URL: z.string().optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   DEMO_SEED: bool.optional(),
   DEMO_PASSWORD: z.string().min(1).default('carechat-demo'),
   MASTER_KEY: z
@@ -41,6 +42,12 @@ const Env = z.object({
   ALLOWED_ORIGINS: z.string().optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().positive().default(15),
   SESSION_SWEEP_SECONDS: z.coerce.number().positive().default(15),
+  // Roles whose password sign-ins must set up two-factor sign-in first, e.g. "DOCTOR,ADMIN".
+  MFA_REQUIRED_ROLES: z
+    .string()
+    .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['PATIENT', 'DOCTOR', 'ADMIN'], 'must be PATIENT, DOCTOR or ADMIN, separated by commas')))
+    .optional(),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(30),
   LOGIN_FAILURE_WINDOW_MINUTES: z.coerce.number().positive().default(15),
@@ -101,6 +108,11 @@ export interface Config {
   allowedOrigins: string[];
   sessionIdleMs: number;
   sessionSweepMs: number;
+  /**
+   * Password sign-ins of these roles work only for setting up two-factor sign-in until it is
+   * on. Unset: DOCTOR and ADMIN in production, none elsewhere (demo accounts, tests).
+   */
+  mfaRequiredRoles: Role[];
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerIp: number;
   loginFailureWindowMs: number;
@@ -179,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionSweepMs: e.SESSION_SWEEP_SECONDS * 1000,
+    mfaRequiredRoles: e.MFA_REQUIRED_ROLES ?? (production ? ['DOCTOR', 'ADMIN'] : []),
     loginMaxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
     loginMaxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
     loginFailureWindowMs: e.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,

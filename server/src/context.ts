@@ -13,6 +13,8 @@ export interface Actor {
   sessionId: string | null;
   /** Epoch ms after which this credential no longer works (JWT `exp`). */
   expiresAt: number | null;
+  /** A password session of a role that must use two-factor sign-in, not set up yet: it may only enrol. */
+  mfaEnrollmentRequired?: boolean;
   ip: string | null;
   userAgent: string | null;
   /** Break-glass: why an admin opens content (`reason` query or X-Access-Reason header). */

@@ -386,4 +386,56 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     expect(await page.evaluate(() => (window as any).__carechat.getSnapshot().openId)).toBe(conversation.id);
     await page.close();
   });
+
+  it('makes a doctor set up two-factor sign-in before the app opens, then asks for a code at the next sign-in', async () => {
+    const strict = await startTestApp({ MFA_REQUIRED_ROLES: 'DOCTOR' });
+    try {
+      const doctor = await personWithPassword('DOCTOR', 'Dr. Enrol Browser', strict);
+      const page = await (await browser.newContext()).newPage();
+      const signInWithPassword = async () => {
+        await page.getByLabel('Email').fill(doctor.email);
+        await page.getByLabel('Password').fill('e2e-password');
+        await page.getByRole('button', { name: 'Sign in' }).click();
+      };
+      await page.goto(strict.url);
+      await signInWithPassword();
+
+      // The enrolment screen stands in place of the app.
+      const gate = page.getByRole('region', { name: 'Set up two-factor sign-in' });
+      await gate.waitFor();
+      expect(await page.getByRole('navigation').count()).toBe(0);
+      await gate.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+      const secret = (await gate.getByLabel('Setup key').inputValue()).replace(/\s/g, '');
+      expect(await gate.getByRole('link', { name: 'open the authenticator app' }).getAttribute('href')).toMatch(/^otpauth:\/\/totp\/CareChat:/);
+      const app = new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 });
+      const confirmCode = gate.getByLabel('Enter the 6-digit code the app shows');
+      await confirmCode.fill(app.generate());
+      await confirmCode.press('Enter');
+
+      // The recovery codes, once, and no way on until the person says they kept them.
+      await gate.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
+      const codes = await gate.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').allTextContents();
+      expect(codes).toHaveLength(10);
+      const proceed = gate.getByRole('button', { name: 'Continue to CareChat' });
+      expect(await proceed.isDisabled()).toBe(true);
+      await gate.getByLabel('I have saved my recovery codes').check();
+      await proceed.click();
+      await page.getByRole('navigation').first().waitFor();
+      expect(await gate.count()).toBe(0);
+
+      // Next time the password alone is not enough.
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await signInWithPassword();
+      await page.getByRole('alert').filter({ hasText: 'authenticator app' }).waitFor();
+      const last = Number((await strict.db.query('SELECT totp_last_step FROM users WHERE id = $1', [doctor.id])).rows[0].totp_last_step);
+      await page.getByLabel('Authentication code').fill(app.generate({ timestamp: (last + 1) * 30_000 }));
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('navigation').first().waitFor();
+      await page.getByRole('button', { name: 'Two-factor sign-in', exact: true }).click();
+      await page.getByRole('dialog', { name: 'Two-factor sign-in' }).getByText('Two-factor sign-in is on').waitFor();
+      await page.close();
+    } finally {
+      await strict.close();
+    }
+  }, 60_000);
 });

@@ -1,9 +1,12 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { User } from '@carechat/protocol';
-import { api } from './api/http.js';
+import { api, ApiError } from './api/http.js';
 import { AdminConsole } from './admin/AdminConsole.js';
 import { IdleWarning } from './auth/IdleWarning.js';
 import { SignIn } from './auth/SignIn.js';
+import { fetchMe } from './auth/me.js';
+import { TwoFactorPanel } from './auth/TwoFactorPanel.js';
+import { TwoFactorRequired } from './auth/TwoFactorRequired.js';
 import { ChatStore } from './chat/store.js';
 import { useChat } from './chat/useChat.js';
 import { ConversationList } from './conversations/ConversationList.js';
@@ -15,29 +18,47 @@ export function App() {
   const [me, setMe] = useState<User | null | undefined>(undefined);
   const [idleMinutes, setIdleMinutes] = useState(15);
   const [notice, setNotice] = useState<string | null>(null);
+  const [mfaEnrollmentRequired, setMfaEnrollmentRequired] = useState(false);
+
+  // The same person keeps the same `me` object: the chat store is built on it.
+  const loadSession = useCallback(
+    () =>
+      fetchMe().then(
+        (r) => {
+          setMe((prev) => (prev?.id === r.user.id ? prev : r.user));
+          setMfaEnrollmentRequired(r.mfaEnrollmentRequired);
+        },
+        // Signed out only when the server says so; a network blip keeps whoever is signed in.
+        (err: unknown) => setMe((prev) => (prev && !(err instanceof ApiError && err.status === 401) ? prev : null)),
+      ),
+    [],
+  );
 
   useEffect(() => {
-    api<{ user: User }>('GET', '/api/auth/me').then(
-      (r) => setMe(r.user),
-      () => setMe(null),
-    );
+    void loadSession();
     api<{ sessionIdleMinutes: number }>('GET', '/api/auth/options').then((o) => setIdleMinutes(o.sessionIdleMinutes), () => undefined);
     const signedOut = () => {
       setNotice('Your session has ended. Please sign in again.');
       setMe(null);
     };
+    // Any answer of 403 MFA_ENROLLMENT_REQUIRED (two-factor turned off on another device): ask again.
+    const recheck = () => void loadSession();
     window.addEventListener('carechat:signed-out', signedOut);
-    return () => window.removeEventListener('carechat:signed-out', signedOut);
-  }, []);
+    window.addEventListener('carechat:mfa-enrollment-required', recheck);
+    return () => {
+      window.removeEventListener('carechat:signed-out', signedOut);
+      window.removeEventListener('carechat:mfa-enrollment-required', recheck);
+    };
+  }, [loadSession]);
 
   if (me === undefined) return <p className="muted center">Loading…</p>;
   if (me === null)
     return (
       <SignIn
         notice={notice}
-        onSignedIn={(r) => {
+        onSignedIn={() => {
           setNotice(null);
-          setMe(r.user);
+          void loadSession();
         }}
       />
     );
@@ -46,15 +67,23 @@ export function App() {
     setNotice('You were signed out after a period without activity.');
     setMe(null);
   };
+  const signedOut = () => setMe(null);
+  const mfaChanged = () => void loadSession();
   return (
     <>
       <IdleWarning idleMinutes={idleMinutes} onExpired={expired} />
-      {me.role === 'ADMIN' ? <AdminConsole me={me} onSignOut={() => setMe(null)} /> : <Chat key={me.id} me={me} onSignOut={() => setMe(null)} />}
+      {mfaEnrollmentRequired ? (
+        <TwoFactorRequired me={me} onDone={mfaChanged} onSignOut={signedOut} />
+      ) : me.role === 'ADMIN' ? (
+        <AdminConsole me={me} onSignOut={signedOut} onMfaChanged={mfaChanged} />
+      ) : (
+        <Chat key={me.id} me={me} onSignOut={signedOut} onMfaChanged={mfaChanged} />
+      )}
     </>
   );
 }
 
-function Chat({ me, onSignOut }: { me: User; onSignOut: () => void }) {
+function Chat({ me, onSignOut, onMfaChanged }: { me: User; onSignOut: () => void; onMfaChanged: () => void }) {
   const store = useMemo(() => new ChatStore(me), [me]);
   const state = useChat(store);
   useEffect(() => {
@@ -70,6 +99,7 @@ function Chat({ me, onSignOut }: { me: User; onSignOut: () => void }) {
     };
   }, [store]);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [twoFactorOpen, setTwoFactorOpen] = useState(false);
 
   const unread = Object.values(state.conversations).reduce((n, c) => n + c.unreadCount, 0);
   useEffect(() => {
@@ -91,11 +121,15 @@ function Chat({ me, onSignOut }: { me: User; onSignOut: () => void }) {
         <button type="button" className="link" onClick={() => setSettingsOpen((o) => !o)} aria-expanded={settingsOpen}>
           Notifications
         </button>
+        <button type="button" className="link" onClick={() => setTwoFactorOpen((o) => !o)} aria-expanded={twoFactorOpen}>
+          Two-factor sign-in
+        </button>
         <button type="button" className="link" onClick={() => void handleSignOut()}>
           Sign out
         </button>
       </header>
       {settingsOpen && <NotificationSettings onClose={() => setSettingsOpen(false)} />}
+      {twoFactorOpen && <TwoFactorPanel onClose={() => setTwoFactorOpen(false)} onChanged={onMfaChanged} />}
       {state.connection !== 'online' && (
         <p className="banner" role="status">
           {state.connection === 'connecting' ? 'Connecting…' : 'Reconnecting… Messages you write will be sent when the connection returns.'}

@@ -3,7 +3,7 @@ import type { MfaService } from './mfa.service.js';
 import type { FastifyInstance } from 'fastify';
 import { parse } from '../http/parse.js';
 import { actorOf, requestOrigin, SESSION_COOKIE, type Authenticate } from '../http/authenticate.js';
-import { findUserById, toUser } from '../users/users.store.js';
+import { findUserById, toUser, type UserRow } from '../users/users.store.js';
 import { notFound } from '../errors.js';
 import type { AuthService } from './auth.service.js';
 import type { Deps } from '../context.js';
@@ -28,21 +28,30 @@ export function registerAuthRoutes(app: FastifyInstance, deps: Deps, auth: AuthS
     sessionIdleMinutes: deps.config.sessionIdleMs / 60_000,
   }));
 
-  app.post('/api/auth/logout', { preHandler: authenticate() }, async (req, reply) => {
+  // Sign-out, `me` and enrolment itself stay open to a session that must still enrol.
+  const enrolling = { preHandler: authenticate.duringMfaEnrollment() };
+
+  app.post('/api/auth/logout', enrolling, async (req, reply) => {
     await auth.logout(actorOf(req));
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send();
   });
 
   // Two-factor sign-in (TOTP): enrol → confirm with a first code; off again with a code.
-  app.post('/api/auth/mfa/enroll', { preHandler: authenticate() }, async (req) => mfa.enroll(actorOf(req)));
-  app.post('/api/auth/mfa/confirm', { preHandler: authenticate() }, async (req) => mfa.confirm(actorOf(req), parse(MfaCodeInput, req.body).code));
+  app.post('/api/auth/mfa/enroll', enrolling, async (req) => mfa.enroll(actorOf(req)));
+  app.post('/api/auth/mfa/confirm', enrolling, async (req) => mfa.confirm(actorOf(req), parse(MfaCodeInput, req.body).code));
   app.post('/api/auth/mfa/disable', { preHandler: authenticate() }, async (req) => mfa.disable(actorOf(req), parse(MfaCodeInput, req.body).code));
 
-  app.get('/api/auth/me', { preHandler: authenticate() }, async (req) => {
+  app.get('/api/auth/me', enrolling, async (req) => {
     const actor = actorOf(req);
     const user = await findUserById(deps.db, actor.id);
     if (!user) throw notFound('No such user');
-    return { user: toUser(user), expiresAt: actor.expiresAt ? new Date(actor.expiresAt).toISOString() : null };
+    return {
+      user: toUser(user),
+      expiresAt: actor.expiresAt ? new Date(actor.expiresAt).toISOString() : null,
+      // users.* holds the MFA columns; UserRow leaves them out of its type on purpose.
+      mfaEnabled: (user as UserRow & { mfa_enabled?: boolean }).mfa_enabled === true,
+      mfaEnrollmentRequired: actor.mfaEnrollmentRequired === true,
+    };
   });
 }

@@ -102,9 +102,15 @@ export class AuthService {
   /**
    * Resolves a bearer token, cookie or socket token to an actor: a host-platform JWT when
    * AUTH_JWT_SECRET is set and the token has a JWT's shape, else a session token. Counts as
-   * activity for the session unless `passive`.
+   * activity for the session unless `passive`. Every HTTP route and the socket handshake come
+   * through here, so this is the one place that holds back a session still owing two-factor
+   * enrolment; only callers that serve enrolment pass `duringMfaEnrollment`.
    */
-  async authenticate(token: string | undefined, origin: RequestOrigin, passive = false): Promise<Actor> {
+  async authenticate(
+    token: string | undefined,
+    origin: RequestOrigin,
+    { passive = false, duringMfaEnrollment = false }: { passive?: boolean; duringMfaEnrollment?: boolean } = {},
+  ): Promise<Actor> {
     if (!token) throw unauthenticated();
     const { db, config } = this.deps;
     if (looksLikeJwt(token)) {
@@ -116,10 +122,24 @@ export class AuthService {
     }
     const found = await findLiveSession(db, token, config.sessionIdleMs);
     if (!found) throw unauthenticated('Session expired or signed out');
+    const u = found.user;
+    // Read from the user row on every request rather than stamped on the session, so
+    // confirming enrolment frees this same session at once (no second sign-in). Host-platform
+    // JWTs returned above and are exempt: the host platform owns those people's authentication.
+    const mfaEnrollmentRequired = !u.mfa_enabled && config.mfaRequiredRoles.includes(u.role);
+    if (mfaEnrollmentRequired && !duringMfaEnrollment)
+      throw new AppError('MFA_ENROLLMENT_REQUIRED', 'Set up two-factor sign-in first: your role requires it');
     let lastActive = found.last_active_at.getTime();
     if (!passive) lastActive = await this.touch(found.session_id, lastActive);
-    const u = found.user;
-    return { id: u.id, role: u.role, name: u.name, sessionId: found.session_id, expiresAt: lastActive + config.sessionIdleMs, ...origin };
+    return {
+      id: u.id,
+      role: u.role,
+      name: u.name,
+      sessionId: found.session_id,
+      expiresAt: lastActive + config.sessionIdleMs,
+      mfaEnrollmentRequired,
+      ...origin,
+    };
   }
 
   /** Marks the session active (at most every few seconds); returns its last-active time. Throws when it has ended. */

@@ -18,12 +18,12 @@ export async function createSession(db: Queryable, userId: string): Promise<{ id
 export interface SessionWithUser {
   session_id: string;
   last_active_at: Date;
-  user: UserRow;
+  user: UserRow & { mfa_enabled: boolean };
 }
 
 /** The live session behind a token: not revoked, active within `idleMs`, user active. */
 export async function findLiveSession(db: Queryable, token: string, idleMs: number): Promise<SessionWithUser | null> {
-  const { rows } = await db.query<UserRow & { session_id: string; last_active_at: Date }>(
+  const { rows } = await db.query<SessionWithUser['user'] & { session_id: string; last_active_at: Date }>(
     `SELECT s.id AS session_id, s.last_active_at, u.*
        FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND u.status = 'active'
@@ -33,7 +33,7 @@ export async function findLiveSession(db: Queryable, token: string, idleMs: numb
   const r = rows[0];
   if (!r) return null;
   const { session_id, last_active_at, ...user } = r;
-  return { session_id, last_active_at, user: user as UserRow };
+  return { session_id, last_active_at, user };
 }
 
 /** Marks a live session active; null when it was revoked or has already expired (never revived). */

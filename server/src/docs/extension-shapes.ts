@@ -15,7 +15,14 @@ export const AuthOptions = z.object({
   demoAccounts: z.array(z.object({ email: z.string(), name: z.string(), role: z.string() })).nullable(),
   sessionIdleMinutes: z.number(),
 });
-export const Me = z.object({ user: UserSchema, expiresAt: time.nullable() });
+export const Me = z.object({
+  user: UserSchema,
+  expiresAt: time.nullable(),
+  /** Two-factor sign-in is on for this account. */
+  mfaEnabled: z.boolean(),
+  /** This password session must set up two-factor sign-in (MFA_REQUIRED_ROLES) before any other route or a socket works. */
+  mfaEnrollmentRequired: z.boolean(),
+});
 
 export const MfaEnrollment = z.object({ secret: z.string(), otpauthUrl: z.string(), recoveryCodes: z.array(z.string()) });
 export const MfaState = z.object({ enabled: z.boolean() });

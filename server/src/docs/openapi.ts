@@ -57,7 +57,12 @@ const SECURITY: Record<Auth, Json[]> = {
 };
 
 /** Errors any route of a kind can answer, so each operation lists only its own. */
-const IMPLIED_ERRORS: Record<Auth, ErrorCode[]> = { none: [], user: ['UNAUTHENTICATED'], admin: ['UNAUTHENTICATED', 'FORBIDDEN'], service: ['UNAUTHENTICATED'] };
+const IMPLIED_ERRORS: Record<Auth, ErrorCode[]> = {
+  none: [],
+  user: ['UNAUTHENTICATED', 'MFA_ENROLLMENT_REQUIRED'],
+  admin: ['UNAUTHENTICATED', 'FORBIDDEN', 'MFA_ENROLLMENT_REQUIRED'],
+  service: ['UNAUTHENTICATED'],
+};
 
 const ACCESS_REASON = 'Why the admin opens this; kept on the audit row (a read without a reason is flagged).';
 const ADMIN_PARAMETERS: Json[] = [
@@ -80,6 +85,7 @@ function parameters(where: 'path' | 'query', schema: z.ZodObject | undefined): J
 
 function errorAnswers(op: Operation): Record<string, Json> {
   const codes = new Set<ErrorCode>([...IMPLIED_ERRORS[op.auth], ...(op.params || op.query || op.body ? (['VALIDATION_FAILED'] as const) : []), ...(op.errors ?? [])]);
+  if (op.duringMfaEnrollment) codes.delete('MFA_ENROLLMENT_REQUIRED');
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of codes) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
   const answers: Record<string, Json> = {};

@@ -34,6 +34,8 @@ export interface Operation {
   answers: Record<number, Answer>;
   /** Errors particular to this route; those implied by auth and input are added by the builder. */
   errors?: ErrorCode[];
+  /** Open to a session that still owes two-factor enrolment: it cannot answer MFA_ENROLLMENT_REQUIRED. */
+  duringMfaEnrollment?: true;
 }
 
 export const json = (schema: z.ZodType): Content => ({ 'application/json': schema });

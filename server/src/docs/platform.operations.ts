@@ -19,31 +19,37 @@ const auth: Operation[] = [
     answers: { 200: { description: 'The options', content: json(AuthOptions) } },
   },
   {
-    method: 'POST', path: '/api/auth/logout', tag: 'auth', auth: 'user',
+    method: 'POST', path: '/api/auth/logout', tag: 'auth', auth: 'user', duringMfaEnrollment: true,
     summary: 'Sign out: the session and its token stop working at once',
     answers: { 204: { description: 'Signed out' } },
   },
   {
-    method: 'GET', path: '/api/auth/me', tag: 'auth', auth: 'user',
-    summary: 'The signed-in user and when the session expires if idle',
+    method: 'GET', path: '/api/auth/me', tag: 'auth', auth: 'user', duringMfaEnrollment: true,
+    summary: 'The signed-in user, when the session expires if idle, and whether it must first set up two-factor sign-in',
+    description:
+      'With MFA_REQUIRED_ROLES, a password sign-in of a listed role without two-factor sign-in gets a session that only enrols: ' +
+      'this route, sign-out and `/api/auth/mfa/enroll` and `/confirm` work; every other route answers 403 MFA_ENROLLMENT_REQUIRED ' +
+      'and the socket handshake is refused with that code. Confirming lifts it for the same session. Host-platform JWTs are exempt.',
     answers: { 200: { description: 'The user', content: json(Me) } },
     errors: ['NOT_FOUND'],
   },
   {
-    method: 'POST', path: '/api/auth/mfa/enroll', tag: 'auth', auth: 'user',
+    method: 'POST', path: '/api/auth/mfa/enroll', tag: 'auth', auth: 'user', duringMfaEnrollment: true,
     summary: 'Start two-factor enrolment: a TOTP secret and ten one-time recovery codes',
     answers: { 200: { description: 'Shown once; confirm with a first code', content: json(MfaEnrollment) } },
     errors: ['CONFLICT'],
   },
   {
-    method: 'POST', path: '/api/auth/mfa/confirm', tag: 'auth', auth: 'user',
+    method: 'POST', path: '/api/auth/mfa/confirm', tag: 'auth', auth: 'user', duringMfaEnrollment: true,
     summary: 'Turn two-factor sign-in on with a first code from the authenticator',
+    description: 'A session that was limited to enrolment works fully from here on, without signing in again.',
     body: json(P.MfaCodeInput),
     answers: { 200: { description: 'On', content: json(MfaState) } },
   },
   {
     method: 'POST', path: '/api/auth/mfa/disable', tag: 'auth', auth: 'user',
     summary: 'Turn two-factor sign-in off with a current code',
+    description: 'For a role in MFA_REQUIRED_ROLES, the session is then limited to enrolment again until it is back on.',
     body: json(P.MfaCodeInput),
     answers: { 200: { description: 'Off', content: json(MfaState) } },
   },

@@ -20,16 +20,22 @@ export function bearerToken(req: FastifyRequest): string | undefined {
 
 export const requestOrigin = (req: FastifyRequest) => ({ ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null });
 
-/** preHandler hooks: the signed-in actor, optionally of given roles. */
+/**
+ * preHandler hooks: the signed-in actor, optionally of given roles. `duringMfaEnrollment()`
+ * is for the few routes a session still owing two-factor enrolment may use (see
+ * AuthService.authenticate); every other route refuses it with MFA_ENROLLMENT_REQUIRED.
+ */
 export function authenticateWith(auth: AuthService) {
-  return (...roles: Role[]) =>
+  const hook =
+    (roles: Role[], duringMfaEnrollment: boolean) =>
     async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
       const token = bearerToken(req) ?? req.cookies[SESSION_COOKIE];
-      const actor = await auth.authenticate(token, requestOrigin(req));
+      const actor = await auth.authenticate(token, requestOrigin(req), { duringMfaEnrollment });
       if (roles.length > 0 && !roles.includes(actor.role)) throw forbidden('Your role may not use this endpoint');
       req.actor = { ...actor, accessReason: accessReasonOf(req) };
       req.log = req.log.child({ userId: actor.id });
     };
+  return Object.assign((...roles: Role[]) => hook(roles, false), { duringMfaEnrollment: () => hook([], true) });
 }
 
 export type Authenticate = ReturnType<typeof authenticateWith>;

@@ -84,7 +84,9 @@ export function attachSocketHandlers(
       .catch((err: unknown) => {
         const { error, internal } = toAppError(err);
         if (internal) log.error({ err: { message: (err as Error)?.message } }, 'socket authentication failed');
-        next(new Error(error.code === 'SERVICE_UNAVAILABLE' ? error.code : 'UNAUTHENTICATED'));
+        // MFA_ENROLLMENT_REQUIRED is named so a client knows that signing in again will not help.
+        const passOn = error.code === 'SERVICE_UNAVAILABLE' || error.code === 'MFA_ENROLLMENT_REQUIRED';
+        next(new Error(passOn ? error.code : 'UNAUTHENTICATED'));
       });
   });
 

@@ -1,13 +1,15 @@
 import { useEffect, useState } from 'react';
 import type { AuditEvent, Conversation, Message, MessagePage, Page, User } from '@carechat/protocol';
 import { api } from '../api/http.js';
+import { TwoFactorPanel } from '../auth/TwoFactorPanel.js';
 
 /**
  * Admins read conversations for audit; they never take part. Every transcript read is
  * recorded by the server, and the console says so where the content is shown.
  */
-export function AdminConsole({ me, onSignOut }: { me: User; onSignOut: () => void }) {
+export function AdminConsole({ me, onSignOut, onMfaChanged }: { me: User; onSignOut: () => void; onMfaChanged: () => void }) {
   const [tab, setTab] = useState<'conversations' | 'audit'>('conversations');
+  const [twoFactorOpen, setTwoFactorOpen] = useState(false);
   const handleSignOut = async () => {
     await api('POST', '/api/auth/logout').catch(() => undefined);
     onSignOut();
@@ -25,10 +27,14 @@ export function AdminConsole({ me, onSignOut }: { me: User; onSignOut: () => voi
             Audit log
           </button>
         </div>
+        <button type="button" className="link" onClick={() => setTwoFactorOpen((o) => !o)} aria-expanded={twoFactorOpen}>
+          Two-factor sign-in
+        </button>
         <button type="button" className="link" onClick={() => void handleSignOut()}>
           Sign out
         </button>
       </header>
+      {twoFactorOpen && <TwoFactorPanel onClose={() => setTwoFactorOpen(false)} onChanged={onMfaChanged} />}
       {tab === 'conversations' ? <AdminConversations /> : <AuditLog />}
     </div>
   );

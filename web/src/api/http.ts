@@ -33,6 +33,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   }
   if (res.status === 204) return undefined as T;
   const data = (await res.json().catch(() => null)) as { error?: ErrorBody } | null;
+  // The session now owes two-factor enrolment (turned off elsewhere): the app shows that screen.
+  if (data?.error?.code === 'MFA_ENROLLMENT_REQUIRED') window.dispatchEvent(new CustomEvent('carechat:mfa-enrollment-required'));
   if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? 'INTERNAL', data?.error?.message ?? 'Something went wrong');
   return data as T;
 }
