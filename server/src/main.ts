@@ -32,7 +32,8 @@ async function main(): Promise<void> {
   const app = await createApp({ config, db, log, keyring });
   if (cluster.isWorker) await serveFromPrimary(app);
   else {
-    await app.http.listen({ port: config.port, host: config.host });
+    // A deep accept queue: thousands of devices reconnect at once after a deploy or a blip.
+    await app.http.listen({ port: config.port, host: config.host, backlog: 4096 });
     log.info({ url: `http://localhost:${config.port}` }, 'CareChat is ready');
   }
 

@@ -80,7 +80,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
     });
     socket.resume();
   });
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  await new Promise<void>((resolve) => server.listen({ port: config.port, host: config.host, backlog: 4096 }, resolve));
   log.info({ url: `http://localhost:${config.port}`, workers: config.workers }, 'CareChat is ready');
 
   takeOverSignals((signal) => {
