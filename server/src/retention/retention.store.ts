@@ -14,12 +14,18 @@ export async function purgeExpiredBatch(tx: Tx, days: number, batch: number): Pr
   );
   if (doomed.length === 0) return { messages: 0, files: [] };
   const ids = doomed.map((r) => r.id);
-  const { rows: files } = await tx.query<{ storage_key: string; thumbnail_key: string | null }>(
-    'DELETE FROM attachments WHERE message_id = ANY($1::uuid[]) RETURNING storage_key, thumbnail_key',
+  const files = await deleteAttachmentRows(tx, 'message_id', ids);
+  await tx.query('DELETE FROM messages WHERE id = ANY($1::uuid[])', [ids]);
+  return { messages: ids.length, files };
+}
+
+/** Deletes the attachment rows of these messages or conversations; returns their files (originals and thumbnails). */
+async function deleteAttachmentRows(tx: Tx, by: 'message_id' | 'conversation_id', ids: string[]): Promise<string[]> {
+  const { rows } = await tx.query<{ storage_key: string; thumbnail_key: string | null }>(
+    `DELETE FROM attachments WHERE ${by} = ANY($1::uuid[]) RETURNING storage_key, thumbnail_key`,
     [ids],
   );
-  await tx.query('DELETE FROM messages WHERE id = ANY($1::uuid[])', [ids]);
-  return { messages: ids.length, files: files.flatMap((f) => [f.storage_key, f.thumbnail_key].filter((k): k is string => k !== null)) };
+  return rows.flatMap((f) => [f.storage_key, f.thumbnail_key].filter((k): k is string => k !== null));
 }
 
 /** Archives, for both sides, conversations with no message (or none since creation) for `days`. */
@@ -65,12 +71,9 @@ export async function removeEmptiedConversations(tx: Tx, limit: number): Promise
   );
   if (gone.length === 0) return { conversations: 0, files: [] };
   const ids = gone.map((r) => r.id);
-  const { rows: files } = await tx.query<{ storage_key: string; thumbnail_key: string | null }>(
-    'DELETE FROM attachments WHERE conversation_id = ANY($1::uuid[]) RETURNING storage_key, thumbnail_key',
-    [ids],
-  );
+  const files = await deleteAttachmentRows(tx, 'conversation_id', ids);
   await tx.query('DELETE FROM conversations WHERE id = ANY($1::uuid[])', [ids]);
-  return { conversations: ids.length, files: files.flatMap((f) => [f.storage_key, f.thumbnail_key].filter((k): k is string => k !== null)) };
+  return { conversations: ids.length, files };
 }
 
 /**
