@@ -140,7 +140,7 @@ export async function createApp(deps: Deps): Promise<App> {
   const messages = new MessagesService(deps, notifier, (keys) => attachments.removeBlobs(keys), (conv, senderId) => push.messageSent(conv, senderId));
   const receipts = new ReceiptsService(deps, notifier, conversations);
   const typing = new TypingService(deps, notifier);
-  const statusEffects = new UserStatusEffects(deps, notifier);
+  const statusEffects = new UserStatusEffects(deps, notifier, conversations);
   const admin = new AdminService(deps, statusEffects);
   const integration = new IntegrationService(deps, statusEffects, conversations);
 

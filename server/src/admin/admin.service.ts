@@ -50,6 +50,7 @@ export class AdminService {
       return row;
     });
     this.statusEffects.disconnect([user]);
+    await this.statusEffects.tellPeers([user.id]);
     return toUser(user);
   }
 }

@@ -242,3 +242,21 @@ describe('the audit trail', () => {
     expect((await admin.api.post(`/api/admin/users/nobody-${Date.now()}/block`)).status).toBe(404);
   });
 });
+
+describe('blocking a person', () => {
+  it('tells the people they talk with at once that the conversation is closed, and open again on unblock', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const admin = await createAdmin(t);
+    const p = await t.connect(patient.token);
+    const closed = (c: { id: string; canMessage: boolean }) => c.id === conversation.id && !c.canMessage;
+    expect((await admin.api.post(`/api/admin/users/${doctor.id}/block`)).status).toBe(200);
+    expect(await p.waitFor('conversation:updated', closed)).toMatchObject({ id: conversation.id, canMessage: false });
+    expect((await admin.api.post(`/api/admin/users/${doctor.id}/unblock`)).status).toBe(200);
+    await p.waitFor('conversation:updated', (c) => c.id === conversation.id && c.canMessage);
+
+    // The host platform blocking them through the integration API does the same.
+    const res = await t.service.put(`/api/integration/users/${doctor.id}`, { name: doctor.name, role: 'DOCTOR', status: 'blocked' });
+    expect(res.status).toBe(200);
+    await p.waitFor('conversation:updated', (c) => closed(c) && p.all('conversation:updated', closed).length >= 2);
+  });
+});

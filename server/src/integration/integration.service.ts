@@ -58,6 +58,9 @@ export class IntegrationService {
       return { rows, before };
     });
     this.statusEffects.disconnect(written.rows);
+    // Only those now blocked or deleted: an upsert does not say whose status changed, and
+    // telling every peer of 10,000 unchanged people would be a flood.
+    await this.statusEffects.tellPeers(written.rows.filter((u) => u.status !== 'active').map((u) => u.id));
     await this.notifyConversations(appointments.map((a) => a.id), written.before);
     return { users: written.rows, appointments: appointments.length };
   }

@@ -3,6 +3,8 @@ import { revokeUserSessions } from '../auth/sessions.store.js';
 import type { Deps } from '../context.js';
 import type { Tx } from '../db/pool.js';
 import type { Notifier } from '../realtime/notifier.js';
+import type { ConversationsService } from '../conversations/conversations.service.js';
+import { conversationsOfUsers } from '../conversations/conversations.store.js';
 import { toUser, type UserRow } from './users.store.js';
 
 /**
@@ -13,6 +15,7 @@ export class UserStatusEffects {
   constructor(
     private readonly deps: Deps,
     private readonly notifier: Notifier,
+    private readonly conversations: ConversationsService,
   ) {}
 
   /** Call inside the transaction that wrote the users. */
@@ -25,6 +28,18 @@ export class UserStatusEffects {
   /** Call after commit. */
   disconnect(users: { id: string; status: UserStatus }[]): void {
     for (const u of users) if (u.status !== 'active') this.notifier.endUser(u.id, u.status === 'blocked' ? 'blocked' : 'deleted');
+  }
+
+  /**
+   * Call after commit: the people who talk with someone blocked, unblocked or deleted see
+   * `canMessage` change at once instead of at their next send.
+   */
+  async tellPeers(userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    for (const c of await conversationsOfUsers(this.deps.db, userIds, 1000)) {
+      const peers = [c.patient_id, c.doctor_id].filter((id) => !userIds.includes(id));
+      await this.conversations.notifyUpdated(c.id, peers);
+    }
   }
 
   present(u: UserRow): User {
