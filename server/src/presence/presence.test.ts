@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/harness.js';
 import { createAppointment, createDoctor, createPair, createPatient, type TestUser } from '../test/factories.js';
-import { connectClient, sleep } from '../test/socket-client.js';
+import { connectClient, sleep, until } from '../test/socket-client.js';
 
 const t = useTestApp();
 const connect = (token: string) => t.connect(token);
@@ -89,12 +89,9 @@ describe('presence', () => {
     const { patient, doctor, conversation } = await createPair(t);
     const d = await connect(doctor.token);
     const latest = () => d.all('presence:update', presenceOf(patient.id)).at(-1);
-    const until = async (ok: () => boolean) => {
-      for (const started = Date.now(); !ok(); await sleep(20)) if (Date.now() - started > 5000) throw new Error('presence never settled');
-    };
     for (let round = 0; round < 5; round++) {
       const p = await connect(patient.token);
-      await until(() => latest()?.online === true);
+      await until(() => latest()?.online === true, 'presence to settle', 5000, 20);
       // The old connection drops as the new one is made (a network switch).
       const next = connectClient(t.url, { token: patient.token });
       p.close();
@@ -103,7 +100,7 @@ describe('presence', () => {
       expect(latest()).toMatchObject({ online: true });
       expect((await view(doctor, conversation.id)).patient.online).toBe(true);
       again.close();
-      await until(() => latest()?.online === false);
+      await until(() => latest()?.online === false, 'presence to settle', 5000, 20);
     }
   });
 

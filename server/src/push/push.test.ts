@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/harness.js';
 import { clientId, createPair, sendText, type Pair, type TestUser } from '../test/factories.js';
 import { startPushService, type TestSubscription } from '../test/push-service.js';
-import { sleep } from '../test/socket-client.js';
+import { sleep, until } from '../test/socket-client.js';
 
 const t = useTestApp({ PUSH_ALLOW_HTTP_ENDPOINTS: 'true' });
 let push: Awaited<ReturnType<typeof startPushService>>;
@@ -22,13 +22,6 @@ async function subscribed(user: TestUser): Promise<TestSubscription> {
   return sub;
 }
 
-const until = async (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) => {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-};
 
 const subscriptionCount = async (userId: string) =>
   (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM push_subscriptions WHERE user_id = $1', [userId])).rows[0]!.n;

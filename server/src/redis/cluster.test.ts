@@ -5,7 +5,7 @@ import { startTestApp, uniqueId, type TestApp } from '../test/app.js';
 import { clientId, createAdmin, createPair, type TestUser } from '../test/factories.js';
 import { REDIS_BINARY, startRedis, type TestRedis } from '../test/redis.js';
 import { startPushService } from '../test/push-service.js';
-import { connectClient, sleep, type TestSocket } from '../test/socket-client.js';
+import { connectClient, sleep, until, type TestSocket } from '../test/socket-client.js';
 import { upsertUsers } from '../users/users.store.js';
 
 /**
@@ -42,13 +42,6 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
   });
 
   const readyz = async (app: TestApp) => (await app.anon.get('/readyz')).body;
-  const until = async (check: () => Promise<boolean>, what: string, timeoutMs = 15_000) => {
-    const end = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await sleep(100);
-    }
-  };
 
   it('delivers messages, typing and receipts between people on different processes', async () => {
     const { patient, doctor, conversation } = await createPair(a);
@@ -148,7 +141,7 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
     await p.waitFor('presence:update', (e) => e.userId === doctor.id && e.online);
 
     await redis.stop();
-    await until(async () => (await readyz(a)).fanout === 'degraded', 'A to notice the outage');
+    await until(async () => (await readyz(a)).fanout === 'degraded', 'A to notice the outage', 15_000);
     expect((await a.anon.get('/readyz')).status).toBe(200);
     expect(await (await fetch(`${a.url}/metrics`)).text()).toMatch(/^carechat_fanout_healthy 0$/m);
 
@@ -163,7 +156,7 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
     expect(doctorOnB.all('chat:message')).toHaveLength(0);
 
     await redis.start();
-    await until(async () => (await readyz(a)).fanout === 'ok' && (await readyz(b)).fanout === 'ok', 'fan-out to recover');
+    await until(async () => (await readyz(a)).fanout === 'ok' && (await readyz(b)).fanout === 'ok', 'fan-out to recover', 15_000);
     expect(await (await fetch(`${a.url}/metrics`)).text()).toMatch(/^carechat_fanout_healthy 1$/m);
     // B's device is told the conversation moved on, and fetches what it missed.
     const lastRev = Math.max(...acks.map((m) => m.rev));
