@@ -19,6 +19,7 @@ export function ConversationView({ store, id }: { store: ChatStore; id: string }
   const anchor = useRef<{ id: string; offset: number } | null>(null);
   const loading = useRef(false);
   const lastCount = useRef(0);
+  const lastItems = useRef<Message[] | undefined>(undefined);
   const [newBelow, setNewBelow] = useState(false);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [announce, setAnnounce] = useState('');
@@ -34,10 +35,16 @@ export function ConversationView({ store, id }: { store: ChatStore; id: string }
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
+    // The anchor waits for the page it was taken for: a render for anything else meanwhile
+    // (the conversation's unread count, a receipt) would spend it before the page arrives.
+    const itemsChanged = items !== lastItems.current;
+    lastItems.current = items;
     if (anchor.current) {
-      const kept = document.getElementById(`message-${anchor.current.id}`);
-      if (kept) el.scrollTop = kept.offsetTop - anchor.current.offset;
-      anchor.current = null;
+      if (itemsChanged) {
+        const kept = document.getElementById(`message-${anchor.current.id}`);
+        if (kept) el.scrollTop = kept.offsetTop - anchor.current.offset;
+        anchor.current = null;
+      }
     } else if (items.length + pending.length !== lastCount.current) {
       if (atBottom.current) el.scrollTop = el.scrollHeight;
       else if (items.length > lastCount.current) setNewBelow(true);
