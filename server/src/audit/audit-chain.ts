@@ -10,14 +10,16 @@ export interface ChainReport {
 const BATCH = 5000;
 
 /**
- * The oldest event either starts the chain, or links to events the retention job removed: a
- * run that removed events recorded the link the oldest remaining one carries. Anything else
- * means events were taken off the front.
+ * The oldest event either starts the chain, or links to events the retention job removed:
+ * each batch it removed recorded (`audit.purge`, in the same transaction) the link the oldest
+ * remaining one carries; databases from before that kept it on the run's `retention.run`.
+ * Anything else means events were taken off the front.
  */
 async function startsWell(db: Queryable, prevHash: Buffer | null): Promise<boolean> {
   if (prevHash === null) return true;
   const { rows } = await db.query(
-    `SELECT 1 FROM audit_events WHERE action = 'retention.run' AND details->>'auditAnchor' = $1 LIMIT 1`,
+    `SELECT 1 FROM audit_events
+      WHERE action IN ('audit.purge', 'retention.run') AND actor_role = 'SYSTEM' AND details->>'auditAnchor' = $1 LIMIT 1`,
     [prevHash.toString('hex')],
   );
   return rows.length > 0;

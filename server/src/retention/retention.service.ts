@@ -41,59 +41,75 @@ export class RetentionService {
   ) {}
 
   async run(): Promise<RetentionRun> {
-    const { db, config } = this.deps;
+    const { db } = this.deps;
     const lock = await db.connect();
     try {
       const { rows } = await lock.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1) AS got', [RETENTION_LOCK]);
       if (!rows[0]!.got) return NOT_RUN;
       const run = { ...NOT_RUN, ran: true };
-      // Whole conversations first: one statement makes each unreadable, everywhere.
-      for (;;) {
-        const expired = await expireIdleConversations(db, config.retentionDays, config.retentionBatch);
-        expired.forEach((id) => this.deps.keyring.forget(id));
-        run.conversationsExpired += expired.length;
-        if (expired.length < config.retentionBatch) break;
+      try {
+        await this.work(run);
+      } catch (err) {
+        // A failed run is on the record too, with what it got done: the batches before the
+        // failure committed. The cause is a code, never a message that could quote data.
+        const code = (err as { code?: unknown }).code;
+        await this.record(run, 'failure', { error: typeof code === 'string' ? code : (err as Error).name ?? 'Error' }).catch(() => undefined);
+        throw err;
       }
-      for (;;) {
-        const batch = await withTransaction(db, (tx) => purgeExpiredBatch(tx, config.retentionDays, config.retentionBatch));
-        await this.removeFiles(batch.files);
-        run.messagesDeleted += batch.messages;
-        run.filesDeleted += batch.files.length;
-        if (batch.messages < config.retentionBatch) break;
-      }
-      for (;;) {
-        const batch = await withTransaction(db, (tx) => removeEmptiedConversations(tx, config.retentionBatch));
-        await this.removeFiles(batch.files);
-        run.conversationsRemoved += batch.conversations;
-        run.filesDeleted += batch.files.length;
-        if (batch.conversations < config.retentionBatch) break;
-      }
-      run.conversationsArchived = await archiveIdle(db, config.archiveAfterDays);
-      let auditAnchor: string | null = null;
-      for (;;) {
-        const batch = await withTransaction(db, (tx) => purgeAuditBatch(tx, config.auditRetentionDays, config.retentionBatch));
-        run.auditEventsDeleted += batch.deleted;
-        if (batch.deleted > 0) auditAnchor = batch.anchor;
-        if (batch.deleted < config.retentionBatch) break;
-      }
-      await insertAuditEvent(db, {
-        actorId: 'system',
-        actorRole: 'SYSTEM',
-        action: 'retention.run',
-        outcome: 'success',
-        details: {
-          ...run,
-          retentionDays: config.retentionDays,
-          archiveAfterDays: config.archiveAfterDays,
-          auditRetentionDays: config.auditRetentionDays,
-          // The chain now starts at an event whose link points here: verification checks it.
-          ...(auditAnchor ? { auditAnchor } : {}),
-        },
-      });
+      await this.record(run, 'success');
       return run;
     } finally {
       await lock.query('SELECT pg_advisory_unlock($1)', [RETENTION_LOCK]).catch(() => undefined);
       lock.release();
     }
+  }
+
+  private async work(run: RetentionRun): Promise<void> {
+    const { db, config } = this.deps;
+    // Whole conversations first: one statement makes each unreadable, everywhere.
+    for (;;) {
+      const expired = await expireIdleConversations(db, config.retentionDays, config.retentionBatch);
+      expired.forEach((id) => this.deps.keyring.forget(id));
+      run.conversationsExpired += expired.length;
+      if (expired.length < config.retentionBatch) break;
+    }
+    for (;;) {
+      const batch = await withTransaction(db, (tx) => purgeExpiredBatch(tx, config.retentionDays, config.retentionBatch));
+      await this.removeFiles(batch.files);
+      run.messagesDeleted += batch.messages;
+      run.filesDeleted += batch.files.length;
+      if (batch.messages < config.retentionBatch) break;
+    }
+    for (;;) {
+      const batch = await withTransaction(db, (tx) => removeEmptiedConversations(tx, config.retentionBatch));
+      await this.removeFiles(batch.files);
+      run.conversationsRemoved += batch.conversations;
+      run.filesDeleted += batch.files.length;
+      if (batch.conversations < config.retentionBatch) break;
+    }
+    run.conversationsArchived = await archiveIdle(db, config.archiveAfterDays);
+    for (;;) {
+      // Each batch records its own anchor as it commits: a crash between batches leaves a chain that verifies.
+      const deleted = await withTransaction(db, (tx) => purgeAuditBatch(tx, config.auditRetentionDays, config.retentionBatch));
+      run.auditEventsDeleted += deleted;
+      if (deleted < config.retentionBatch) break;
+    }
+  }
+
+  private record(run: RetentionRun, outcome: 'success' | 'failure', extra: Record<string, unknown> = {}): Promise<void> {
+    const { config } = this.deps;
+    return insertAuditEvent(this.deps.db, {
+      actorId: 'system',
+      actorRole: 'SYSTEM',
+      action: 'retention.run',
+      outcome,
+      details: {
+        ...run,
+        retentionDays: config.retentionDays,
+        archiveAfterDays: config.archiveAfterDays,
+        auditRetentionDays: config.auditRetentionDays,
+        ...extra,
+      },
+    });
   }
 }

@@ -1,3 +1,4 @@
+import { insertAuditEvent } from '../audit/audit.store.js';
 import type { Queryable, Tx } from '../db/pool.js';
 
 /**
@@ -79,10 +80,11 @@ export async function removeEmptiedConversations(tx: Tx, limit: number): Promise
 /**
  * Audit events older than `days` (at least six years: the trigger refuses younger ones) go in
  * id order. Only this transaction may: it leaves the app role, which has no DELETE on the
- * table, and says so to the trigger. Returns the count and the link the oldest event left
- * now points to, which the run's own audit event keeps so the chain still verifies.
+ * table, and says so to the trigger. In the same transaction an `audit.purge` event records
+ * the link the oldest remaining event now points to, so the chain verifies after every
+ * committed batch, even if the run dies before its end. Returns the count deleted.
  */
-export async function purgeAuditBatch(tx: Tx, days: number, batch: number): Promise<{ deleted: number; anchor: string | null }> {
+export async function purgeAuditBatch(tx: Tx, days: number, batch: number): Promise<number> {
   await tx.query('SET LOCAL ROLE NONE');
   await tx.query(`SET LOCAL carechat.audit_purge = 'on'`);
   const { rowCount } = await tx.query(
@@ -90,6 +92,16 @@ export async function purgeAuditBatch(tx: Tx, days: number, batch: number): Prom
        SELECT id FROM audit_events WHERE at < now() - make_interval(days => $1) ORDER BY id LIMIT $2)`,
     [days, batch],
   );
+  const deleted = rowCount ?? 0;
+  if (deleted === 0) return 0;
   const { rows } = await tx.query<{ prev_hash: Buffer | null }>('SELECT prev_hash FROM audit_events ORDER BY id LIMIT 1');
-  return { deleted: rowCount ?? 0, anchor: rows[0]?.prev_hash?.toString('hex') ?? null };
+  const anchor = rows[0]?.prev_hash?.toString('hex');
+  await insertAuditEvent(tx, {
+    actorId: 'system',
+    actorRole: 'SYSTEM',
+    action: 'audit.purge',
+    outcome: 'success',
+    details: { deleted, auditRetentionDays: days, ...(anchor ? { auditAnchor: anchor } : {}) },
+  });
+  return deleted;
 }
