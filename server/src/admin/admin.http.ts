@@ -52,7 +52,18 @@ export function registerAdminRoutes(
 
   app.get('/api/admin/messages/:id/history', admin, async (req) => services.messages.history(actorOf(req), parse(IdParam, req.params).id));
 
-  app.get('/api/admin/audit', admin, async (req) => listAuditEvents(deps.db, parse(AuditQuery, req.query)));
+  // Reading the trail is itself on it: who looked at whose activity.
+  app.get('/api/admin/audit', admin, async (req) => {
+    const q = parse(AuditQuery, req.query);
+    const page = await listAuditEvents(deps.db, q);
+    await audit(deps.db, actorOf(req), {
+      action: 'admin.audit.read',
+      outcome: 'success',
+      targetId: q.actorId ?? null,
+      details: { count: page.data.length, conversationId: q.conversationId ?? null, action: q.action ?? null },
+    });
+    return page;
+  });
 
   // A time range of the audit trail, as JSON lines (with chain hashes) or FHIR AuditEvents.
   app.get('/api/admin/audit/export', admin, async (req, reply) => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestApp, type TestApp } from '../test/app.js';
+import { auditRowsOf, refuseAuditRowsOf } from '../test/audit.js';
 import { CLAMD_BINARY, EICAR, MALWARE_MARKER, startClamd } from '../test/clamd.js';
 import { clientId, createAdmin, createPair, createPatient, type TestUser } from '../test/factories.js';
 import { cleanJpeg, cleanPng, gpsExifSegment, pdf, withSegment, withTextChunk } from '../test/files.js';
@@ -192,6 +193,36 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
     expect((await download(t, admin, up.body.id)).status).toBe(200);
     const audit = await admin.api.get(`/api/admin/audit?actorId=${admin.id}&action=admin.attachments.download`);
     expect(audit.body.data[0]).toMatchObject({ conversationId: conversation.id, targetId: up.body.id });
+  });
+
+  it('audit every download and preview by a participant, and refuse one whose audit row cannot be written', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const up = await upload(t, patient, conversation.id, await cleanPng(), 'rash on arm.png');
+    const sent = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), attachmentIds: [up.body.id] });
+    expect(sent.status).toBe(201);
+    expect((await download(t, doctor, up.body.id)).status).toBe(200);
+    expect((await download(t, doctor, up.body.id, {}, '/thumbnail')).status).toBe(200);
+    expect((await download(t, doctor, up.body.id, { range: 'bytes=0-9' })).status).toBe(206);
+    const rows = (await auditRowsOf(t.db, doctor.id)).filter((r) => r.action.startsWith('attachments.'));
+    expect(rows.map((r) => [r.action, r.conversation_id, r.message_id, r.target_id])).toEqual([
+      ['attachments.download', conversation.id, sent.body.id, up.body.id],
+      ['attachments.thumbnail', conversation.id, sent.body.id, up.body.id],
+      ['attachments.download', conversation.id, sent.body.id, up.body.id],
+    ]);
+    expect(rows[2]!.details).toEqual({ range: '0-9' });
+    expect(JSON.stringify(rows)).not.toContain('rash');
+
+    const undo = await refuseAuditRowsOf(t.db, doctor.id);
+    try {
+      for (const suffix of ['', '/thumbnail']) {
+        const res = await download(t, doctor, up.body.id, {}, suffix);
+        expect(res.status).toBe(500);
+        expect(JSON.parse(res.bytes.toString()).error.code).toBe('INTERNAL');
+      }
+    } finally {
+      await undo();
+    }
+    expect((await download(t, doctor, up.body.id)).status).toBe(200);
   });
 
   it('leave no byte of a file in clear under DATA_DIR or in the database', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AccessLogEntry, Conversation, ConversationListQuery, Page, Participant } from '@carechat/protocol';
+import { audit } from '../audit/audit.js';
 import { findOutsideAccess } from '../audit/audit.store.js';
 import type { Actor, Deps } from '../context.js';
 import { AppError, forbidden, notFound } from '../errors.js';
@@ -26,8 +27,15 @@ export class ConversationsService {
     readonly presence: Presence,
   ) {}
 
+  /** Previews are message content: the list is an audited read, naming the conversations shown. */
   async list(actor: Actor, q: ConversationListQuery): Promise<Page<Conversation>> {
-    return this.page(actor.id, { memberOnly: true, archived: q.archived, q: q.q, after: decodeCursor(q.cursor), limit: q.limit });
+    const page = await this.page(actor.id, { memberOnly: true, archived: q.archived, q: q.q, after: decodeCursor(q.cursor), limit: q.limit });
+    await audit(this.deps.db, actor, {
+      action: 'conversations.list',
+      outcome: 'success',
+      details: { count: page.data.length, conversationIds: page.data.map((c) => c.id) },
+    });
+    return page;
   }
 
   /** Any conversation, for an admin: the same view with no membership. */
@@ -38,6 +46,7 @@ export class ConversationsService {
   async get(actor: Actor, id: string): Promise<Conversation> {
     const view = await this.viewFor(actor.id, id);
     if (!view) throw notFound('No such conversation');
+    await audit(this.deps.db, actor, { action: 'conversations.read', outcome: 'success', conversationId: view.id });
     return view;
   }
 
@@ -61,7 +70,10 @@ export class ConversationsService {
     const { wrappedKey, keyVersion } = this.deps.keyring.newDataKey(id);
     const result = await insertConversation(this.deps.db, { id, patientId, doctorId, wrappedKey, keyVersion });
     if (!result.created) this.deps.keyring.forget(id);
-    return { conversation: await this.get(actor, result.id), created: result.created };
+    // A new conversation holds nothing yet; an existing one shows its last message's preview, so is a read.
+    const conversation = result.created ? await this.viewFor(actor.id, result.id) : await this.get(actor, result.id);
+    if (!conversation) throw notFound('No such conversation');
+    return { conversation, created: result.created };
   }
 
   async setArchived(actor: Actor, id: string, archived: boolean): Promise<Conversation> {
