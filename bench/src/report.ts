@@ -85,8 +85,11 @@ const formatters: Record<string, (r: never) => string> = {
       `soak: ${r.durationSeconds} s at ${r.ratePerSec}/s, sent ${r.sent}, acks lost ${r.acksLost}, undelivered ${r.notDelivered}, duplicates ${r.duplicates}`,
       `delivery p50 (median of 10 s intervals) ${r.deliveryP50MedianMs} ms, worst interval p99 ${r.deliveryP99WorstMs} ms; worst ack p99 ${r.ackP99WorstMs} ms`,
       `server RSS ${r.rssStartMb} → ${r.rssEndMb} MB (${r.rssGrowthPercent >= 0 ? '+' : ''}${r.rssGrowthPercent}%); ` +
-        `heap used ${r.heapUsedStartMb ?? '?'} → ${r.heapUsedEndMb ?? '?'} MB (sampled, not after GC)`,
-      table([['at s', 'RSS MB', 'heap MB', 'CPU %', 'p99 ms'], ...r.samples.map((s) => [s.atSeconds, s.rssMb, s.heapUsedMb ?? '-', s.cpuPercent, s.deliveryP99Ms])]),
+        `heap after GC ${r.heapAfterGcStartMb ?? '?'} → ${r.heapAfterGcEndMb ?? '?'} MB (${r.heapAfterGcGrowthPercent === null ? '?' : `${r.heapAfterGcGrowthPercent >= 0 ? '+' : ''}${r.heapAfterGcGrowthPercent}%`})`,
+      table([
+        ['at s', 'RSS MB', 'heap MB', 'after GC MB', 'CPU %', 'p99 ms'],
+        ...r.samples.map((s) => [s.atSeconds, s.rssMb, s.heapUsedMb ?? '-', s.heapAfterGcMb ?? '-', s.cpuPercent, s.deliveryP99Ms]),
+      ]),
     ].join('\n'),
   paging: (r: Result<typeof pagingScenario>) =>
     [`paging: pages of ${r.pageSize} from ${r.messages} messages (loaded in ${r.loadSeconds} s), ${r.requestsPerPosition} reads each`, ...Object.entries(r.pageMs).map(([k, s]) => row(k, s))].join('\n'),

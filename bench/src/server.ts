@@ -29,6 +29,8 @@ export interface ServerOptions {
   databaseUrl?: string;
   /** Shared by the processes of a cluster; fresh ones otherwise. */
   secrets?: ServerSecrets;
+  /** Node flags for the server process (`--expose-gc` for the soak's heap after GC). */
+  nodeArgs?: string[];
 }
 
 export const newSecrets = (): ServerSecrets => ({
@@ -75,7 +77,7 @@ export async function startServer(extraEnv: Record<string, string> = {}, opts: S
   else delete env.DATABASE_URL;
   const child = trackChild(
     // BENCH_SERVER_NODE_ARGS: extra node flags for the server alone (`--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
-    spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'server/src/main.ts'], {
+    spawn(process.execPath, [...(opts.nodeArgs ?? []), ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'server/src/main.ts'], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'inherit', 'inherit'],

@@ -13,6 +13,7 @@ export interface LoadOptions {
   /** A database made for the caller (the smoke test); else BENCH_DATABASE_URL or an embedded one. */
   databaseUrl?: string;
   settleMs?: number;
+  nodeArgs?: string[];
 }
 
 export interface CarechatLoad {
@@ -33,7 +34,7 @@ export async function startCarechatLoad(o: LoadOptions): Promise<CarechatLoad> {
   const secrets = newSecrets();
   const servers: BenchServer[] = [];
   // One after the other: the first applies the migrations under its advisory lock.
-  for (let i = 0; i < (o.servers ?? 1); i++) servers.push(await startServer(o.env ?? {}, { databaseUrl: db.url, secrets }));
+  for (let i = 0; i < (o.servers ?? 1); i++) servers.push(await startServer(o.env ?? {}, { databaseUrl: db.url, secrets, nodeArgs: o.nodeArgs }));
   const t0 = performance.now();
   const pairs = await provisionPairs(servers[0]!, Math.max(1, Math.floor(o.connections / 2)), { conversations: true });
   process.stderr.write(`  provisioned ${pairs.length} pairs with conversations in ${Math.round(performance.now() - t0)} ms\n`);

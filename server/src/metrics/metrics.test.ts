@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { startTestApp } from '../test/app.js';
 import { clientId, createPair } from '../test/factories.js';
 import { useTestApp } from '../test/harness.js';
 import { HttpClient } from '../test/http-client.js';
+import { spawnServer } from '../test/server-process.js';
 
 const t = useTestApp();
 
@@ -74,7 +75,22 @@ describe('/metrics', () => {
     expect(routes.every((r) => !r?.includes(conversation.id))).toBe(true);
     expect(after.some((s) => s.name.startsWith('carechat_process_nodejs_eventloop_lag'))).toBe(true);
     expect(after.some((s) => s.name === 'carechat_fanout_healthy')).toBe(false);
+    // A forced GC on every scrape is for benchmarks alone, never a running service.
+    expect(after.some((s) => s.name === 'carechat_heap_used_after_gc_bytes')).toBe(false);
   });
+
+  it('gives the heap after a full GC when node runs with --expose-gc (the soak benchmark)', async () => {
+    const server = await spawnServer({ DATABASE_URL: inject('databaseUrl'), NODE_OPTIONS: '--expose-gc' });
+    try {
+      const heap = value(parsePrometheus(await (await fetch(`${server.url}/metrics`)).text()), 'carechat_heap_used_after_gc_bytes');
+      const used = value(parsePrometheus(await (await fetch(`${server.url}/metrics`)).text()), 'carechat_process_nodejs_heap_size_used_bytes');
+      expect(heap).toBeGreaterThan(5 * 1024 * 1024);
+      expect(heap).toBeLessThan(used * 1.5);
+    } finally {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+  }, 120_000);
 
   it('wants the token when METRICS_TOKEN is set', async () => {
     const guarded = await startTestApp({ METRICS_TOKEN: 'scrape-token-0123456789' });

@@ -66,6 +66,19 @@ export class Metrics {
         this.set({ state: 'waiting' }, db.waitingCount);
       },
     });
+    // Only when node runs with --expose-gc (a soak benchmark): a full collection first, so a
+    // leak shows apart from garbage not yet collected. Production never exposes gc.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (typeof gc === 'function')
+      new Gauge({
+        name: 'carechat_heap_used_after_gc_bytes',
+        help: 'V8 heap in use right after a full garbage collection (only with node --expose-gc)',
+        registers,
+        collect() {
+          gc();
+          this.set(process.memoryUsage().heapUsed);
+        },
+      });
     if (redis)
       new Gauge({
         name: 'carechat_fanout_healthy',
