@@ -135,7 +135,7 @@ export async function createApp(deps: Deps): Promise<App> {
   const storage: BlobStorage = config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(path.join(config.dataDir, 'attachments'));
   const scanner = new ClamdScanner(config.clamdUrl ? [config.clamdUrl] : DEFAULT_CLAMD_URLS, config.clamdTimeoutMs);
   const attachments = new AttachmentsService(deps, storage, scanner);
-  const pushDispatcher = new PushDispatcher(deps, await loadVapidKeys(config, log));
+  const pushDispatcher = new PushDispatcher(deps, await loadVapidKeys(config, log), presence);
   const push = new PushService(deps, presence, pushDispatcher);
   const messages = new MessagesService(deps, notifier, (keys) => attachments.removeBlobs(keys), (conv, senderId) => push.messageSent(conv, senderId));
   const receipts = new ReceiptsService(deps, notifier, conversations);

@@ -34,6 +34,12 @@ const Env = z.object({
   VAPID_PRIVATE_KEY: z.string().min(20).optional(),
   VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https: URL').default('mailto:security@carechat.invalid'),
   PUSH_ALLOW_HTTP_ENDPOINTS: bool.default(false),
+  /** How often each process looks for pushes the fast path missed (a crash after a send's commit). */
+  PUSH_SWEEP_SECONDS: z.coerce.number().positive().default(5),
+  /** A message this recent is left to the fast path (and to its recipient's delivery receipt). */
+  PUSH_SWEEP_AFTER_SECONDS: z.coerce.number().min(0).default(10),
+  /** Older messages are not pushed about any more; migration 0011's backfill covers a week. */
+  PUSH_SWEEP_WINDOW_HOURS: z.coerce.number().positive().max(168).default(24),
   S3_BUCKET: z.string().min(1).optional(),
   S3_REGION: z.string().default('us-east-1'),
   S3_ENDPOINT: z.string().url().optional(),
@@ -97,6 +103,7 @@ export interface Config {
   vapidSubject: string;
   /** Tests' own push service speaks plain HTTP; real push services are HTTPS only. */
   pushAllowHttp: boolean;
+  pushSweep: { everyMs: number; afterMs: number; windowMs: number };
   /** Set: attachments go to this S3-compatible bucket instead of DATA_DIR/attachments. */
   s3: {
     bucket: string;
@@ -176,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     vapid: e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT } : null,
     vapidSubject: e.VAPID_SUBJECT,
     pushAllowHttp: !production && e.PUSH_ALLOW_HTTP_ENDPOINTS,
+    pushSweep: { everyMs: e.PUSH_SWEEP_SECONDS * 1000, afterMs: e.PUSH_SWEEP_AFTER_SECONDS * 1000, windowMs: e.PUSH_SWEEP_WINDOW_HOURS * 3_600_000 },
     s3: e.S3_BUCKET
       ? {
           bucket: e.S3_BUCKET,

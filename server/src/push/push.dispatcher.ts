@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { PushPayload } from '@carechat/protocol';
 import webpush from 'web-push';
 import type { Deps } from '../context.js';
+import type { Presence } from '../presence/presence.js';
+import { sweepMissedPushes } from './push.sweep.js';
 import { claimDueNotices, deleteSubscriptionById, dropNotice, markSent, retryNoticeIn, type DueNotice } from './push.store.js';
 import type { VapidKeys } from './vapid.js';
 
@@ -10,6 +12,8 @@ const COLLAPSE_MS = 60_000;
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 8;
 const SEND_TIMEOUT_MS = 10_000;
+/** Requests to push services at once per process: a slow or hanging one holds up no other. */
+const MAX_IN_FLIGHT = 50;
 /** Undelivered pushes wait at the push service for a day at most. */
 const TTL_SECONDS = 86_400;
 
@@ -20,16 +24,23 @@ const topicOf = (conversationId: string) => createHash('sha256').update(conversa
  * Works off the push outbox after commit, never on the send path: sends through the push
  * service (payload encrypted with aes128gcm, VAPID-signed, by `web-push`), retries 5xx, 429
  * and network failures with exponential backoff, and forgets subscriptions the service
- * answers 404 or 410 for.
+ * answers 404 or 410 for. It also runs the sweep that queues what the fast path lost
+ * (push.sweep.ts): once at start, then every few seconds.
  */
 export class PushDispatcher {
   private timer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
   private running = false;
   private again = false;
+  private sweeping = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Aborted on stop: requests in flight end, and their notices wait out their lease. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly deps: Deps,
     private readonly vapid: VapidKeys,
+    private readonly presence: Presence,
   ) {}
 
   get publicKey(): string {
@@ -39,14 +50,36 @@ export class PushDispatcher {
   start(pollMs = 1000): void {
     this.timer = setInterval(() => this.nudge(), pollMs);
     this.timer.unref();
+    this.sweepTimer = setInterval(() => this.sweep(), this.deps.config.pushSweep.everyMs);
+    this.sweepTimer.unref();
+    this.sweep();
   }
 
   stop(): void {
     clearInterval(this.timer);
+    clearInterval(this.sweepTimer);
+    this.stopping.abort();
+  }
+
+  /** One sweep at a time per process; a pass still running when the next is due absorbs it. */
+  private sweep(): void {
+    if (this.sweeping || this.stopping.signal.aborted) return;
+    this.sweeping = true;
+    sweepMissedPushes(this.deps, this.presence, () => this.stopping.signal.aborted)
+      .then((queued) => {
+        if (queued === 0) return;
+        this.deps.log.info({ queued }, 'push sweep queued notices the fast path had missed');
+        this.nudge();
+      })
+      .catch((err: unknown) => this.deps.log.warn({ err: { message: (err as Error).message } }, 'push sweep failed'))
+      .finally(() => {
+        this.sweeping = false;
+      });
   }
 
   /** Works the outbox now (notices were just written); one pass at a time per process. */
   nudge(): void {
+    if (this.stopping.signal.aborted) return;
     if (this.running) {
       this.again = true;
       return;
@@ -63,11 +96,26 @@ export class PushDispatcher {
       });
   }
 
+  /**
+   * Claims what is due while there is room and returns without waiting for the requests:
+   * each finishes on its own, so one push service that never answers (until the timeout)
+   * delays no other device's push.
+   */
   private async drain(): Promise<void> {
-    for (;;) {
-      const due = await claimDueNotices(this.deps.db, 20, LEASE_MS);
+    while (!this.stopping.signal.aborted) {
+      const room = MAX_IN_FLIGHT - this.inFlight.size;
+      if (room <= 0) {
+        await Promise.race(this.inFlight);
+        continue;
+      }
+      const due = await claimDueNotices(this.deps.db, Math.min(room, 20), LEASE_MS);
       if (due.length === 0) return;
-      await Promise.all(due.map((n) => this.deliver(n)));
+      for (const n of due) {
+        const delivery: Promise<void> = this.deliver(n)
+          .catch((err: unknown) => this.deps.log.warn({ err: { message: (err as Error).message } }, 'push notice not settled'))
+          .finally(() => this.inFlight.delete(delivery));
+        this.inFlight.add(delivery);
+      }
     }
   }
 
@@ -89,11 +137,13 @@ export class PushDispatcher {
       });
       // fetch sets Content-Length itself (and speaks to a test's plain-HTTP push service too).
       const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k.toLowerCase() !== 'content-length').map(([k, v]) => [k, String(v)]));
-      const res = await fetch(req.endpoint, { method: req.method, headers, body: new Uint8Array(req.body as Buffer), signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
+      const res = await fetch(req.endpoint, { method: req.method, headers, body: new Uint8Array(req.body as Buffer), signal: AbortSignal.any([AbortSignal.timeout(SEND_TIMEOUT_MS), this.stopping.signal]) });
       await res.arrayBuffer().catch(() => undefined);
       status = res.status;
     } catch {
-      // Network failure or timeout: retried below like a 5xx.
+      // Network failure or timeout: retried below like a 5xx. Stopping: the lease runs out
+      // and another process (or this one, restarted) sends it.
+      if (this.stopping.signal.aborted) return;
     }
     if (status !== null && status >= 200 && status < 300) return markSent(db, n);
     if (status === 404 || status === 410) {

@@ -43,7 +43,10 @@ export class PushService {
     return { showSender, available: true };
   }
 
-  /** Called after a message commits; never awaited by the send, and never fails it. */
+  /**
+   * Called after a message commits; never awaited by the send, and never fails it. Should this
+   * process die before the notice is queued, the dispatcher's sweep queues it instead.
+   */
   messageSent(conv: { id: string; patient_id: string; doctor_id: string }, senderId: string): void {
     const recipient = peerOf(conv, senderId);
     void (async () => {

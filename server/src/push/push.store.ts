@@ -48,16 +48,90 @@ export async function setShowSender(db: Queryable, userId: string, show: boolean
   await db.query('UPDATE users SET push_show_sender = $2 WHERE id = $1', [userId, show]);
 }
 
-/** One pending notice per device of an active recipient; an existing one absorbs this one. */
-export async function enqueueNotices(db: Queryable, recipientId: string, conversationId: string, senderId: string): Promise<number> {
+export interface NoticeWanted {
+  conversationId: string;
+  recipientId: string;
+  senderId: string;
+}
+
+/**
+ * Queues a notice for each device of each active recipient that has not had one for the
+ * conversation's latest message, and notes that it has (push_queued_seq) in the same
+ * statement: the fast path and the sweep each queue a message once between them, on any
+ * number of processes. A recipient's row is locked for this, in a fixed order; the sweep skips
+ * rows a send holds instead of waiting behind it (and so cannot deadlock with a send's
+ * batch): it finds them again on its next pass. A pending notice absorbs a new one.
+ */
+async function enqueue(db: Queryable, wanted: NoticeWanted[], lock: 'wait' | 'skip'): Promise<number> {
+  if (wanted.length === 0) return 0;
   const { rowCount } = await db.query(
-    `INSERT INTO push_outbox (subscription_id, conversation_id, sender_id)
-     SELECT s.id, $2, $3 FROM push_subscriptions s JOIN users u ON u.id = s.user_id
-      WHERE s.user_id = $1 AND u.status = 'active'
+    `WITH wanted AS (
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) AS w(conversation_id, recipient_id, sender_id)),
+     due AS (
+       SELECT cm.conversation_id, cm.user_id, w.sender_id, c.last_seq
+         FROM wanted w
+         JOIN conversation_members cm ON cm.conversation_id = w.conversation_id AND cm.user_id = w.recipient_id
+         JOIN conversations c ON c.id = cm.conversation_id
+        WHERE cm.push_queued_seq < c.last_seq AND cm.last_delivered_seq < c.last_seq AND c.expired_at IS NULL
+          AND EXISTS (SELECT 1 FROM push_subscriptions s JOIN users u ON u.id = s.user_id WHERE s.user_id = cm.user_id AND u.status = 'active')
+        ORDER BY cm.conversation_id, cm.user_id
+        FOR NO KEY UPDATE OF cm${lock === 'skip' ? ' SKIP LOCKED' : ''}),
+     marked AS (
+       UPDATE conversation_members cm SET push_queued_seq = due.last_seq
+         FROM due WHERE cm.conversation_id = due.conversation_id AND cm.user_id = due.user_id
+       RETURNING cm.conversation_id, cm.user_id, due.sender_id)
+     INSERT INTO push_outbox (subscription_id, conversation_id, sender_id)
+     SELECT s.id, m.conversation_id, m.sender_id FROM marked m JOIN push_subscriptions s ON s.user_id = m.user_id
      ON CONFLICT (subscription_id, conversation_id) DO NOTHING`,
-    [recipientId, conversationId, senderId],
+    [wanted.map((w) => w.conversationId), wanted.map((w) => w.recipientId), wanted.map((w) => w.senderId)],
   );
   return rowCount ?? 0;
+}
+
+/** The fast path, right after a send commits: waits for the row (one row, held briefly). */
+export const enqueueNotices = (db: Queryable, recipientId: string, conversationId: string, senderId: string): Promise<number> =>
+  enqueue(db, [{ conversationId, recipientId, senderId }], 'wait');
+
+/** The sweep: many rows at once, never waiting on a send. */
+export const enqueueMissedNotices = (db: Queryable, wanted: NoticeWanted[]): Promise<number> => enqueue(db, wanted, 'skip');
+
+export interface MissedPush extends NoticeWanted {
+  /** last_message_at as text, with its microseconds: the keyset of the scan. */
+  atKey: string;
+}
+
+/**
+ * Participants with a push device whose conversation's latest message, sent between
+ * `windowMs` and `afterMs` ago, has neither reached one of their devices nor had a push
+ * queued. In a two-person conversation the sender is the other participant (the sender's
+ * own delivery watermark moves with the send). Keyset-paged after `after`.
+ *
+ * Bounded by activity_at, not last_message_at: every send moves both to the same now(), so
+ * activity_at >= last_message_at, and activity_at's index (conversations_activity) already
+ * exists. An index on last_message_at would work too, but every send would pay for its upkeep.
+ */
+export async function findMissedPushes(
+  db: Queryable,
+  o: { windowMs: number; afterMs: number; limit: number; after: Pick<MissedPush, 'atKey' | 'conversationId' | 'recipientId'> | null },
+): Promise<MissedPush[]> {
+  const { rows } = await db.query<MissedPush>(
+    `SELECT c.id AS "conversationId", cm.user_id AS "recipientId",
+            CASE WHEN cm.user_id = c.patient_id THEN c.doctor_id ELSE c.patient_id END AS "senderId",
+            c.last_message_at::text AS "atKey"
+       FROM conversations c
+       JOIN conversation_members cm ON cm.conversation_id = c.id
+      WHERE c.activity_at > now() - make_interval(secs => $1)
+        AND c.last_message_at > now() - make_interval(secs => $1)
+        AND c.last_message_at <= now() - make_interval(secs => $2)
+        AND c.expired_at IS NULL
+        AND cm.last_delivered_seq < c.last_seq AND cm.push_queued_seq < c.last_seq
+        AND EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.user_id = cm.user_id)
+        AND ($4::text IS NULL OR (c.last_message_at, c.id, cm.user_id) > ($4::timestamptz, $5::uuid, $6::text))
+      ORDER BY c.last_message_at, c.id, cm.user_id
+      LIMIT $3`,
+    [o.windowMs / 1000, o.afterMs / 1000, o.limit, o.after?.atKey ?? null, o.after?.conversationId ?? null, o.after?.recipientId ?? null],
+  );
+  return rows;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/harness.js';
 import { clientId, createPair, sendText, type Pair, type TestUser } from '../test/factories.js';
-import { startPushService, type TestSubscription } from '../test/push-service.js';
+import { startPushService, type Answer, type TestSubscription } from '../test/push-service.js';
 import { sleep, until } from '../test/socket-client.js';
 
 const t = useTestApp({ PUSH_ALLOW_HTTP_ENDPOINTS: 'true' });
@@ -70,39 +70,92 @@ describe('Web Push', () => {
     expect(push.received(sub)).toHaveLength(1);
   });
 
-  it('names the sender only for someone who chose to see it', async () => {
+  it('names the sender only for someone who chose to see it, and no longer once they choose not to', async () => {
     const { patient, doctor, conversation } = await createPair(t);
     const sub = await subscribed(patient);
     expect((await patient.api.get('/api/push/settings')).body).toEqual({ showSender: false, available: true });
     expect((await patient.api.put('/api/push/settings', { showSender: true })).body).toEqual({ showSender: true, available: true });
+    // Stored, not just echoed; and the choice is the patient's alone.
+    expect((await patient.api.get('/api/push/settings')).body).toEqual({ showSender: true, available: true });
+    expect((await doctor.api.get('/api/push/settings')).body).toEqual({ showSender: false, available: true });
     const ack = await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), content: 'Your results are in' });
     expect(ack.status).toBe(201);
     await until(() => push.received(sub).length > 0, 'a push');
     expect(push.received(sub)[0]!.payload).toEqual({ title: 'New secure message', conversationId: conversation.id, senderName: doctor.name });
     expect(push.received(sub)[0]!.text).not.toContain('results');
+
+    expect((await patient.api.put('/api/push/settings', { showSender: false })).body).toEqual({ showSender: false, available: true });
+    expect((await patient.api.get('/api/push/settings')).body).toEqual({ showSender: false, available: true });
+    // A second device: the first was just pushed about this conversation, so its next push collapses.
+    const later = await subscribed(patient);
+    await sendText(doctor, conversation.id, 'Your next appointment');
+    await until(() => push.received(later).length > 0, 'a push');
+    expect(push.received(later)[0]!.payload).toEqual({ title: 'New secure message', conversationId: conversation.id });
+    expect(push.received(later)[0]!.text).not.toContain(doctor.name);
+
+    const notBoolean = await patient.api.put('/api/push/settings', { showSender: 'yes' });
+    expect(notBoolean.status).toBe(400);
+    expect(notBoolean.body.error.code).toBe('VALIDATION_FAILED');
+    expect((await t.anon.get('/api/push/settings')).status).toBe(401);
+    expect((await t.anon.put('/api/push/settings', { showSender: true })).status).toBe(401);
+    expect((await patient.api.get('/api/push/settings')).body.showSender).toBe(false);
   });
 
-  it('forgets a subscription the push service answers 410 for', async () => {
+  it.each([404, 410])('forgets a subscription the push service answers %i for', async (status) => {
     const { patient, doctor, conversation } = await createPair(t);
     const sub = await subscribed(doctor);
-    push.answer(sub, 410);
+    const kept = await subscribed(patient);
+    push.answer(sub, status);
     expect(await subscriptionCount(doctor.id)).toBe(1);
     await sendText(patient, conversation.id, 'To a device that is gone');
     await until(async () => (await subscriptionCount(doctor.id)) === 0, 'the subscription to go');
     expect(push.received(sub)).toHaveLength(1);
+    // Not retried, and only that device is forgotten.
+    await sleep(2500);
+    expect(push.received(sub)).toHaveLength(1);
+    expect(await subscriptionCount(patient.id)).toBe(1);
+    await sendText(doctor, conversation.id, 'To the patient, whose device is still there');
+    await until(() => push.received(kept).length === 1, 'a push to the device still subscribed');
   });
 
-  it('retries after a 500, with backoff, and delivers once', async () => {
+  it.each<Answer>([500, 'reset'])('retries after %s, with backoff, and delivers once', async (failure) => {
     const { patient, doctor, conversation } = await createPair(t);
     const sub = await subscribed(doctor);
-    push.answer(sub, 500);
+    push.answer(sub, failure);
     await sendText(patient, conversation.id, 'Through a flaky push service');
     await until(() => push.received(sub).length === 2, 'the retry', 15_000);
     const [first, second] = push.received(sub);
+    expect([first!.answer, second!.answer]).toEqual([failure, 201]);
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(1000);
     await sleep(2500);
     expect(push.received(sub)).toHaveLength(2);
     expect(await subscriptionCount(doctor.id)).toBe(1);
+  });
+
+  it('keeps sends fast, and other devices’ pushes going, while a push service never answers', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const stuck = await subscribed(doctor);
+    push.answer(stuck, 'hang');
+    await sendText(patient, conversation.id, 'To a push service that hangs');
+    await until(() => push.received(stuck).length === 1, 'the push that hangs');
+    expect(push.hanging()).toBe(1);
+
+    const socket = await t.connect(patient.token);
+    const ackMs: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const started = performance.now();
+      const ack = await socket.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: `While it hangs ${i}` });
+      ackMs.push(performance.now() - started);
+      expect(ack.ok).toBe(true);
+    }
+    expect(Math.max(...ackMs)).toBeLessThan(1000);
+    // Someone else's push goes out at once, not after the hanging request times out.
+    const other = await createPair(t);
+    const elsewhere = await subscribed(other.doctor);
+    await sendText(other.patient, other.conversation.id, 'Meanwhile');
+    await until(() => push.received(elsewhere).length === 1, 'the other device’s push', 5000);
+    // All of it happened while the first request was still unanswered.
+    expect(push.hanging()).toBe(1);
   });
 
   it('stops after unsubscribing, and refuses malformed or non-HTTPS subscriptions', async () => {

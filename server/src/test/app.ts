@@ -55,6 +55,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     // Tests run the scheduled jobs themselves: an automatic run would reach into other
     // test files' data in the shared database.
     RETENTION_FIRST_RUN_SECONDS: '86400',
+    // Likewise the push sweep: each test app has its own presence, so it would take other
+    // files' connected users for offline and push to them. The sweep's own tests set it.
+    PUSH_SWEEP_AFTER_SECONDS: '3600',
     ...env,
   });
   const log = createLogger(config.logLevel);

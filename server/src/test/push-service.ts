@@ -11,7 +11,15 @@ export interface ReceivedPush {
   headers: http.IncomingHttpHeaders;
   /** The VAPID JWT's claims and the public key it was verified with. */
   vapid: { claims: { aud: string; exp: number; sub: string }; publicKey: string };
+  /** What this service did with it: a status (201 is delivered), or an answer it never gave. */
+  answer: Answer;
 }
+
+/**
+ * `reset`: the connection is dropped without an answer (a network failure, to the sender).
+ * `hang`: no answer ever; the request stays open until the sender gives up.
+ */
+export type Answer = number | 'reset' | 'hang';
 
 export interface TestSubscription {
   endpoint: string;
@@ -22,7 +30,7 @@ interface Device {
   ecdh: ReturnType<typeof createECDH>;
   auth: Buffer;
   received: ReceivedPush[];
-  statuses: number[];
+  answers: Answer[];
 }
 
 const b64url = (b: Buffer) => b.toString('base64url');
@@ -65,11 +73,12 @@ function decrypt(body: Buffer, device: Device): string {
 /**
  * A push service of the tests' own (RFC 8030) on a local port: it checks each request's VAPID
  * JWT signature, decrypts the body with the subscription's private key, records what it got
- * and answers with the statuses a test queued (201 by default).
+ * and answers as a test queued (201 by default; or drops the connection, or never answers).
  */
 export async function startPushService() {
   const devices = new Map<string, Device>();
   const failures: string[] = [];
+  const hanging = new Set<http.ServerResponse>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -80,8 +89,13 @@ export async function startPushService() {
         if (req.headers['content-encoding'] !== 'aes128gcm') throw new Error('body is not aes128gcm');
         const vapid = verifyVapid(req.headers.authorization);
         const text = decrypt(Buffer.concat(chunks), device);
-        device.received.push({ at: Date.now(), payload: JSON.parse(text), text, headers: req.headers, vapid });
-        res.writeHead(device.statuses.shift() ?? 201).end();
+        const answer = device.answers.shift() ?? 201;
+        device.received.push({ at: Date.now(), payload: JSON.parse(text), text, headers: req.headers, vapid, answer });
+        if (answer === 'reset') req.socket.destroy();
+        else if (answer === 'hang') {
+          hanging.add(res);
+          res.once('close', () => hanging.delete(res));
+        } else res.writeHead(answer).end();
       } catch (err) {
         failures.push((err as Error).message);
         res.writeHead(400).end();
@@ -100,16 +114,22 @@ export async function startPushService() {
       const ecdh = createECDH('prime256v1');
       ecdh.generateKeys();
       const auth = randomBytes(16);
-      devices.set(id, { ecdh, auth, received: [], statuses: [] });
+      devices.set(id, { ecdh, auth, received: [], answers: [] });
       return { endpoint: `${origin}/push/${id}`, keys: { p256dh: b64url(ecdh.getPublicKey()), auth: b64url(auth) } };
     },
     received(sub: TestSubscription): ReceivedPush[] {
       return devices.get(sub.endpoint.split('/push/')[1]!)!.received;
     },
     /** The next answers for this subscription, in order; then 201 again. */
-    answer(sub: TestSubscription, ...statuses: number[]): void {
-      devices.get(sub.endpoint.split('/push/')[1]!)!.statuses.push(...statuses);
+    answer(sub: TestSubscription, ...answers: Answer[]): void {
+      devices.get(sub.endpoint.split('/push/')[1]!)!.answers.push(...answers);
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /** Requests held open without an answer right now (`hang`), on any subscription. */
+    hanging: () => hanging.size,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -38,6 +38,8 @@ export async function spawnServer(
     LOG_LEVEL: 'warn',
     DEMO_SEED: 'false',
     RETENTION_FIRST_RUN_SECONDS: '86400',
+    // As in startTestApp: no sweeping other test files' conversations.
+    PUSH_SWEEP_AFTER_SECONDS: '3600',
     ...env,
     PORT: String(port),
   };
