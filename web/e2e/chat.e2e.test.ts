@@ -366,6 +366,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await expect.poll(async () => (await patient.api.get('/api/push/settings')).body.showSender).toBe(true);
     await panel.getByLabel(/Show who wrote/).uncheck();
     await expect.poll(async () => (await patient.api.get('/api/push/settings')).body.showSender).toBe(false);
+    // This machine's Chromium reaches no push service, so turning notifications on fails: the
+    // person is told why in plain words, the switch stays off and the server keeps nothing.
+    const notify = panel.getByLabel(/Notify me on this device/);
+    await notify.click();
+    await expect.poll(() => panel.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/could not turn on notifications/);
+    expect(await notify.isChecked()).toBe(false);
+    expect(await notify.isDisabled()).toBe(false);
+    expect((await t.db.query('SELECT count(*)::int AS n FROM push_subscriptions WHERE user_id = $1', [patient.id])).rows[0].n).toBe(0);
     await panel.getByRole('button', { name: 'Done' }).click();
 
     // A push as the push service hands it to the browser (this machine has no push service).
@@ -392,7 +400,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     });
     await page.getByRole('region', { name: `Conversation with ${doctor.name}` }).waitFor({ timeout: 10_000 });
     expect(await page.evaluate(() => (window as any).__carechat.getSnapshot().openId)).toBe(conversation.id);
-    await page.context().close();
+
+    // With no CareChat window open, the worker opens `/?conversation=<id>`. A synthetic click
+    // has no user activation, which clients.openWindow needs, so the page it opens is loaded here.
+    await page.close();
+    const fresh = await context.newPage();
+    await fresh.goto(`${t.url}/?conversation=${conversation.id}`);
+    await fresh.getByRole('region', { name: `Conversation with ${doctor.name}` }).waitFor({ timeout: 10_000 });
+    expect(await fresh.evaluate(() => (window as any).__carechat.getSnapshot().openId)).toBe(conversation.id);
+    await context.close();
   });
 
   it('makes a doctor set up two-factor sign-in before the app opens, then asks for a code at the next sign-in', async () => {

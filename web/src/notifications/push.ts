@@ -52,7 +52,13 @@ export async function subscribe(): Promise<void> {
   if ((await Notification.requestPermission()) !== 'granted') throw new Error('Notifications are blocked for CareChat in this browser.');
   const reg = await navigator.serviceWorker.ready;
   const { publicKey } = await api<{ publicKey: string }>('GET', '/api/push/public-key');
-  const sub = (await reg.pushManager.getSubscription()) ?? (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) }));
+  // The browser's own push service may refuse (blocked, no connection to it): its message
+  // ("Registration failed - …") means nothing to a patient.
+  const sub =
+    (await reg.pushManager.getSubscription()) ??
+    (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) }).catch(() => {
+      throw new Error('This browser could not turn on notifications. Check that it may show notifications for CareChat and is online, then try again.');
+    }));
   await api('POST', '/api/push/subscriptions', sub.toJSON());
 }
 
