@@ -68,6 +68,14 @@ export class Keyring {
     return key;
   }
 
+  /**
+   * The data key if this process holds it unwrapped, without any check: a send that uses it
+   * still has its access checked in the statement that stores it.
+   */
+  cachedDataKey(conversationId: string): Buffer | undefined {
+    return this.cache.get(conversationId);
+  }
+
   /** Seals a small secret (a TOTP seed) directly under the current master key. */
   sealSecret(data: Buffer, aad: string): { blob: Buffer; version: number } {
     return { blob: seal(this.master(this.currentVersion), data, `secret:${aad}:${this.currentVersion}`), version: this.currentVersion };

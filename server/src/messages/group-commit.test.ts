@@ -62,3 +62,41 @@ describe('sends written together', () => {
     expect((await doctor.api.get(`/api/chat/conversations/${conversation.id}`)).body.archived).toBe(false);
   });
 });
+
+describe('sends checked in the statement that stores them', () => {
+  it('refuse, each with its own reason, what may not be stored, while the rest of the burst is stored', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const other = await createPair(t);
+    const c = conversation.id;
+    const p = await t.connect(patient.token);
+    // This process now holds the conversation's data key: later sends to it take one statement.
+    expect((await p.emitAck('chat:message', { conversationId: c, clientMessageId: clientId(), content: 'first' })).ok).toBe(true);
+    const elsewhere = (await (await t.connect(other.patient.token)).emitAck('chat:message', { conversationId: other.conversation.id, clientMessageId: clientId(), content: 'x' })).message;
+    const stranger = await t.connect(other.doctor.token);
+
+    const burst = await Promise.all([
+      ...Array.from({ length: 10 }, () => p.emitAck('chat:message', { conversationId: c, clientMessageId: clientId(), content: 'fine' })),
+      stranger.emitAck('chat:message', { conversationId: c, clientMessageId: clientId(), content: 'not mine to write in' }),
+      p.emitAck('chat:message', { conversationId: c, clientMessageId: clientId(), content: 'reply', replyToId: elsewhere.id }),
+    ]);
+    expect(burst.slice(0, 10).every((a) => a.ok)).toBe(true);
+    expect(burst[10]).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(burst[11]).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    const count = async () => (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1', [c])).rows[0]!.n;
+    expect(await count()).toBe(11);
+
+    // Changes made behind this process's back (another process, the host platform) hold at once.
+    const send = () => p.emitAck('chat:message', { conversationId: c, clientMessageId: clientId(), content: 'after' });
+    await t.db.query(`UPDATE appointments SET status = 'cancelled' WHERE patient_id = $1 AND doctor_id = $2`, [patient.id, doctor.id]);
+    expect(await send()).toMatchObject({ ok: false, error: { code: 'NO_APPOINTMENT' } });
+    await t.db.query(`UPDATE appointments SET status = 'scheduled' WHERE patient_id = $1 AND doctor_id = $2`, [patient.id, doctor.id]);
+    await t.db.query(`UPDATE users SET status = 'blocked' WHERE id = $1`, [doctor.id]);
+    expect(await send()).toMatchObject({ ok: false, error: { code: 'USER_BLOCKED' } });
+    await t.db.query(`UPDATE users SET status = 'active' WHERE id = $1`, [doctor.id]);
+    expect((await send()).ok).toBe(true);
+    // Shredded by another process: this one still holds the key, but nothing more is stored.
+    await t.db.query('UPDATE conversations SET wrapped_key = NULL, shredded_at = now() WHERE id = $1', [c]);
+    expect(await send()).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await count()).toBe(12);
+  });
+});

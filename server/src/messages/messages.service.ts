@@ -30,7 +30,7 @@ export interface SendResult {
 export class MessagesService {
   /** Sends under load share round trips: one query for many sends' checks, one statement for their writes. */
   private readonly contexts: Batcher<store.SendKey, store.SendContextRow | null>;
-  private readonly inserts: Batcher<store.NewMessage, store.StoredMessage | null>;
+  private readonly sends: Batcher<store.NewMessage, store.SendOutcome>;
 
   constructor(
     private readonly deps: Deps,
@@ -44,50 +44,56 @@ export class MessagesService {
     const { db } = deps;
     const lanes = Math.max(1, Math.floor(deps.config.databasePoolSize / 3));
     this.contexts = new Batcher((keys) => store.findSendContexts(db, keys), (key) => store.findSendContext(db, key), lanes);
-    this.inserts = new Batcher(
-      async (rows) => {
-        const stored = await store.insertMessages(db, rows);
-        return rows.map((r) => stored.get(r.id) ?? null);
-      },
-      (row) => store.insertMessage(db, row),
+    this.sends = new Batcher(
+      (rows) => store.sendMessages(db, rows),
+      async (row) => (await store.sendMessages(db, [row]))[0]!,
       lanes,
     );
   }
 
   /**
    * Acked (returned) only after commit; broadcast to both participants after commit. A text
-   * send is two round trips: one query for every check, one statement for the write.
+   * send to a conversation whose data key this process holds is one statement, its checks
+   * included; otherwise one query reads the key and the checks first.
    */
   async send(actor: Actor, input: MessageSendInput): Promise<SendResult> {
     const { db, keyring } = this.deps;
-    const ctx = await this.contexts.run({ conversationId: input.conversationId, senderId: actor.id, clientMessageId: input.clientMessageId, replyToId: input.replyToId ?? null });
-    // A retry answers with the first message, even if the conversation has since closed.
-    const existing = ctx ? ctx.existing_id : await store.findIdByClientId(db, actor.id, input.clientMessageId);
-    if (existing) return { message: await this.viewById(actor.id, existing), duplicate: true };
-    assertParticipant(ctx, actor);
-    assertCanWrite(ctx);
-    if (input.replyToId && ctx.reply_conversation_id !== ctx.id)
-      throw new AppError('VALIDATION_FAILED', 'replyToId: no such message in this conversation');
-    const id = randomUUID();
-    const key = dataKeyOf(keyring, ctx);
-    const body = input.content === undefined ? null : encryptText(key, input.content, messageAad(ctx.id, id, 1));
-    const row = { id, conversationId: ctx.id, senderId: actor.id, clientMessageId: input.clientMessageId, body, replyToId: input.replyToId ?? null };
     const attachmentIds = [...new Set(input.attachmentIds ?? [])];
-    let stored: store.StoredMessage | null;
+    let key = attachmentIds.length === 0 ? keyring.cachedDataKey(input.conversationId) : undefined;
+    let checked: store.SendContextRow | null = null;
+    if (!key) {
+      checked = await this.contexts.run({ conversationId: input.conversationId, senderId: actor.id, clientMessageId: input.clientMessageId, replyToId: input.replyToId ?? null });
+      const refused = await this.refusal(actor, input, checked);
+      if (refused) return refused;
+      key = dataKeyOf(keyring, checked!);
+    }
+    // With a cached key, input.conversationId is the id the key was cached under: the row's own.
+    const conversationId = checked?.id ?? input.conversationId;
+    const id = randomUUID();
+    const body = input.content === undefined ? null : encryptText(key, input.content, messageAad(conversationId, id, 1));
+    const row = { id, conversationId, senderId: actor.id, clientMessageId: input.clientMessageId, body, replyToId: input.replyToId ?? null };
+    let outcome: store.SendOutcome;
     try {
-      if (attachmentIds.length === 0) stored = await this.inserts.run(row);
+      if (attachmentIds.length === 0) outcome = await this.sends.run(row);
       else
-        stored = await withTransaction(db, async (tx) => {
-          const inserted = await store.insertMessage(tx, row);
-          if (inserted && (await claimAttachments(tx, attachmentIds, id, ctx.id, actor.id)) !== attachmentIds.length)
-            throw new AppError('VALIDATION_FAILED', 'attachmentIds: each must be your own clean, unsent upload to this conversation');
-          return inserted;
-        });
+        outcome = {
+          ctx: checked,
+          stored: await withTransaction(db, async (tx) => {
+            const inserted = await store.insertMessage(tx, row);
+            if (inserted && (await claimAttachments(tx, attachmentIds, id, conversationId, actor.id)) !== attachmentIds.length)
+              throw new AppError('VALIDATION_FAILED', 'attachmentIds: each must be your own clean, unsent upload to this conversation');
+            return inserted;
+          }),
+        };
     } catch (err) {
       if (!isUniqueViolation(err, 'messages_sender_client_id')) throw err;
-      stored = null;
+      outcome = { ctx: checked, stored: null };
     }
-    if (!stored) {
+    const { ctx, stored } = outcome;
+    if (!stored || !ctx) {
+      // Nothing written: say why as a check before the write would have, else it is a retry.
+      const refused = await this.refusal(actor, input, ctx);
+      if (refused) return refused;
       // A retry raced its original: answer with whichever committed first.
       const first = await store.findIdByClientId(db, actor.id, input.clientMessageId);
       if (!first) throw new AppError('CONFLICT', 'This message is being stored; send it again to get its acknowledgement');
@@ -98,6 +104,21 @@ export class MessagesService {
     this.notifier.toUsers(participantsOf(ctx), 'chat:message', message);
     this.onSent(ctx, actor.id);
     return { message, duplicate: false };
+  }
+
+  /**
+   * Why a send may not be stored, checked against `ctx`: a retry of a stored message answers
+   * with it (even if the conversation has since closed); anything else that fails throws.
+   * Undefined when every check passes.
+   */
+  private async refusal(actor: Actor, input: MessageSendInput, ctx: store.SendContextRow | null): Promise<SendResult | undefined> {
+    const existing = ctx ? ctx.existing_id : await store.findIdByClientId(this.deps.db, actor.id, input.clientMessageId);
+    if (existing) return { message: await this.viewById(actor.id, existing), duplicate: true };
+    assertParticipant(ctx, actor);
+    assertCanWrite(ctx);
+    if (input.replyToId && ctx.reply_conversation_id !== ctx.id) throw new AppError('VALIDATION_FAILED', 'replyToId: no such message in this conversation');
+    dataKeyOf(this.deps.keyring, ctx);
+    return undefined;
   }
 
   /** A just-stored text message as the protocol's `message`, without reading it back. */

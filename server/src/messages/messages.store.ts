@@ -244,21 +244,47 @@ export async function insertMessage(db: Queryable, m: NewMessage): Promise<Store
   return rows[0] ?? null;
 }
 
+export interface SendOutcome {
+  /** What the send was checked against, in the statement that wrote it; null: no such conversation. */
+  ctx: SendContextRow | null;
+  /** Null when nothing was written: a check failed, or the clientMessageId was stored before. */
+  stored: StoredMessage | null;
+}
+
 /**
- * Many sends in one statement, for group commit: each conversation's seq and rev advance by
- * its number of new messages, numbered in the order given. Conversation rows are locked in id
- * order first, so concurrent batches cannot deadlock. A (sender, clientMessageId) stored
- * before, or given twice, is stored once; the result holds only the rows written.
+ * Many sends in one statement, checks and writes together, for group commit (and a send's
+ * only round trip when its conversation's data key is already in memory): each input row is
+ * stored only if its sender takes part in the conversation, both people are active, they
+ * share an appointment, the conversation still has its key, the message replied to is in it,
+ * and the (sender, clientMessageId) is new, also within the batch. Each conversation's seq and
+ * rev advance by its number of new messages, numbered in the order given; conversation rows
+ * are locked in id order first, so concurrent batches cannot deadlock. Returns, in the order
+ * given, what each row was checked against and what was stored, so a caller can say why a
+ * row was not.
  */
-export async function insertMessages(db: Queryable, ms: NewMessage[]): Promise<Map<string, StoredMessage>> {
-  const { rows } = await db.query<StoredMessage & { id: string }>({
-    name: 'insert-messages',
+export async function sendMessages(db: Queryable, ms: NewMessage[]): Promise<SendOutcome[]> {
+  const { rows } = await db.query<SendContextRow & { ord: string; found: boolean; seq: number | null; rev: number | null; created_at: Date | null }>({
+    name: 'send-messages',
     text: `WITH input AS (
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bytea[], $6::uuid[]) WITH ORDINALITY
          AS t(id, conversation_id, sender_id, client_message_id, body, reply_to_id, ord)),
+     ctx AS MATERIALIZED (
+       SELECT i.ord, c.id IS NOT NULL AS found, c.id, c.patient_id, c.doctor_id, c.wrapped_key, c.key_version, c.last_seq,
+              p.status AS patient_status, d.status AS doctor_status,
+              EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = c.patient_id AND a.doctor_id = c.doctor_id
+                        AND a.status <> 'cancelled') AS has_appointment,
+              (SELECT m.id FROM messages m WHERE m.sender_id = i.sender_id AND m.client_message_id = i.client_message_id) AS existing_id,
+              r.conversation_id AS reply_conversation_id, r.seq AS reply_seq, r.sender_id AS reply_sender_id,
+              r.body AS reply_body, r.version AS reply_version, r.deleted_at AS reply_deleted_at
+         FROM input i
+         LEFT JOIN conversations c ON c.id = i.conversation_id
+         LEFT JOIN users p ON p.id = c.patient_id LEFT JOIN users d ON d.id = c.doctor_id
+         LEFT JOIN messages r ON r.id = i.reply_to_id),
      fresh AS (
-       SELECT DISTINCT ON (i.sender_id, i.client_message_id) i.* FROM input i
-        WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.sender_id = i.sender_id AND m.client_message_id = i.client_message_id)
+       SELECT DISTINCT ON (i.sender_id, i.client_message_id) i.* FROM input i JOIN ctx x ON x.ord = i.ord
+        WHERE x.found AND i.sender_id IN (x.patient_id, x.doctor_id) AND x.wrapped_key IS NOT NULL
+          AND x.patient_status = 'active' AND x.doctor_status = 'active' AND x.has_appointment
+          AND x.existing_id IS NULL AND (i.reply_to_id IS NULL OR x.reply_conversation_id = x.id)
         ORDER BY i.sender_id, i.client_message_id, i.ord),
      counts AS (SELECT conversation_id, count(*)::int AS n FROM fresh GROUP BY conversation_id),
      locked AS MATERIALIZED (
@@ -285,7 +311,8 @@ export async function insertMessages(db: Queryable, ms: NewMessage[]): Promise<M
                 COALESCE((SELECT n.seq FROM newest n WHERE n.conversation_id = cm.conversation_id AND n.sender_id = cm.user_id), 0)),
               archived = false
         WHERE cm.conversation_id IN (SELECT conversation_id FROM counts))
-     SELECT id, seq, rev, created_at FROM ins`,
+     SELECT x.*, ins.seq, ins.rev, ins.created_at
+       FROM ctx x JOIN input i ON i.ord = x.ord LEFT JOIN ins ON ins.id = i.id`,
     values: [
       ms.map((m) => m.id),
       ms.map((m) => m.conversationId),
@@ -295,7 +322,16 @@ export async function insertMessages(db: Queryable, ms: NewMessage[]): Promise<M
       ms.map((m) => m.replyToId),
     ],
   });
-  return new Map(rows.map((r) => [r.id, { seq: r.seq, rev: r.rev, created_at: r.created_at }]));
+  const byOrd = new Map(rows.map((r) => [Number(r.ord), r]));
+  return ms.map((_, i) => {
+    const r = byOrd.get(i + 1);
+    if (!r) return { ctx: null, stored: null };
+    const { ord: _ord, found, seq, rev, created_at, ...ctx } = r;
+    return {
+      ctx: found ? (ctx as SendContextRow) : null,
+      stored: seq !== null && rev !== null && created_at !== null ? { seq, rev, created_at } : null,
+    };
+  });
 }
 
 /** Takes the conversation's next rev; the row lock orders it with concurrent sends. */
