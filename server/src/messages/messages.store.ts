@@ -251,23 +251,10 @@ export interface SendOutcome {
   stored: StoredMessage | null;
 }
 
-/**
- * Many sends in one statement, checks and writes together, for group commit (and a send's
- * only round trip when its conversation's data key is already in memory): each input row is
- * stored only if its sender takes part in the conversation, both people are active, they
- * share an appointment, the conversation still has its key, the message replied to is in it,
- * and the (sender, clientMessageId) is new, also within the batch. Each conversation's seq and
- * rev advance by its number of new messages, numbered in the order given; conversation rows
- * are locked in id order first, so concurrent batches cannot deadlock. Returns, in the order
- * given, what each row was checked against and what was stored, so a caller can say why a
- * row was not.
- */
-export async function sendMessages(db: Queryable, ms: NewMessage[]): Promise<SendOutcome[]> {
-  const { rows } = await db.query<SendContextRow & { ord: string; found: boolean; seq: number | null; rev: number | null; created_at: Date | null }>({
-    name: 'send-messages',
-    text: `WITH input AS (
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bytea[], $6::uuid[]) WITH ORDINALITY
-         AS t(id, conversation_id, sender_id, client_message_id, body, reply_to_id, ord)),
+type SendRow = SendContextRow & { ord: string; found: boolean; seq: number | null; rev: number | null; created_at: Date | null };
+
+// After the input rows, everything of a send: checks and writes (see sendMessages).
+const SEND_STEPS = `
      ctx AS MATERIALIZED (
        SELECT i.ord, c.id IS NOT NULL AS found, c.id, c.patient_id, c.doctor_id, c.wrapped_key, c.key_version, c.last_seq,
               p.status AS patient_status, d.status AS doctor_status,
@@ -312,15 +299,45 @@ export async function sendMessages(db: Queryable, ms: NewMessage[]): Promise<Sen
               archived = false
         WHERE cm.conversation_id IN (SELECT conversation_id FROM counts))
      SELECT x.*, ins.seq, ins.rev, ins.created_at
-       FROM ctx x JOIN input i ON i.ord = x.ord LEFT JOIN ins ON ins.id = i.id`,
-    values: [
-      ms.map((m) => m.id),
-      ms.map((m) => m.conversationId),
-      ms.map((m) => m.senderId),
-      ms.map((m) => m.clientMessageId),
-      ms.map((m) => m.body),
-      ms.map((m) => m.replyToId),
-    ],
+       FROM ctx x JOIN input i ON i.ord = x.ord LEFT JOIN ins ON ins.id = i.id`;
+
+/**
+ * Many sends in one statement, checks and writes together, for group commit (and a send's
+ * only round trip when its conversation's data key is already in memory): each input row is
+ * stored only if its sender takes part in the conversation, both people are active, they
+ * share an appointment, the conversation still has its key, the message replied to is in it,
+ * and the (sender, clientMessageId) is new, also within the batch. Each conversation's seq and
+ * rev advance by its number of new messages, numbered in the order given; conversation rows
+ * are locked in id order first, so concurrent batches cannot deadlock. Returns, in the order
+ * given, what each row was checked against and what was stored, so a caller can say why a
+ * row was not.
+ *
+ * A batch of one has a statement of its own, with plain parameters: PostgreSQL then settles
+ * on one plan for it per connection, where the array form, estimated at ten rows, was
+ * planned afresh on every call (most of the database's CPU per message at moderate load, by
+ * a profile of its backends).
+ */
+export async function sendMessages(db: Queryable, ms: NewMessage[]): Promise<SendOutcome[]> {
+  const one = ms.length === 1;
+  const { rows } = await db.query<SendRow>({
+    name: one ? 'send-message' : 'send-messages',
+    text: one
+      ? `WITH input AS (
+           SELECT $1::uuid AS id, $2::uuid AS conversation_id, $3::text AS sender_id, $4::text AS client_message_id,
+                  $5::bytea AS body, $6::uuid AS reply_to_id, 1::bigint AS ord),${SEND_STEPS}`
+      : `WITH input AS (
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bytea[], $6::uuid[]) WITH ORDINALITY
+             AS t(id, conversation_id, sender_id, client_message_id, body, reply_to_id, ord)),${SEND_STEPS}`,
+    values: one
+      ? [ms[0]!.id, ms[0]!.conversationId, ms[0]!.senderId, ms[0]!.clientMessageId, ms[0]!.body, ms[0]!.replyToId]
+      : [
+          ms.map((m) => m.id),
+          ms.map((m) => m.conversationId),
+          ms.map((m) => m.senderId),
+          ms.map((m) => m.clientMessageId),
+          ms.map((m) => m.body),
+          ms.map((m) => m.replyToId),
+        ],
   });
   const byOrd = new Map(rows.map((r) => [Number(r.ord), r]));
   return ms.map((_, i) => {
