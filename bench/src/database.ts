@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 // The server's own embedded PostgreSQL, so every process of a run (servers, pgbench, the
 // paging loader) can reach one database by URL.
 import { startEmbeddedPostgres } from '../../server/src/db/embedded.js';
@@ -17,7 +18,16 @@ export interface BenchDatabase {
 
 /** BENCH_DATABASE_URL (a dedicated, empty database), or an embedded PostgreSQL in a temporary directory. */
 export async function openBenchDatabase(): Promise<BenchDatabase> {
-  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, source: 'BENCH_DATABASE_URL', stop: async () => {} };
+  if (process.env.BENCH_DATABASE_URL) {
+    // The figures would measure bloat, not CareChat: each send updates its conversation's row.
+    const client = new pg.Client({ connectionString: process.env.BENCH_DATABASE_URL });
+    await client.connect();
+    const { rows } = await client.query<{ autovacuum: string }>('SHOW autovacuum');
+    await client.end();
+    if (rows[0]?.autovacuum === 'off')
+      process.stderr.write('bench: BENCH_DATABASE_URL has autovacuum off; rates and latencies will degrade as the run goes on (unset it for an embedded PostgreSQL)\n');
+    return { url: process.env.BENCH_DATABASE_URL, source: 'BENCH_DATABASE_URL', stop: async () => {} };
+  }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'carechat-bench-pg-'));
   await chmod(dir, 0o755);
   const db = await startEmbeddedPostgres(dir, createLogger('warn'));

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { clientId, createAppointment, createDoctor, createPatient } from './test/factories.js';
@@ -37,5 +38,12 @@ describe('logs', () => {
     expect(logs).not.toContain(doctor.name);
     expect(logs).not.toContain('Quinterra');
     expect(logs).not.toContain(patient.token);
+
+    // A database without autovacuum is named at start (the machine's server may have it either way).
+    const probe = new pg.Client({ connectionString: inject('databaseUrl') });
+    await probe.connect();
+    const { rows } = await probe.query<{ autovacuum: string }>('SHOW autovacuum');
+    await probe.end();
+    expect(logs.includes('autovacuum off')).toBe(rows[0]!.autovacuum === 'off');
   });
 });

@@ -23,7 +23,20 @@ export async function openDatabase(config: Config, log: Logger, { reuseRunning =
   }
   const db = initPool(url, config.databasePoolSize, log);
   await migrate(db, log);
+  await warnWithoutAutovacuum(db, log);
   return { db, embedded };
+}
+
+/**
+ * Every send updates its conversation's row: without autovacuum those rows and their indexes
+ * bloat and sends slow down (seen on a database that had it off: 185,000 dead row versions of
+ * 5,000 conversations after six minutes at 500/s, delivery p50 from 62 ms to over 700 ms).
+ * Said once at start.
+ */
+async function warnWithoutAutovacuum(db: Db, log: Logger): Promise<void> {
+  const { rows } = await db.query<{ autovacuum: string }>('SHOW autovacuum').catch(() => ({ rows: [] as { autovacuum: string }[] }));
+  if (rows[0]?.autovacuum === 'off')
+    log.warn('PostgreSQL runs with autovacuum off: conversation rows bloat under traffic and sends slow down; turn it on (autovacuum = on)');
 }
 
 /**
