@@ -16,10 +16,12 @@ export interface AuditRecord {
 }
 
 export async function insertAuditEvent(db: Queryable, e: AuditRecord): Promise<void> {
-  await db.query(
-    `INSERT INTO audit_events (actor_id, actor_role, action, conversation_id, message_id, target_id, ip, user_agent, outcome, details)
+  // Named: every read writes one, so it is parsed and planned once per connection.
+  await db.query({
+    name: 'audit-insert',
+    text: `INSERT INTO audit_events (actor_id, actor_role, action, conversation_id, message_id, target_id, ip, user_agent, outcome, details)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
+    values: [
       e.actorId,
       e.actorRole,
       e.action,
@@ -31,7 +33,7 @@ export async function insertAuditEvent(db: Queryable, e: AuditRecord): Promise<v
       e.outcome,
       e.details ?? null,
     ],
-  );
+  });
 }
 
 export interface AuditRow {

@@ -140,15 +140,17 @@ export interface ConversationAccessRow {
 
 /** The facts access checks need: who takes part, whether both are active, and an appointment. */
 export async function findConversationAccess(db: Queryable, id: string): Promise<ConversationAccessRow | null> {
-  const { rows } = await db.query<ConversationAccessRow>(
-    `SELECT c.id, c.patient_id, c.doctor_id, c.wrapped_key, c.key_version, c.last_seq,
+  // Named: on nearly every request, so parsed and planned once per connection.
+  const { rows } = await db.query<ConversationAccessRow>({
+    name: 'conversation-access',
+    text: `SELECT c.id, c.patient_id, c.doctor_id, c.wrapped_key, c.key_version, c.last_seq,
             p.status AS patient_status, d.status AS doctor_status,
             EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = c.patient_id AND a.doctor_id = c.doctor_id
                       AND a.status <> 'cancelled') AS has_appointment
        FROM conversations c JOIN users p ON p.id = c.patient_id JOIN users d ON d.id = c.doctor_id
       WHERE c.id = $1`,
-    [id],
-  );
+    values: [id],
+  });
   return rows[0] ?? null;
 }
 

@@ -73,12 +73,14 @@ export async function findMessagePage(
 ): Promise<{ rows: MessageRow[]; hasMore: boolean }> {
   const ascending = page.after !== undefined;
   const bound = ascending ? 'AND m.seq > $3' : page.before !== undefined ? 'AND m.seq < $3' : 'AND $3::int IS NULL';
-  const { rows } = await db.query<MessageRow>(
-    `${MESSAGE_SELECT}
+  // Named, one per shape: the page read is parsed and planned once per connection, not on every read.
+  const { rows } = await db.query<MessageRow>({
+    name: `message-page-${ascending ? 'after' : page.before !== undefined ? 'before' : 'newest'}`,
+    text: `${MESSAGE_SELECT}
       WHERE m.conversation_id = $2 AND h.message_id IS NULL ${bound}
       ORDER BY m.seq ${ascending ? 'ASC' : 'DESC'} LIMIT $4`,
-    [viewerId, conversationId, page.after ?? page.before ?? null, page.limit + 1],
-  );
+    values: [viewerId, conversationId, page.after ?? page.before ?? null, page.limit + 1],
+  });
   const hasMore = rows.length > page.limit;
   const data = rows.slice(0, page.limit);
   return { rows: ascending ? data : data.reverse(), hasMore };
