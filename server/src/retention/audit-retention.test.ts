@@ -4,24 +4,33 @@ import { freshDatabase, startTestApp, type TestApp } from '../test/app.js';
 import { createAdmin } from '../test/factories.js';
 import { spawnServer } from '../test/server-process.js';
 import { verifyAuditChain } from '../audit/audit-chain.js';
+import { asTablesOwner } from '../test/audit.js';
+
+/**
+ * A test app on a database of its own, for the describe block it is called in: these tests
+ * age and remove audit events, which would disturb other files' chain checks.
+ */
+function appOnOwnDatabase(): TestApp {
+  let db: Awaited<ReturnType<typeof freshDatabase>> | undefined;
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    db = await freshDatabase();
+    app = await startTestApp({ DATABASE_URL: db.url });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+  return new Proxy({} as TestApp, { get: (_, key) => app![key as keyof TestApp] });
+}
 
 /** As the tables' owner, with the guards off: what only a test (or an attacker) could do. */
-async function asOwner(t: TestApp, sql: string, values: unknown[] = []): Promise<void> {
-  const client = await t.db.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SET LOCAL ROLE NONE');
-    await client.query('ALTER TABLE audit_events DISABLE TRIGGER USER');
-    await client.query(sql, values);
-    await client.query('ALTER TABLE audit_events ENABLE TRIGGER USER');
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK');
-    throw err;
-  } finally {
-    client.release();
-  }
-}
+const asOwner = (t: TestApp, sql: string, values: unknown[] = []) =>
+  asTablesOwner(t.db, async (c) => {
+    await c.query('ALTER TABLE audit_events DISABLE TRIGGER USER');
+    await c.query(sql, values);
+    await c.query('ALTER TABLE audit_events ENABLE TRIGGER USER');
+  });
 
 /** Makes these events seven years old; their time changes, so the chain is recomputed as it was written. */
 async function ageSevenYears(t: TestApp, ids: number[]): Promise<void> {
@@ -35,20 +44,10 @@ async function ageSevenYears(t: TestApp, ids: number[]): Promise<void> {
 
 /**
  * Audit events outlive messages: kept AUDIT_RETENTION_DAYS (six years at least), then removed
- * by the retention job alone, with the chain still verifying. A database of this file's own:
- * the test ages events, which would disturb other files' chain checks.
+ * by the retention job alone, with the chain still verifying.
  */
 describe('audit retention', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let t: TestApp;
-  beforeAll(async () => {
-    db = await freshDatabase();
-    t = await startTestApp({ DATABASE_URL: db.url });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
+  const t = appOnOwnDatabase();
 
   it('keeps at least six years, removes older events in the job only, and the chain still verifies', async () => {
     expect(() => loadConfig({ AUDIT_RETENTION_DAYS: '1000' })).toThrow(/six years/);
@@ -87,16 +86,7 @@ describe('audit retention', () => {
 });
 
 describe('audit retention across a crash', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let t: TestApp;
-  beforeAll(async () => {
-    db = await freshDatabase();
-    t = await startTestApp({ DATABASE_URL: db.url });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
+  const t = appOnOwnDatabase();
 
   it('leaves a chain that verifies when the server is killed in the middle of removing old events', async () => {
     await t.db.query(`INSERT INTO audit_events (actor_id, actor_role, action, outcome) SELECT 'filler', 'SYSTEM', 'test.filler', 'success' FROM generate_series(1, 3000)`);
@@ -106,7 +96,7 @@ describe('audit retention across a crash', () => {
     const left = async () => (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'test.filler'`)).rows[0]!.n;
 
     // Ten events a batch, first run at once; killed as soon as the first batches are gone.
-    const server = await spawnServer({ DATABASE_URL: db.url, RETENTION_FIRST_RUN_SECONDS: '0', RETENTION_BATCH: '10' });
+    const server = await spawnServer({ DATABASE_URL: t.config.databaseUrl!, RETENTION_FIRST_RUN_SECONDS: '0', RETENTION_BATCH: '10' });
     try {
       while ((await left()) === 3000) await new Promise((r) => setTimeout(r, 2));
       server.child.kill('SIGKILL');

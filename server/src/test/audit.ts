@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../db/pool.js';
+import type { Db, Tx } from '../db/pool.js';
 
 /** The audit rows of one actor, oldest first, with their details: what a test checks a read left behind. */
 export async function auditRowsOf(db: Db, actorId: string, action?: string) {
@@ -18,22 +18,24 @@ export async function auditRowsOf(db: Db, actorId: string, action?: string) {
  */
 export async function refuseAuditRowsOf(db: Db, actorId: string): Promise<() => Promise<void>> {
   const name = `test_refuse_${randomBytes(4).toString('hex')}`;
-  const asOwner = async (sql: string) => {
-    const client = await db.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SET LOCAL ROLE NONE');
-      await client.query(sql);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK');
-      throw err;
-    } finally {
-      client.release();
-    }
-  };
   const quoted = actorId.replace(/'/g, "''");
-  await asOwner(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit storage unavailable'; END $$;
-    CREATE TRIGGER ${name} BEFORE INSERT ON audit_events FOR EACH ROW WHEN (NEW.actor_id = '${quoted}') EXECUTE FUNCTION ${name}()`);
-  return () => asOwner(`DROP TRIGGER ${name} ON audit_events; DROP FUNCTION ${name}()`);
+  await asTablesOwner(db, (c) => c.query(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit storage unavailable'; END $$;
+    CREATE TRIGGER ${name} BEFORE INSERT ON audit_events FOR EACH ROW WHEN (NEW.actor_id = '${quoted}') EXECUTE FUNCTION ${name}()`));
+  return () => asTablesOwner(db, (c) => c.query(`DROP TRIGGER ${name} ON audit_events; DROP FUNCTION ${name}()`));
+}
+
+/** Runs `work` in a transaction as the tables' owner, not the app role: what only a test (or an attacker) could do. */
+export async function asTablesOwner(db: Db, work: (client: Tx) => Promise<unknown>): Promise<void> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SET LOCAL ROLE NONE');
+    await work(client);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw err;
+  } finally {
+    client.release();
+  }
 }
