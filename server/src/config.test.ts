@@ -33,6 +33,14 @@ describe('configuration', () => {
     expect(loadConfig({}).port).toBe(3000);
   });
 
+  it('gives sends at most a third of the pool at once', () => {
+    expect(loadConfig({}).databaseSendLanes).toBe(3);
+    expect(loadConfig({ DATABASE_SEND_LANES: '8', DATABASE_POOL_SIZE: '30' }).databaseSendLanes).toBe(8);
+    expect(loadConfig({ DATABASE_SEND_LANES: '8', DATABASE_POOL_SIZE: '9' }).databaseSendLanes).toBe(3);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '2' }).databaseSendLanes).toBe(1);
+    expect(() => loadConfig({ DATABASE_SEND_LANES: '0' })).toThrow(/DATABASE_SEND_LANES/);
+  });
+
   it('runs several workers only with Redis, and never with TLS in the process', () => {
     expect(loadConfig({}).workers).toBe(1);
     expect(loadConfig({ WORKERS: '4', REDIS_URL: 'redis://127.0.0.1:6379' }).workers).toBe(4);

@@ -11,6 +11,12 @@ const Env = z.object({
   DATA_DIR: z.string().default('./.carechat'),
   DATABASE_URL: z.string().optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  /**
+   * Statements each step of a send may run at once. Fewer, larger groups commit less often:
+   * on a 2-core machine 3 gave a lower delivery p50 than 6 in three runs out of three at
+   * 1,000 msg/s. A database server with more cores may want more.
+   */
+  DATABASE_SEND_LANES: z.coerce.number().int().min(1).max(64).default(3),
   DEMO_SEED: bool.optional(),
   DEMO_PASSWORD: z.string().min(1).default('carechat-demo'),
   MASTER_KEY: z
@@ -80,6 +86,8 @@ export interface Config {
   /** Unset: start an embedded PostgreSQL under dataDir. */
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** At most a third of the pool each, so the rest stays free for everything else. */
+  databaseSendLanes: number;
   demoSeed: boolean;
   demoPassword: string;
   /** Unset outside production: generated once and kept under dataDir. */
@@ -161,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseSendLanes: Math.max(1, Math.min(e.DATABASE_SEND_LANES, Math.floor(e.DATABASE_POOL_SIZE / 3))),
     // Embedded mode is the "try it on a bare machine" mode, so it seeds unless told not to.
     demoSeed: !production && (e.DEMO_SEED ?? !e.DATABASE_URL),
     demoPassword: e.DEMO_PASSWORD,

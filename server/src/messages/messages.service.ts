@@ -40,9 +40,8 @@ export class MessagesService {
     /** Told of each new message after commit (push notifications); must not throw or block. */
     private readonly onSent: (conv: ConversationAccessRow, senderId: string) => void = () => undefined,
   ) {
-    // Part of the pool for each step of a send; the rest stays free for everything else.
     const { db } = deps;
-    const lanes = Math.max(1, Math.floor(deps.config.databasePoolSize / 3));
+    const lanes = deps.config.databaseSendLanes;
     this.contexts = new Batcher((keys) => store.findSendContexts(db, keys), (key) => store.findSendContext(db, key), lanes);
     this.sends = new Batcher(
       (rows) => store.sendMessages(db, rows),
