@@ -151,6 +151,19 @@ export interface SendContextRow extends ConversationAccessRow {
 }
 
 /**
+ * What a send is checked against, as select columns, shared by every statement that reads
+ * it: `k` is the send (sender_id, client_message_id), `c` its conversation, `p` and `d` the
+ * patient and the doctor, `r` the message replied to.
+ */
+const SEND_CONTEXT_COLUMNS = `c.id, c.patient_id, c.doctor_id, c.wrapped_key, c.key_version, c.last_seq,
+            p.status AS patient_status, d.status AS doctor_status,
+            EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = c.patient_id AND a.doctor_id = c.doctor_id
+                      AND a.status <> 'cancelled') AS has_appointment,
+            (SELECT m.id FROM messages m WHERE m.sender_id = k.sender_id AND m.client_message_id = k.client_message_id) AS existing_id,
+            r.conversation_id AS reply_conversation_id, r.seq AS reply_seq, r.sender_id AS reply_sender_id,
+            r.body AS reply_body, r.version AS reply_version, r.deleted_at AS reply_deleted_at`;
+
+/**
  * Everything a send checks, in one round trip: the conversation and its access facts, an
  * earlier message with the same clientMessageId, and the message replied to. Null when the
  * conversation does not exist.
@@ -159,16 +172,11 @@ export async function findSendContext(db: Queryable, { conversationId, senderId,
   // Named: prepared once per connection, so the hot path skips parsing and planning.
   const { rows } = await db.query<SendContextRow>({
     name: 'send-context',
-    text: `SELECT c.id, c.patient_id, c.doctor_id, c.wrapped_key, c.key_version, c.last_seq,
-            p.status AS patient_status, d.status AS doctor_status,
-            EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = c.patient_id AND a.doctor_id = c.doctor_id
-                      AND a.status <> 'cancelled') AS has_appointment,
-            (SELECT m.id FROM messages m WHERE m.sender_id = $2 AND m.client_message_id = $3) AS existing_id,
-            r.conversation_id AS reply_conversation_id, r.seq AS reply_seq, r.sender_id AS reply_sender_id,
-            r.body AS reply_body, r.version AS reply_version, r.deleted_at AS reply_deleted_at
-       FROM conversations c JOIN users p ON p.id = c.patient_id JOIN users d ON d.id = c.doctor_id
-       LEFT JOIN messages r ON r.id = $4::uuid
-      WHERE c.id = $1`,
+    text: `SELECT ${SEND_CONTEXT_COLUMNS}
+       FROM (SELECT $2::text AS sender_id, $3::text AS client_message_id) k
+       JOIN conversations c ON c.id = $1
+       JOIN users p ON p.id = c.patient_id JOIN users d ON d.id = c.doctor_id
+       LEFT JOIN messages r ON r.id = $4::uuid`,
     values: [conversationId, senderId, clientMessageId, replyToId],
   });
   return rows[0] ?? null;
@@ -185,13 +193,7 @@ export interface SendKey {
 export async function findSendContexts(db: Queryable, keys: SendKey[]): Promise<(SendContextRow | null)[]> {
   const { rows } = await db.query<SendContextRow & { ord: string }>({
     name: 'send-contexts',
-    text: `SELECT k.ord, c.id, c.patient_id, c.doctor_id, c.wrapped_key, c.key_version, c.last_seq,
-            p.status AS patient_status, d.status AS doctor_status,
-            EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = c.patient_id AND a.doctor_id = c.doctor_id
-                      AND a.status <> 'cancelled') AS has_appointment,
-            (SELECT m.id FROM messages m WHERE m.sender_id = k.sender_id AND m.client_message_id = k.client_message_id) AS existing_id,
-            r.conversation_id AS reply_conversation_id, r.seq AS reply_seq, r.sender_id AS reply_sender_id,
-            r.body AS reply_body, r.version AS reply_version, r.deleted_at AS reply_deleted_at
+    text: `SELECT k.ord, ${SEND_CONTEXT_COLUMNS}
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) WITH ORDINALITY AS k(conversation_id, sender_id, client_message_id, reply_to_id, ord)
        JOIN conversations c ON c.id = k.conversation_id
        JOIN users p ON p.id = c.patient_id JOIN users d ON d.id = c.doctor_id
@@ -258,17 +260,11 @@ type SendRow = SendContextRow & { ord: string; found: boolean; seq: number | nul
 // After the input rows, everything of a send: checks and writes (see sendMessages).
 const SEND_STEPS = `
      ctx AS MATERIALIZED (
-       SELECT i.ord, c.id IS NOT NULL AS found, c.id, c.patient_id, c.doctor_id, c.wrapped_key, c.key_version, c.last_seq,
-              p.status AS patient_status, d.status AS doctor_status,
-              EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = c.patient_id AND a.doctor_id = c.doctor_id
-                        AND a.status <> 'cancelled') AS has_appointment,
-              (SELECT m.id FROM messages m WHERE m.sender_id = i.sender_id AND m.client_message_id = i.client_message_id) AS existing_id,
-              r.conversation_id AS reply_conversation_id, r.seq AS reply_seq, r.sender_id AS reply_sender_id,
-              r.body AS reply_body, r.version AS reply_version, r.deleted_at AS reply_deleted_at
-         FROM input i
-         LEFT JOIN conversations c ON c.id = i.conversation_id
+       SELECT k.ord, c.id IS NOT NULL AS found, ${SEND_CONTEXT_COLUMNS}
+         FROM input k
+         LEFT JOIN conversations c ON c.id = k.conversation_id
          LEFT JOIN users p ON p.id = c.patient_id LEFT JOIN users d ON d.id = c.doctor_id
-         LEFT JOIN messages r ON r.id = i.reply_to_id),
+         LEFT JOIN messages r ON r.id = k.reply_to_id),
      fresh AS (
        SELECT DISTINCT ON (i.sender_id, i.client_message_id) i.* FROM input i JOIN ctx x ON x.ord = i.ord
         WHERE x.found AND i.sender_id IN (x.patient_id, x.doctor_id) AND x.wrapped_key IS NOT NULL
