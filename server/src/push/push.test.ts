@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/harness.js';
 import { clientId, createPair, sendText, type Pair, type TestUser } from '../test/factories.js';
-import { startPushService, type Answer, type TestSubscription } from '../test/push-service.js';
+import { usePushService, type Answer, type TestSubscription } from '../test/push-service.js';
 import { sleep, until } from '../test/socket-client.js';
 
 const t = useTestApp({ PUSH_ALLOW_HTTP_ENDPOINTS: 'true' });
-let push: Awaited<ReturnType<typeof startPushService>>;
-
-beforeAll(async () => {
-  push = await startPushService();
-});
-afterAll(async () => {
-  expect(push.failures).toEqual([]);
-  await push.close();
-});
+const push = usePushService();
 
 async function subscribed(user: TestUser): Promise<TestSubscription> {
   const sub = push.subscribe();

@@ -2,10 +2,10 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import webpush from 'web-push';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../test/app.js';
 import { createDoctor, createPair, sendText } from '../test/factories.js';
-import { startPushService } from '../test/push-service.js';
+import { usePushService } from '../test/push-service.js';
 import { until } from '../test/socket-client.js';
 
 const dirs: string[] = [];
@@ -14,13 +14,8 @@ const dataDir = async () => {
   dirs.push(dir);
   return dir;
 };
-let push: Awaited<ReturnType<typeof startPushService>>;
-beforeAll(async () => {
-  push = await startPushService();
-});
+const push = usePushService();
 afterAll(async () => {
-  expect(push.failures).toEqual([]);
-  await push.close();
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 

@@ -1,6 +1,7 @@
 import { createECDH, createDecipheriv, createPublicKey, hkdfSync, randomBytes, verify } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export interface ReceivedPush {
   at: number;
@@ -132,4 +133,25 @@ export async function startPushService() {
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * The push service for a test file: started before its tests, checked (no push it could not
+ * verify or decrypt) and closed after them. Fields read through to the running service.
+ */
+export function usePushService(): Awaited<ReturnType<typeof startPushService>> {
+  let service: Awaited<ReturnType<typeof startPushService>> | undefined;
+  beforeAll(async () => {
+    service = await startPushService();
+  });
+  afterAll(async () => {
+    expect(service?.failures).toEqual([]);
+    await service?.close();
+  });
+  return new Proxy({} as Awaited<ReturnType<typeof startPushService>>, {
+    get: (_, key) => {
+      const value = (service as any)[key];
+      return typeof value === 'function' ? value.bind(service) : value;
+    },
+  });
 }
