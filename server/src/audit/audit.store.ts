@@ -15,24 +15,38 @@ export interface AuditRecord {
   details?: Record<string, unknown> | null;
 }
 
+/** The columns of an audit row as written; `auditValues` gives its parameters in this order. */
+export const AUDIT_COLUMNS = '(actor_id, actor_role, action, conversation_id, message_id, target_id, ip, user_agent, outcome, details)';
+
+const AUDIT_TYPES = ['text', 'text', 'text', 'uuid', 'uuid', 'text', 'text', 'text', 'text', 'jsonb'];
+
+/**
+ * The row's parameters from $first on, cast to their columns' types: an `INSERT ... SELECT`
+ * (a statement that writes its audit row beside what it reads) cannot infer them.
+ */
+export const auditParams = (first: number): string[] => AUDIT_TYPES.map((type, i) => `$${first + i}::${type}`);
+
+export function auditValues(e: AuditRecord): unknown[] {
+  return [
+    e.actorId,
+    e.actorRole,
+    e.action,
+    e.conversationId ?? null,
+    e.messageId ?? null,
+    e.targetId ?? null,
+    e.ip ?? null,
+    e.userAgent?.slice(0, 512) ?? null,
+    e.outcome,
+    e.details ?? null,
+  ];
+}
+
 export async function insertAuditEvent(db: Queryable, e: AuditRecord): Promise<void> {
   // Named: every read writes one, so it is parsed and planned once per connection.
   await db.query({
     name: 'audit-insert',
-    text: `INSERT INTO audit_events (actor_id, actor_role, action, conversation_id, message_id, target_id, ip, user_agent, outcome, details)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    values: [
-      e.actorId,
-      e.actorRole,
-      e.action,
-      e.conversationId ?? null,
-      e.messageId ?? null,
-      e.targetId ?? null,
-      e.ip ?? null,
-      e.userAgent?.slice(0, 512) ?? null,
-      e.outcome,
-      e.details ?? null,
-    ],
+    text: `INSERT INTO audit_events ${AUDIT_COLUMNS} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    values: auditValues(e),
   });
 }
 

@@ -23,6 +23,20 @@ describe('audited reads', () => {
     expect(mine.map((r) => r.action)).toEqual(['conversations.list', 'conversations.read', 'messages.read', 'messages.sync']);
     expect(mine[0]!.details).toMatchObject({ count: 1, conversationIds: [c] });
     for (const r of mine.slice(1)) expect(r.conversation_id).toBe(c);
+    // The page and the sync write their row in their own statement; it counts what was shown.
+    expect(mine[2]!.details).toEqual({ count: 1, before: null, after: null });
+    expect(mine[3]!.details).toEqual({ count: 1, since: 0 });
+    await sendText(patient, conversation.id, 'second');
+    await sendText(patient, conversation.id, 'third');
+    expect((await patient.api.get(`/api/chat/conversations/${c}/messages?limit=2`)).body.data).toHaveLength(2);
+    expect((await patient.api.get(`/api/chat/conversations/${c}/messages?before=1`)).body.data).toHaveLength(0);
+    expect((await patient.api.get(`/api/chat/conversations/${c}/changes?since=1&limit=1`)).body.hasMore).toBe(true);
+    const pages = (await auditRowsOf(t.db, patient.id)).slice(earlier + 4);
+    expect(pages.map((r) => [r.action, r.details])).toEqual([
+      ['messages.read', { count: 2, before: null, after: null }],
+      ['messages.read', { count: 0, before: 1, after: null }],
+      ['messages.sync', { count: 1, since: 1 }],
+    ]);
 
     const admin = await createAdmin(t);
     const reason = { 'x-access-reason': 'Complaint review #12' };
@@ -45,6 +59,7 @@ describe('audited reads', () => {
       ['admin.audit.read', null],
     ]);
     for (const r of theirs) expect(r.details).toMatchObject({ reason: 'Complaint review #12' });
+    expect(theirs[2]!.details).toEqual({ count: 3, before: null, after: null, reason: 'Complaint review #12' });
     expect(theirs[6]!.details).toMatchObject({ conversationId: c });
     expect(JSON.stringify([...mine, ...theirs])).not.toMatch(/chest|Secret|Tuesday/);
   });

@@ -8,7 +8,7 @@ import {
   type MessageSendInput,
   type MessageVersion,
 } from '@carechat/protocol';
-import { audit } from '../audit/audit.js';
+import { audit, auditRecord } from '../audit/audit.js';
 import type { Actor, Deps } from '../context.js';
 import { encryptText, messageAad } from '../crypto/keyring.js';
 import { isUniqueViolation, withTransaction } from '../db/pool.js';
@@ -227,26 +227,33 @@ export class MessagesService {
   async page(actor: Actor, conversationId: string, q: MessagePageQuery, viewer: 'participant' | 'admin' = 'participant'): Promise<MessagePage> {
     const conv = viewer === 'admin' ? await this.anyConversation(conversationId) : await this.conversationFor(actor, conversationId);
     const viewerId = viewer === 'admin' ? null : actor.id;
-    const { rows, hasMore } = await store.findMessagePage(this.deps.db, viewerId, conv.id, q);
-    await audit(this.deps.db, actor, {
-      action: viewer === 'admin' ? 'admin.messages.read' : 'messages.read',
-      outcome: 'success',
-      conversationId: conv.id,
-      details: { count: rows.length, before: q.before ?? null, after: q.after ?? null },
-    });
+    // The audit row (its details get the count shown) is written by the page's own statement.
+    const { rows, hasMore } = await store.findMessagePage(
+      this.deps.db,
+      viewerId,
+      conv.id,
+      q,
+      auditRecord(actor, {
+        action: viewer === 'admin' ? 'admin.messages.read' : 'messages.read',
+        outcome: 'success',
+        conversationId: conv.id,
+        details: { before: q.before ?? null, after: q.after ?? null },
+      }),
+    );
     const key = dataKeyOf(this.deps.keyring, conv);
     return { data: rows.map((r) => presentMessage(key, r)), hasMore };
   }
 
   async changes(actor: Actor, conversationId: string, q: ChangesQuery): Promise<MessagePage> {
     const conv = await this.conversationFor(actor, conversationId);
-    const { rows, hasMore } = await store.findChanges(this.deps.db, actor.id, conv.id, q.since, q.limit);
-    await audit(this.deps.db, actor, {
-      action: 'messages.sync',
-      outcome: 'success',
-      conversationId: conv.id,
-      details: { count: rows.length, since: q.since },
-    });
+    const { rows, hasMore } = await store.findChanges(
+      this.deps.db,
+      actor.id,
+      conv.id,
+      q.since,
+      q.limit,
+      auditRecord(actor, { action: 'messages.sync', outcome: 'success', conversationId: conv.id, details: { since: q.since } }),
+    );
     const key = dataKeyOf(this.deps.keyring, conv);
     return { data: rows.map((r) => presentMessage(key, r)), hasMore };
   }

@@ -1,6 +1,7 @@
 import type { Attachment, Reaction, Role } from '@carechat/protocol';
 import type { Queryable } from '../db/pool.js';
 import type { ConversationAccessRow } from '../conversations/conversations.store.js';
+import { AUDIT_COLUMNS, auditParams, auditValues, type AuditRecord } from '../audit/audit.store.js';
 
 export interface MessageRow {
   id: string;
@@ -64,42 +65,66 @@ export async function findMessagesByIds(db: Queryable, viewerId: string | null, 
   return rows;
 }
 
-/** A page by seq, oldest first, without the messages the viewer deleted for themself. */
+/**
+ * `select` (parameters $1 to $4, $4 being one more than the rows it shows) with the read's
+ * audit row written by the same statement: one round trip and one commit, and no rows without
+ * their audit row. The row's details get `count`, the number of messages shown.
+ */
+function withAuditRow(select: string, order: string): string {
+  const p = auditParams(5);
+  return `WITH shown AS MATERIALIZED (${select}),
+     logged AS (
+       INSERT INTO audit_events ${AUDIT_COLUMNS}
+       SELECT ${p.slice(0, 9).join(', ')}, ${p[9]} || jsonb_build_object('count', LEAST(count(*), $4 - 1)) FROM shown)
+     SELECT * FROM shown ORDER BY ${order}`;
+}
+
+/**
+ * A page by seq, oldest first, without the messages the viewer deleted for themself; with
+ * `audit`, the read's audit row is written by the same statement.
+ */
 export async function findMessagePage(
   db: Queryable,
   viewerId: string | null,
   conversationId: string,
   page: { before?: number | undefined; after?: number | undefined; limit: number },
+  audit?: AuditRecord,
 ): Promise<{ rows: MessageRow[]; hasMore: boolean }> {
   const ascending = page.after !== undefined;
+  const shape = ascending ? 'after' : page.before !== undefined ? 'before' : 'newest';
   const bound = ascending ? 'AND m.seq > $3' : page.before !== undefined ? 'AND m.seq < $3' : 'AND $3::int IS NULL';
+  const order = `seq ${ascending ? 'ASC' : 'DESC'}`;
+  const select = `${MESSAGE_SELECT}
+      WHERE m.conversation_id = $2 AND h.message_id IS NULL ${bound}
+      ORDER BY m.${order} LIMIT $4`;
   // Named, one per shape: the page read is parsed and planned once per connection, not on every read.
   const { rows } = await db.query<MessageRow>({
-    name: `message-page-${ascending ? 'after' : page.before !== undefined ? 'before' : 'newest'}`,
-    text: `${MESSAGE_SELECT}
-      WHERE m.conversation_id = $2 AND h.message_id IS NULL ${bound}
-      ORDER BY m.seq ${ascending ? 'ASC' : 'DESC'} LIMIT $4`,
-    values: [viewerId, conversationId, page.after ?? page.before ?? null, page.limit + 1],
+    name: `message-page-${shape}${audit ? '-audited' : ''}`,
+    text: audit ? withAuditRow(select, order) : select,
+    values: [viewerId, conversationId, page.after ?? page.before ?? null, page.limit + 1, ...(audit ? auditValues(audit) : [])],
   });
   const hasMore = rows.length > page.limit;
   const data = rows.slice(0, page.limit);
   return { rows: ascending ? data : data.reverse(), hasMore };
 }
 
-/** Every message created or changed for the viewer after `since`, by rev. */
+/** Every message created or changed for the viewer after `since`, by rev; its audit row written by the same statement. */
 export async function findChanges(
   db: Queryable,
   viewerId: string,
   conversationId: string,
   since: number,
   limit: number,
+  audit: AuditRecord,
 ): Promise<{ rows: MessageRow[]; hasMore: boolean }> {
-  const { rows } = await db.query<MessageRow>(
-    `SELECT * FROM (${MESSAGE_SELECT}
+  const select = `SELECT * FROM (${MESSAGE_SELECT}
       WHERE m.conversation_id = $2 AND (m.rev > $3 OR h.rev > $3)) changed
-      ORDER BY rev ASC LIMIT $4`,
-    [viewerId, conversationId, since, limit + 1],
-  );
+      ORDER BY rev ASC LIMIT $4`;
+  const { rows } = await db.query<MessageRow>({
+    name: 'message-changes-audited',
+    text: withAuditRow(select, 'rev ASC'),
+    values: [viewerId, conversationId, since, limit + 1, ...auditValues(audit)],
+  });
   return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
 }
 
