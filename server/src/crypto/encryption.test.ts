@@ -194,6 +194,15 @@ describe('message text at rest', () => {
     expect(() => decryptText(key, Buffer.concat([one, Buffer.from([0])]), aad)).toThrow();
   });
 
+  it('draws IVs from a pool that never repeats one or changes one handed out, across refills', () => {
+    const key = Buffer.alloc(32, 9);
+    const aad = messageAad('c1', 'm1', 1);
+    // 2,000 seals span several refills of the 341-IV pool.
+    const blobs = Array.from({ length: 2000 }, (_, i) => encryptText(key, `note ${i}`, aad));
+    expect(new Set(blobs.map((b) => b.subarray(0, 12).toString('hex'))).size).toBe(2000);
+    blobs.forEach((b, i) => expect(decryptText(key, b, aad)).toBe(`note ${i}`));
+  });
+
   it('stores only the wrapped data key, and a different master key neither opens it nor passes verify()', async () => {
     const { patient, conversation } = await createPair(t);
     const m = await sendText(patient, conversation.id, 'opened with the real data key');
