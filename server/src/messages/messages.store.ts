@@ -320,7 +320,10 @@ const SEND_STEPS = `
               last_delivered_seq = GREATEST(cm.last_delivered_seq,
                 COALESCE((SELECT n.seq FROM newest n WHERE n.conversation_id = cm.conversation_id AND n.sender_id = cm.user_id), 0)),
               archived = false
-        WHERE cm.conversation_id IN (SELECT conversation_id FROM counts))
+        -- Only rows that change: the senders' watermarks, and an archived side coming back.
+        -- Rewriting the other side's row unchanged cost a row version and its index entries per message.
+        WHERE cm.conversation_id IN (SELECT conversation_id FROM counts)
+          AND (cm.archived OR EXISTS (SELECT 1 FROM newest n WHERE n.conversation_id = cm.conversation_id AND n.sender_id = cm.user_id)))
      SELECT x.*, ins.seq, ins.rev, ins.created_at
        FROM ctx x JOIN input i ON i.ord = x.ord LEFT JOIN ins ON ins.id = i.id`;
 
