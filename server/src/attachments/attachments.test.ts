@@ -88,6 +88,23 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
     expect((await doctor.api.get(`/api/chat/conversations/${conversation.id}`)).body.lastMessage.preview).toBe('📎 Attachment');
   });
 
+  it('bring an archived conversation back, count as read for the sender and unread for the other side', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    expect((await doctor.api.patch(`/api/chat/conversations/${conversation.id}`, { archived: true })).status).toBe(200);
+    const res = await upload(t, patient, conversation.id, await cleanPng(), 'rash.png');
+    expect(res.status).toBe(201);
+    const ack = await (await connectClient(t.url, { token: patient.token })).emitAck('chat:message', {
+      conversationId: conversation.id,
+      clientMessageId: clientId(),
+      attachmentIds: [res.body.id],
+    });
+    expect(ack.ok).toBe(true);
+    const asDoctor = (await doctor.api.get(`/api/chat/conversations/${conversation.id}`)).body;
+    expect(asDoctor).toMatchObject({ archived: false, unreadCount: 1 });
+    const asPatient = (await patient.api.get(`/api/chat/conversations/${conversation.id}`)).body;
+    expect(asPatient).toMatchObject({ archived: false, unreadCount: 0, lastReadSeq: ack.message.seq });
+  });
+
   it('strip EXIF (GPS included) and text chunks, and nothing else', async () => {
     const { patient, conversation } = await createPair(t);
     const jpeg = await cleanJpeg();

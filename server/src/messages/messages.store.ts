@@ -266,7 +266,7 @@ export async function insertMessage(db: Queryable, m: NewMessage): Promise<Store
           SET last_read_seq = CASE WHEN cm.user_id = $3 THEN GREATEST(cm.last_read_seq, ins.seq) ELSE cm.last_read_seq END,
               last_delivered_seq = CASE WHEN cm.user_id = $3 THEN GREATEST(cm.last_delivered_seq, ins.seq) ELSE cm.last_delivered_seq END,
               archived = false
-         FROM ins WHERE cm.conversation_id = $2)
+         FROM ins WHERE cm.conversation_id = $2 AND (cm.user_id = $3 OR cm.archived))
      SELECT seq, rev, created_at FROM ins`,
     values: [m.id, m.conversationId, m.senderId, m.clientMessageId, m.body, m.replyToId],
   });
