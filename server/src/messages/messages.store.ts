@@ -182,11 +182,26 @@ export interface SendContextRow extends ConversationAccessRow {
  */
 const SEND_CONTEXT_COLUMNS = `c.id, c.patient_id, c.doctor_id, c.wrapped_key, c.key_version, c.last_seq,
             p.status AS patient_status, d.status AS doctor_status,
-            EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = c.patient_id AND a.doctor_id = c.doctor_id
-                      AND a.status <> 'cancelled') AS has_appointment,
+            -- A scalar subquery, not EXISTS: the planner may turn an EXISTS into a hash of every
+            -- live appointment, built again by each statement; this probes the pair's index.
+            (SELECT true FROM appointments a WHERE a.patient_id = c.patient_id AND a.doctor_id = c.doctor_id
+                AND a.status <> 'cancelled' LIMIT 1) IS NOT NULL AS has_appointment,
             (SELECT m.id FROM messages m WHERE m.sender_id = k.sender_id AND m.client_message_id = k.client_message_id) AS existing_id,
             r.conversation_id AS reply_conversation_id, r.seq AS reply_seq, r.sender_id AS reply_sender_id,
             r.body AS reply_body, r.version AS reply_version, r.deleted_at AS reply_deleted_at`;
+
+/**
+ * The rows a batch of sends (`k`) is checked against, each found by its own index probe: a
+ * LATERAL subquery that OFFSET 0 keeps from being merged into a join. The send statements keep
+ * one plan per connection (see initPool), made when it first runs; left free, the planner
+ * joined by hashing whole tables that were small then, and one such plan went on reading
+ * every message at every send to find the one replied to.
+ */
+const SEND_CONTEXT_FROM = (input: string) => `FROM ${input}
+         LEFT JOIN LATERAL (SELECT * FROM conversations c WHERE c.id = k.conversation_id OFFSET 0) c ON true
+         LEFT JOIN LATERAL (SELECT * FROM users p WHERE p.id = c.patient_id OFFSET 0) p ON true
+         LEFT JOIN LATERAL (SELECT * FROM users d WHERE d.id = c.doctor_id OFFSET 0) d ON true
+         LEFT JOIN LATERAL (SELECT * FROM messages r WHERE r.id = k.reply_to_id OFFSET 0) r ON true`;
 
 /**
  * Everything a send checks, in one round trip: the conversation and its access facts, an
@@ -219,10 +234,8 @@ export async function findSendContexts(db: Queryable, keys: SendKey[]): Promise<
   const { rows } = await db.query<SendContextRow & { ord: string }>({
     name: 'send-contexts',
     text: `SELECT k.ord, ${SEND_CONTEXT_COLUMNS}
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) WITH ORDINALITY AS k(conversation_id, sender_id, client_message_id, reply_to_id, ord)
-       JOIN conversations c ON c.id = k.conversation_id
-       JOIN users p ON p.id = c.patient_id JOIN users d ON d.id = c.doctor_id
-       LEFT JOIN messages r ON r.id = k.reply_to_id`,
+       ${SEND_CONTEXT_FROM('unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) WITH ORDINALITY AS k(conversation_id, sender_id, client_message_id, reply_to_id, ord)')}
+      WHERE c.id IS NOT NULL`,
     values: [keys.map((k) => k.conversationId), keys.map((k) => k.senderId), keys.map((k) => k.clientMessageId), keys.map((k) => k.replyToId)],
   });
   const byOrd = new Map(rows.map(({ ord, ...row }) => [Number(ord), row as SendContextRow]));
@@ -286,10 +299,7 @@ type SendRow = SendContextRow & { ord: string; found: boolean; seq: number | nul
 const SEND_STEPS = `
      ctx AS MATERIALIZED (
        SELECT k.ord, c.id IS NOT NULL AS found, ${SEND_CONTEXT_COLUMNS}
-         FROM input k
-         LEFT JOIN conversations c ON c.id = k.conversation_id
-         LEFT JOIN users p ON p.id = c.patient_id LEFT JOIN users d ON d.id = c.doctor_id
-         LEFT JOIN messages r ON r.id = k.reply_to_id),
+         ${SEND_CONTEXT_FROM('input k')}),
      fresh AS (
        SELECT DISTINCT ON (i.sender_id, i.client_message_id) i.* FROM input i JOIN ctx x ON x.ord = i.ord
         WHERE x.found AND i.sender_id IN (x.patient_id, x.doctor_id) AND x.wrapped_key IS NOT NULL
