@@ -37,7 +37,9 @@ describe('configuration', () => {
     expect(loadConfig({}).databaseSendLanes).toBe(3);
     expect(loadConfig({ DATABASE_SEND_LANES: '8', DATABASE_POOL_SIZE: '30' }).databaseSendLanes).toBe(8);
     expect(loadConfig({ DATABASE_SEND_LANES: '8', DATABASE_POOL_SIZE: '9' }).databaseSendLanes).toBe(3);
-    expect(loadConfig({ DATABASE_POOL_SIZE: '2' }).databaseSendLanes).toBe(1);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '3' }).databaseSendLanes).toBe(1);
+    // Each lane keeps two connections of its own, and the rest of the server needs one.
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: '2' })).toThrow(/DATABASE_POOL_SIZE/);
     expect(() => loadConfig({ DATABASE_SEND_LANES: '0' })).toThrow(/DATABASE_SEND_LANES/);
   });
 

@@ -10,7 +10,7 @@ const Env = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./.carechat'),
   DATABASE_URL: z.string().optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(3).max(200).default(20),
   /**
    * Statements each step of a send may run at once. Fewer, larger groups commit less often:
    * on a 2-core machine 3 gave a lower delivery p50 than 6 in three runs out of three at

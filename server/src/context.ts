@@ -25,6 +25,8 @@ export interface Actor {
 export interface Deps {
   config: Config;
   db: Db;
+  /** The grouped send statements' own connections, which keep one plan each (see initPool). */
+  sendDb: Db;
   log: Logger;
   keyring: Keyring;
 }

@@ -23,13 +23,13 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   if (config.workers > 1 && cluster.isPrimary) return runPrimary(config, log);
-  const { db, embedded } = await openDatabase(config, log);
+  const { db, sendDb, embedded } = await openDatabase(config, log);
   const masterKeys = await loadMasterKeys(config, log);
   const keyring = new Keyring(masterKeys.keys, masterKeys.currentVersion);
   await keyring.verify(db);
   await seedDemo(db, config, log);
 
-  const app = await createApp({ config, db, log, keyring });
+  const app = await createApp({ config, db, sendDb, log, keyring });
   if (cluster.isWorker) await serveFromPrimary(app);
   else {
     // A deep accept queue: thousands of devices reconnect at once after a deploy or a blip.
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     try {
       await app.close();
       await db.end();
+      await sendDb.end();
       await embedded?.stop();
     } catch (err) {
       log.error({ err: { message: (err as Error).message } }, 'error during shutdown');

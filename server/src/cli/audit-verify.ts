@@ -7,7 +7,7 @@ import { createLogger } from '../logger.js';
 // when intact, 2 when broken, 1 when it could not run.
 const config = loadConfig();
 const log = createLogger('warn');
-const { db, embedded } = await openDatabase(config, log, { reuseRunning: true });
+const { db, sendDb, embedded } = await openDatabase(config, log, { reuseRunning: true });
 try {
   const report = await verifyAuditChain(db);
   process.stdout.write(
@@ -21,5 +21,6 @@ try {
   process.exitCode = 1;
 } finally {
   await db.end();
+  await sendDb.end();
   await embedded?.stop();
 }

@@ -11,7 +11,7 @@ import { createLogger } from '../logger.js';
 // without, DATA_DIR/master.key is updated in place. Restart servers afterwards.
 const config = loadConfig();
 const log = createLogger('warn');
-const { db, embedded } = await openDatabase(config, log, { reuseRunning: true });
+const { db, sendDb, embedded } = await openDatabase(config, log, { reuseRunning: true });
 try {
   const current = await loadMasterKeys(config, log);
   const { rows } = await db.query<{ v: number | null }>('SELECT max(version) AS v FROM master_keys');
@@ -35,5 +35,6 @@ try {
   process.exitCode = 1;
 } finally {
   await db.end();
+  await sendDb.end();
   await embedded?.stop();
 }

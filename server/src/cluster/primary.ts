@@ -21,10 +21,11 @@ const SID = /[?&]sid=([\w-]{20})/;
 export async function runPrimary(config: Config, log: Logger): Promise<void> {
   // Once, before the workers start: the embedded database, migrations, the generated master
   // key and demo data. Workers connect to the same database by URL.
-  const { db, embedded } = await openDatabase(config, log);
+  const { db, sendDb, embedded } = await openDatabase(config, log);
   await loadMasterKeys(config, log);
   await seedDemo(db, config, log);
   await db.end();
+  await sendDb.end();
   const env = { CARECHAT_WORKER: '1', DATABASE_URL: embedded?.url ?? config.databaseUrl, DEMO_SEED: 'false' };
 
   const sessions = new Map<string, number>();

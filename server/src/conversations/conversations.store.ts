@@ -116,9 +116,12 @@ export async function findConversationViews(db: Queryable, viewerId: string | nu
     );
   if (f.after) {
     params.push(f.after.activity, f.after.id);
-    where.push(`(c.activity_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    const [at, id] = [`$${params.length - 1}::timestamptz`, `$${params.length}::uuid`];
+    // The minute bound adds nothing to the row test; it lets the index start at the cursor.
+    where.push(`c.activity_minute <= date_trunc('minute', ${at}, 'UTC') AND (c.activity_at, c.id) < (${at}, ${id})`);
   }
-  let sql = `${VIEW_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY c.activity_at DESC, c.id DESC`;
+  // The same order as activity_at, id: the minute first is what the index (migration 0012) has.
+  let sql = `${VIEW_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY c.activity_minute DESC, c.activity_at DESC, c.id DESC`;
   if (f.limit) {
     params.push(f.limit);
     sql += ` LIMIT $${params.length}`;

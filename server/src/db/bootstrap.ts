@@ -8,6 +8,8 @@ import { initPool, type Db } from './pool.js';
 
 export interface Database {
   db: Db;
+  /** For the grouped send statements, two connections per send lane (one per step); part of DATABASE_POOL_SIZE. */
+  sendDb: Db;
   /** Set when this process started the embedded PostgreSQL (and so must stop it). */
   embedded: EmbeddedDatabase | null;
 }
@@ -21,10 +23,12 @@ export async function openDatabase(config: Config, log: Logger, { reuseRunning =
     url = embedded.url;
     log.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
   }
-  const db = initPool(url, config.databasePoolSize, log);
+  const sendConnections = 2 * config.databaseSendLanes;
+  const db = initPool(url, Math.max(1, config.databasePoolSize - sendConnections), log);
+  const sendDb = initPool(url, sendConnections, log, { genericPlans: true });
   await migrate(db, log);
   await warnWithoutAutovacuum(db, log);
-  return { db, embedded };
+  return { db, sendDb, embedded };
 }
 
 /**

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/harness.js';
 import { clientId, createPair } from '../test/factories.js';
+import { findSendContexts, sendMessages } from './messages.store.js';
 
 const t = useTestApp();
 
@@ -53,6 +55,27 @@ describe('sends written together', () => {
     expect(asPatient.unreadCount).toBe(doctorSeqs.filter((s) => s > asPatient.lastReadSeq).length);
   });
 
+  it('run on connections that plan each grouped statement once, whatever the size of the group', async () => {
+    const { patient, conversation } = await createPair(t);
+    const p = await t.connect(patient.token);
+    // Bursts of different sizes: left to choose, PostgreSQL would plan small groups afresh each time.
+    for (const size of [3, 2, 6, 2, 4, 3, 5, 2]) {
+      const acks = await Promise.all(Array.from({ length: size }, () => p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'x' })));
+      expect(acks.every((a) => a.ok)).toBe(true);
+    }
+    const clients = await Promise.all([t.sendDb.connect(), t.sendDb.connect()]);
+    try {
+      const plans = await Promise.all(
+        clients.map(async (c) => (await c.query(`SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name = 'send-messages'`)).rows),
+      );
+      const all = plans.flat();
+      expect(all.reduce((n, r) => n + r.generic, 0)).toBeGreaterThanOrEqual(8);
+      expect(all.reduce((n, r) => n + r.custom, 0)).toBe(0);
+    } finally {
+      clients.forEach((c) => c.release());
+    }
+  });
+
   it('archived conversations come back for both sides when a burst arrives', async () => {
     const { patient, doctor, conversation } = await createPair(t);
     expect((await doctor.api.patch(`/api/chat/conversations/${conversation.id}`, { archived: true })).status).toBe(200);
@@ -60,6 +83,57 @@ describe('sends written together', () => {
     const acks = await Promise.all(Array.from({ length: 10 }, () => p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'back' })));
     expect(acks.every((a) => a.ok)).toBe(true);
     expect((await doctor.api.get(`/api/chat/conversations/${conversation.id}`)).body.archived).toBe(false);
+  });
+});
+
+describe('what a send writes', () => {
+  it('updates its conversation in place (a HOT update, no new index entries) while the minute of activity stays', async () => {
+    const { patient, conversation } = await createPair(t);
+    const p = await t.connect(patient.token);
+    const send = async () => expect((await p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'x' })).ok).toBe(true);
+    // Reading heap pages takes a superuser: this client drops the app role and leaves the pool after.
+    const c = await t.db.connect();
+    try {
+      await c.query('RESET ROLE');
+      await c.query('CREATE EXTENSION IF NOT EXISTS pageinspect');
+      const minute = async () => (await c.query('SELECT activity_minute::text AS m FROM conversations WHERE id = $1', [conversation.id])).rows[0].m;
+      await send();
+      // Two sends in one minute: the second changes no indexed column. Once more if a minute ended between them.
+      for (let before = await minute(), tries = 0; ; before = await minute(), tries++) {
+        await send();
+        if ((await minute()) === before) break;
+        expect(tries).toBeLessThan(3);
+      }
+      const { rows } = await c.query(
+        `SELECT (i.t_infomask2 & 32768) <> 0 AS heap_only
+           FROM conversations v, heap_page_items(get_raw_page('conversations', (v.ctid::text::point)[0]::int)) i
+          WHERE v.id = $1 AND i.lp = (v.ctid::text::point)[1]::int`,
+        [conversation.id],
+      );
+      expect(rows).toEqual([{ heap_only: true }]);
+    } finally {
+      c.release(true);
+    }
+  });
+});
+
+describe('the grouped send statements', () => {
+  it('find what they check by index, never by reading a whole table, in the plan each connection keeps', async () => {
+    const c = await t.sendDb.connect();
+    try {
+      const key = { conversationId: randomUUID(), senderId: 'nobody', clientMessageId: clientId(), replyToId: randomUUID() };
+      // Prepared on this connection, writing nothing (no such conversation); then its kept plan is read.
+      await sendMessages(c, [key, key].map((k) => ({ ...k, id: randomUUID(), body: null })));
+      await findSendContexts(c, [key, key]);
+      for (const [name, params] of [['send-messages', 6], ['send-contexts', 4]] as const) {
+        const { rows } = await c.query(`EXPLAIN (COSTS OFF) EXECUTE "${name}"(${Array(params).fill(`'{}'`).join(', ')})`);
+        const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+        expect(plan).toMatch(/Index (Only )?Scan using conversations_pkey/);
+        expect(plan).not.toMatch(/Seq Scan/);
+      }
+    } finally {
+      c.release();
+    }
   });
 });
 

@@ -40,7 +40,7 @@ export class MessagesService {
     /** Told of each new message after commit (push notifications); must not throw or block. */
     private readonly onSent: (conv: ConversationAccessRow, senderId: string) => void = () => undefined,
   ) {
-    const { db } = deps;
+    const db = deps.sendDb;
     const lanes = deps.config.databaseSendLanes;
     this.contexts = new Batcher((keys) => store.findSendContexts(db, keys), (key) => store.findSendContext(db, key), lanes);
     this.sends = new Batcher(

@@ -106,9 +106,10 @@ export interface MissedPush extends NoticeWanted {
  * queued. In a two-person conversation the sender is the other participant (the sender's
  * own delivery watermark moves with the send). Keyset-paged after `after`.
  *
- * Bounded by activity_at, not last_message_at: every send moves both to the same now(), so
- * activity_at >= last_message_at, and activity_at's index (conversations_activity) already
- * exists. An index on last_message_at would work too, but every send would pay for its upkeep.
+ * Bounded through activity_minute, not last_message_at: every send moves activity_at and
+ * last_message_at to the same now(), so activity_at >= last_message_at, and the minute of
+ * activity_at has an index already (conversations_activity_minute). An index on
+ * last_message_at would work too, but every send would pay for its upkeep.
  */
 export async function findMissedPushes(
   db: Queryable,
@@ -120,7 +121,7 @@ export async function findMissedPushes(
             c.last_message_at::text AS "atKey"
        FROM conversations c
        JOIN conversation_members cm ON cm.conversation_id = c.id
-      WHERE c.activity_at > now() - make_interval(secs => $1)
+      WHERE c.activity_minute >= date_trunc('minute', now() - make_interval(secs => $1), 'UTC')
         AND c.last_message_at > now() - make_interval(secs => $1)
         AND c.last_message_at <= now() - make_interval(secs => $2)
         AND c.expired_at IS NULL

@@ -28,6 +28,8 @@ export const TEST_MASTER_KEY = 'a1'.repeat(32);
 export interface TestApp {
   url: string;
   db: Db;
+  /** The send steps' connections (Deps.sendDb). */
+  sendDb: Db;
   app: App;
   config: Config;
   keyring: Keyring;
@@ -62,16 +64,18 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   });
   const log = createLogger(config.logLevel);
   const db = initPool(databaseUrl, 5, log);
+  const sendDb = initPool(databaseUrl, 2, log, { genericPlans: true });
   const masterKeys = await loadMasterKeys(config, log);
   const keyring = new Keyring(masterKeys.keys, masterKeys.currentVersion);
   await keyring.verify(db);
-  const app = await createApp({ config, db, log, keyring });
+  const app = await createApp({ config, db, sendDb, log, keyring });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.http.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
     db,
+    sendDb,
     app,
     config,
     keyring,
@@ -80,6 +84,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     async close() {
       await app.close();
       await db.end();
+      await sendDb.end();
     },
   };
 }

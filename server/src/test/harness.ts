@@ -28,6 +28,7 @@ export function useTestApp(env: Record<string, string> = {}): Harness {
   return {
     get url() { return running().url; },
     get db() { return running().db; },
+    get sendDb() { return running().sendDb; },
     get app() { return running().app; },
     get config() { return running().config; },
     get keyring() { return running().keyring; },
