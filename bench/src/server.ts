@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -8,6 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { deferStop, signalled, trackChild } from './cleanup.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The node flags of `npm start` (between `node` and `--import`), read from its script: the bench measures the server as it is run. */
+const START_NODE_ARGS: string[] = (() => {
+  const script = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const words = script.split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, words.indexOf('--import'));
+})();
 
 /** What every process of one service must share. */
 export interface ServerSecrets {
@@ -76,8 +83,9 @@ export async function startServer(extraEnv: Record<string, string> = {}, opts: S
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
   const child = trackChild(
-    // BENCH_SERVER_NODE_ARGS: extra node flags for the server alone (`--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
-    spawn(process.execPath, [...(opts.nodeArgs ?? []), ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'server/src/main.ts'], {
+    // START_NODE_ARGS are `npm start`'s; BENCH_SERVER_NODE_ARGS adds flags for the server
+    // alone (`--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
+    spawn(process.execPath, [...START_NODE_ARGS, ...(opts.nodeArgs ?? []), ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'server/src/main.ts'], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'inherit', 'inherit'],
