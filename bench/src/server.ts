@@ -13,7 +13,9 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const START_NODE_ARGS: string[] = (() => {
   const script = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
   const words = script.split(/\s+/);
-  return words.slice(words.indexOf('node') + 1, words.indexOf('--import'));
+  const [from, to] = [words.indexOf('node'), words.indexOf('--import')];
+  if (from < 0 || to < from) throw new Error(`bench: cannot read node's flags from the start script "${script}"`);
+  return words.slice(from + 1, to);
 })();
 
 /** What every process of one service must share. */
