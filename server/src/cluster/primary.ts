@@ -6,15 +6,12 @@ import { openDatabase } from '../db/bootstrap.js';
 import { takeOverSignals } from '../db/embedded.js';
 import { seedDemo } from '../demo/seed.js';
 import type { Logger } from '../logger.js';
-import { CONNECTION, type FromWorker } from './messages.js';
-
-// An Engine.IO session id in a request line: long polling must reach the worker that holds it.
-const SID = /[?&]sid=([\w-]{20})/;
+import { CONNECTION, SESSION_WORKER, type FromWorker } from './messages.js';
 
 /**
  * WORKERS=N: this process owns PORT and hands each TCP connection to a worker process. A
- * connection whose first request names a Socket.IO session goes to the worker holding that
- * session (long polling needs it); any other goes to the worker with the fewest sessions.
+ * connection whose first request names a Socket.IO session goes to the worker named in the
+ * session id (long polling needs it); any other goes to the worker with the fewest sessions.
  * The first chunk is read here and passed on with the connection; the rest is never read
  * here, so uploads stream straight to the worker. Workers share fan-out through Redis.
  */
@@ -28,7 +25,6 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
   await sendDb.end();
   const env = { CARECHAT_WORKER: '1', DATABASE_URL: embedded?.url ?? config.databaseUrl, DEMO_SEED: 'false' };
 
-  const sessions = new Map<string, number>();
   const load = new Map<number, number>();
   let stopping = false;
   let turn = 0;
@@ -39,17 +35,11 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
       load.set(worker.id, 0);
       worker.on('message', (m: FromWorker) => {
         if (m.type === 'ready') resolve(worker);
-        else if (m.type === 'session-open') {
-          sessions.set(m.sid, worker.id);
-          load.set(worker.id, (load.get(worker.id) ?? 0) + 1);
-        } else if (m.type === 'session-close') {
-          sessions.delete(m.sid);
-          load.set(worker.id, Math.max(0, (load.get(worker.id) ?? 1) - 1));
-        }
+        else if (m.type === 'session-open') load.set(worker.id, (load.get(worker.id) ?? 0) + 1);
+        else if (m.type === 'session-close') load.set(worker.id, Math.max(0, (load.get(worker.id) ?? 1) - 1));
       });
       worker.once('exit', (code, signal) => {
         load.delete(worker.id);
-        for (const [sid, id] of sessions) if (id === worker.id) sessions.delete(sid);
         reject(new Error(`worker exited during start (${signal ?? code})`));
         if (stopping) return;
         log.error({ worker: worker.id, code, signal }, 'worker exited; starting another');
@@ -59,9 +49,9 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
   await Promise.all(Array.from({ length: config.workers }, fork));
 
   const pick = (head: Buffer): Worker | undefined => {
-    const sid = SID.exec(head.toString('latin1', 0, Math.min(head.length, 2048)))?.[1];
-    const owner = sid ? sessions.get(sid) : undefined;
-    if (owner !== undefined && cluster.workers?.[owner]) return cluster.workers[owner];
+    const owner = SESSION_WORKER.exec(head.toString('latin1', 0, Math.min(head.length, 2048)))?.[1];
+    const holder = owner === undefined ? undefined : cluster.workers?.[Number(owner)];
+    if (holder && load.has(holder.id)) return holder;
     const live = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && load.has(w.id));
     if (live.length === 0) return undefined;
     const least = Math.min(...live.map((w) => load.get(w.id) ?? 0));

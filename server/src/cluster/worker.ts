@@ -1,19 +1,24 @@
+import cluster from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { App } from '../app.js';
-import { CONNECTION, type FromWorker, type ToWorker } from './messages.js';
+import { CONNECTION, sessionIdFor, type FromWorker, type ToWorker } from './messages.js';
 
 const tell = (m: FromWorker) => process.send?.(m);
 
 /**
  * A worker under WORKERS=N listens on no port: it serves the connections the primary hands
- * it, replaying the first chunk the primary read, and tells the primary which Socket.IO
- * sessions it holds so their long-polling requests come back here.
+ * it, replaying the first chunk the primary read. Its session ids carry its cluster id, so
+ * their long-polling requests come back here; it counts its sessions to the primary, which
+ * gives new connections to the least loaded worker.
  */
 export async function serveFromPrimary(app: App): Promise<void> {
   await app.http.ready();
-  app.io.engine.on('connection', (raw: { id: string; once(event: 'close', fn: () => void): void }) => {
-    tell({ type: 'session-open', sid: raw.id });
-    raw.once('close', () => tell({ type: 'session-close', sid: raw.id }));
+  const workerId = cluster.worker!.id;
+  app.io.engine.generateId = () => sessionIdFor(workerId, randomBytes(15).toString('base64url'));
+  app.io.engine.on('connection', (raw: { once(event: 'close', fn: () => void): void }) => {
+    tell({ type: 'session-open' });
+    raw.once('close', () => tell({ type: 'session-close' }));
   });
   process.on('message', (m: ToWorker, handle: unknown) => {
     if (m?.type !== CONNECTION || !handle) return;

@@ -66,6 +66,29 @@ describe.skipIf(!REDIS_BINARY)('WORKERS=2 behind one port', () => {
     expect(d.all('chat:message')).toHaveLength(5);
   });
 
+  it('routes a polling request sent the instant the handshake answers to the worker holding the session', async () => {
+    // Each request on a fresh connection, as a browser behind a proxy may send them.
+    const request = (method: 'GET' | 'POST', query: string, body?: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request(`${server.url}/socket.io/?EIO=4&transport=polling${query}`, { method, agent: false }, (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, async () => {
+        const open = await request('GET', '');
+        const { sid } = JSON.parse(open.body.slice(1)) as { sid: string };
+        const post = await request('POST', `&sid=${sid}`, '40');
+        return post.status;
+      }),
+    );
+    expect(statuses).toEqual(statuses.map(() => 200));
+  });
+
   it('stops every worker on SIGTERM', async () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
