@@ -12,6 +12,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { presentConversation } from './conversations.present.js';
 import {
   findContacts,
+  shareLiveAppointment,
   findConversationAccess,
   findConversationViews,
   insertConversation,
@@ -64,8 +65,8 @@ export class ConversationsService {
     if (!other || other.status === 'deleted' || other.role !== wantedRole) throw notFound('No such person to talk to');
     if (other.status === 'blocked') throw new AppError('USER_BLOCKED', 'This person cannot receive messages');
     const [patientId, doctorId] = actor.role === 'PATIENT' ? [actor.id, other.id] : [other.id, actor.id];
-    const contacts = await findContacts(this.deps.db, actor.id, actor.role);
-    if (!contacts.some((c) => c.id === other.id)) throw new AppError('NO_APPOINTMENT', 'You do not share an appointment with this person');
+    // Not the contact list: that is one page of 200 by name, and a doctor may have more patients.
+    if (!(await shareLiveAppointment(this.deps.db, patientId, doctorId))) throw new AppError('NO_APPOINTMENT', 'You do not share an appointment with this person');
     const id = randomUUID();
     const { wrappedKey, keyVersion } = this.deps.keyring.newDataKey(id);
     const result = await insertConversation(this.deps.db, { id, patientId, doctorId, wrappedKey, keyVersion });

@@ -240,12 +240,23 @@ export async function findContacts(db: Queryable, userId: string, role: Role, q?
     params.push(likePattern(q));
     filter = 'AND u.name ILIKE $2';
   }
+  // From the caller's appointments to the people in them: reading every user to probe for an
+  // appointment each made this, and opening a conversation, grow with the whole clinic.
   const { rows } = await db.query<ContactRow>(
     `SELECT u.id, u.name, u.role, u.designation, u.last_seen_at FROM users u
-      WHERE u.status = 'active' ${filter}
-        AND EXISTS (SELECT 1 FROM appointments a WHERE a.${mine} = $1 AND a.${theirs} = u.id AND a.status <> 'cancelled')
+      WHERE u.id IN (SELECT a.${theirs} FROM appointments a WHERE a.${mine} = $1 AND a.status <> 'cancelled')
+        AND u.status = 'active' ${filter}
       ORDER BY u.name, u.id LIMIT 200`,
     params,
   );
   return rows;
+}
+
+/** Whether the two share an appointment that is not cancelled: what lets them talk. */
+export async function shareLiveAppointment(db: Queryable, patientId: string, doctorId: string): Promise<boolean> {
+  const { rows } = await db.query(
+    "SELECT 1 FROM appointments WHERE patient_id = $1 AND doctor_id = $2 AND status <> 'cancelled' LIMIT 1",
+    [patientId, doctorId],
+  );
+  return rows.length > 0;
 }
