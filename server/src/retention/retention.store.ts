@@ -1,18 +1,18 @@
 import { insertAuditEvent } from '../audit/audit.store.js';
 import type { Queryable, Tx } from '../db/pool.js';
 
+/** The oldest messages past `$1` days, `$2` of them, read through `messages_created`. */
+export const EXPIRED_MESSAGES = `SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+  WHERE m.created_at < now() - make_interval(days => $1) AND NOT c.legal_hold
+  ORDER BY m.created_at LIMIT $2 FOR UPDATE OF m SKIP LOCKED`;
+
 /**
  * Deletes up to `batch` messages older than `days` (none in conversations on legal hold), with their attachment rows; returns the
  * messages deleted and the attachment files to remove once committed. SKIP LOCKED keeps a
  * batch from waiting on rows a send or edit holds.
  */
 export async function purgeExpiredBatch(tx: Tx, days: number, batch: number): Promise<{ messages: number; files: string[] }> {
-  const { rows: doomed } = await tx.query<{ id: string }>(
-    `SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id
-      WHERE m.created_at < now() - make_interval(days => $1) AND NOT c.legal_hold
-      ORDER BY m.created_at LIMIT $2 FOR UPDATE OF m SKIP LOCKED`,
-    [days, batch],
-  );
+  const { rows: doomed } = await tx.query<{ id: string }>(EXPIRED_MESSAGES, [days, batch]);
   if (doomed.length === 0) return { messages: 0, files: [] };
   const ids = doomed.map((r) => r.id);
   const files = await deleteAttachmentRows(tx, 'message_id', ids);

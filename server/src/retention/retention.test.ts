@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from '../test/app.js';
 import { CLAMD_BINARY } from '../test/clamd.js';
 import { clientId, createAdmin, createPair, sendText } from '../test/factories.js';
 import { cleanPng } from '../test/files.js';
+import { EXPIRED_MESSAGES } from './retention.store.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -102,5 +103,34 @@ describe('retention', () => {
     expect((await sendText(doctor, again.body.id, 'Hello again')).seq).toBe(1);
     const { rows: runs } = await t.db.query(`SELECT details FROM audit_events WHERE action = 'retention.run' ORDER BY id DESC LIMIT 1`);
     expect(runs[0].details).toMatchObject({ conversationsExpired: expect.any(Number), auditRetentionDays: 2557 });
+  });
+
+  it('finds what it deletes through indexes, so a run costs what it deletes, not the size of the tables', async () => {
+    // With sequential scans priced out, a plan still reads a whole table only where no index
+    // can serve it. Deleting a message clears the replies to it, and removing a conversation
+    // deletes its attachments and push rows, once per row deleted: each a full read without these.
+    const plans: Record<string, string> = {};
+    const client = await t.db.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off');
+      const plan = async (name: string, sql: string, values: unknown[]) =>
+        (plans[name] = (await client.query(`EXPLAIN ${sql}`, values)).rows.map((r) => r['QUERY PLAN']).join('\n'));
+      const id = crypto.randomUUID();
+      await plan('batch', EXPIRED_MESSAGES, [365, 500]);
+      await plan('replies', 'UPDATE ONLY messages SET reply_to_id = NULL WHERE reply_to_id = $1', [id]);
+      await plan('attachments', 'DELETE FROM attachments WHERE conversation_id = $1', [id]);
+      await plan('outbox', 'DELETE FROM push_outbox WHERE conversation_id = $1', [id]);
+      await plan('sent', 'DELETE FROM push_sent WHERE conversation_id = $1', [id]);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+    expect(plans.batch).toContain('on messages_created');
+    expect(plans.replies).toContain('messages_reply_to');
+    expect(plans.attachments).toContain('attachments_conversation');
+    expect(plans.outbox).toContain('push_outbox_conversation');
+    expect(plans.sent).toContain('push_sent_conversation');
+    for (const p of Object.values(plans)) expect(p).not.toContain('Seq Scan');
   });
 });
