@@ -117,8 +117,18 @@ export async function findChanges(
   limit: number,
   audit: AuditRecord,
 ): Promise<{ rows: MessageRow[]; hasMore: boolean }> {
-  const select = `SELECT * FROM (${MESSAGE_SELECT}
-      WHERE m.conversation_id = $2 AND (m.rev > $3 OR h.rev > $3)) changed
+  // A row's rev is its message's or, if later, the viewer's hide of it. Each half below holds
+  // the rows whose rev comes from one side, read in that rev's order through its own index,
+  // so the first $4 of their merge are the first $4 overall. One filter on either rev (an OR)
+  // could use neither index and read every message of the conversation at every call.
+  const select = `SELECT * FROM (
+      (${MESSAGE_SELECT}
+        WHERE m.conversation_id = $2 AND m.rev > $3 AND (h.message_id IS NULL OR h.rev <= m.rev)
+        ORDER BY m.rev LIMIT $4)
+      UNION ALL
+      (${MESSAGE_SELECT}
+        WHERE h.conversation_id = $2 AND h.user_id = $1 AND h.rev > $3 AND h.rev > m.rev AND m.conversation_id = $2
+        ORDER BY h.rev LIMIT $4)) changed
       ORDER BY rev ASC LIMIT $4`;
   const { rows } = await db.query<MessageRow>({
     name: 'message-changes-audited',
