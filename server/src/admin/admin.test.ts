@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/harness.js';
-import { uniqueId } from '../test/app.js';
+import { signJwt, uniqueId } from '../test/app.js';
 import { clientId, createAdmin, createAppointment, createDoctor, createPair, createPatient, sendText, type TestUser } from '../test/factories.js';
 import { upsertUsers } from '../users/users.store.js';
 import { hashPassword } from '../auth/password.js';
@@ -258,5 +258,52 @@ describe('blocking a person', () => {
     const res = await t.service.put(`/api/integration/users/${doctor.id}`, { name: doctor.name, role: 'DOCTOR', status: 'blocked' });
     expect(res.status).toBe(200);
     await p.waitFor('conversation:updated', (c) => closed(c) && p.all('conversation:updated', closed).length >= 2);
+  });
+
+  it('tells every connected patient of a doctor with more than a thousand of them', async () => {
+    const admin = await createAdmin(t);
+    const doctor = await createDoctor(t);
+    const tag = uniqueId('many');
+    const patients = Array.from({ length: 1005 }, (_, i) => ({ id: `${tag}-${i}`, name: `Patient ${tag} ${i}`, role: 'PATIENT', status: 'active' }));
+    const appointments = patients.map((p) => ({ id: `${p.id}-a`, patientId: p.id, doctorId: doctor.id, startsAt: new Date().toISOString(), status: 'scheduled' }));
+    expect((await t.service.post('/api/integration/batch', { users: patients, appointments })).status).toBe(200);
+    const inGroups = async <T, R>(items: T[], size: number, f: (item: T) => Promise<R>): Promise<R[]> => {
+      const out: R[] = [];
+      for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map(f))));
+      return out;
+    };
+    const conversations = await inGroups(patients, 25, async (p) => {
+      const res = await doctor.api.post('/api/chat/conversations', { participantId: p.id });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    });
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const sockets = await inGroups(patients, 50, (p) => t.connect(signJwt({ sub: p.id, role: 'PATIENT', name: p.name, exp })));
+
+    expect((await admin.api.post(`/api/admin/users/${doctor.id}/block`)).status).toBe(200);
+    await Promise.all(sockets.map((s, i) => s.waitFor('conversation:updated', (c) => c.id === conversations[i] && !c.canMessage, 30_000)));
+  }, 120_000);
+
+  it('is told by a host sync only where something changed, in either direction', async () => {
+    const { patient, doctor, conversation, appointmentId } = await createPair(t);
+    const p = await t.connect(patient.token);
+    const person = (u: TestUser, status = 'active') => ({ id: u.id, name: u.name, role: u.role, status });
+    const appointment = (status: string) => ({ id: appointmentId, patientId: patient.id, doctorId: doctor.id, startsAt: new Date().toISOString(), status });
+    const sync = async (doctorStatus: string, appointmentStatus: string) =>
+      expect((await t.service.post('/api/integration/batch', { users: [person(patient), person(doctor, doctorStatus)], appointments: [appointment(appointmentStatus)] })).status).toBe(200);
+    const updates = () => p.all('conversation:updated', (c) => c.id === conversation.id).map((c) => c.canMessage);
+
+    await sync('active', 'scheduled'); // everything as it was: nobody is told
+    await sync('blocked', 'scheduled');
+    await p.waitFor('conversation:updated', (c) => c.id === conversation.id && !c.canMessage);
+    await sync('active', 'scheduled'); // unblocked by the host: told too
+    await p.waitFor('conversation:updated', (c) => c.id === conversation.id && c.canMessage);
+    await sync('active', 'cancelled');
+    await p.waitFor('conversation:updated', (c) => c.id === conversation.id && !c.canMessage && updates().length === 3);
+    await sync('active', 'cancelled'); // as it was again
+    // Whatever the sync told this socket was sent before its response: one round trip on the
+    // socket after it, and anything sent is in.
+    expect((await p.emitAck('chat:join', { conversationId: conversation.id })).ok).toBe(true);
+    expect(updates()).toEqual([false, true, false]);
   });
 });

@@ -107,9 +107,22 @@ export class ConversationsService {
 
   /** Sends each participant their own view (unread counts differ). */
   async notifyUpdated(conversationId: string, userIds: string[]): Promise<void> {
-    for (const userId of userIds) {
-      const view = await this.viewFor(userId, conversationId);
-      if (view) this.notifier.toUsers([userId], 'conversation:updated', view);
+    await this.notifyUpdatedMany([{ conversationId, userIds }]);
+  }
+
+  /**
+   * Each conversation's fresh view to each of its listed people who is connected (on any
+   * process); the others read it when they come back. One presence lookup for all: blocking a
+   * doctor tells every one of their patients, and a view is built only for those who will see it.
+   */
+  async notifyUpdatedMany(items: { conversationId: string; userIds: string[] }[]): Promise<void> {
+    const online = await this.presence.onlineAmong([...new Set(items.flatMap((i) => i.userIds))]);
+    for (const { conversationId, userIds } of items) {
+      for (const userId of userIds) {
+        if (!online.has(userId)) continue;
+        const view = await this.viewFor(userId, conversationId);
+        if (view) this.notifier.toUsers([userId], 'conversation:updated', view);
+      }
     }
   }
 

@@ -200,12 +200,12 @@ export async function peerIds(db: Queryable, userId: string): Promise<string[]> 
   return rows.map((r) => r.id);
 }
 
-/** Every conversation these people take part in (at most `limit`). */
-export async function conversationsOfUsers(db: Queryable, userIds: string[], limit: number): Promise<{ id: string; patient_id: string; doctor_id: string }[]> {
+/** Every conversation these people take part in. */
+export async function conversationsOfUsers(db: Queryable, userIds: string[]): Promise<{ id: string; patient_id: string; doctor_id: string }[]> {
   const { rows } = await db.query<{ id: string; patient_id: string; doctor_id: string }>(
     `SELECT id, patient_id, doctor_id FROM conversations WHERE patient_id = ANY($1::text[])
-     UNION SELECT id, patient_id, doctor_id FROM conversations WHERE doctor_id = ANY($1::text[]) LIMIT $2`,
-    [userIds, limit],
+     UNION SELECT id, patient_id, doctor_id FROM conversations WHERE doctor_id = ANY($1::text[])`,
+    [userIds],
   );
   return rows;
 }

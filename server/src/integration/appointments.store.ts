@@ -30,13 +30,42 @@ export async function appointmentsWithWrongRoles(db: Queryable, ids: string[]): 
   return rows.map((r) => r.id);
 }
 
-/** Conversations between the pairs of the given appointments: whose `canMessage` may have changed. */
-export async function conversationsOfAppointments(db: Queryable, ids: string[]): Promise<{ id: string; patient_id: string; doctor_id: string }[]> {
-  const { rows } = await db.query<{ id: string; patient_id: string; doctor_id: string }>(
-    `SELECT DISTINCT c.id, c.patient_id, c.doctor_id FROM appointments a
-       JOIN conversations c ON c.patient_id = a.patient_id AND c.doctor_id = a.doctor_id
-      WHERE a.id = ANY($1)`,
-    [ids],
+export interface PairConversation {
+  id: string;
+  patient_id: string;
+  doctor_id: string;
+  /** The pair has an appointment that is not cancelled: what `canMessage` hangs on here. */
+  live: boolean;
+}
+
+const LIVE = `EXISTS (SELECT 1 FROM appointments l WHERE l.patient_id = c.patient_id AND l.doctor_id = c.doctor_id
+                 AND l.status <> 'cancelled') AS live`;
+
+/**
+ * Conversations whose `canMessage` a write of these appointments may change: those between
+ * the pairs the appointments are between now and those between the given pairs (where they
+ * are going), each with whether its pair has a live appointment. Read before the write.
+ */
+export async function conversationsOfAppointments(
+  db: Queryable,
+  ids: string[],
+  pairs: { patientId: string; doctorId: string }[],
+): Promise<PairConversation[]> {
+  const { rows } = await db.query<PairConversation>(
+    `SELECT c.id, c.patient_id, c.doctor_id, ${LIVE} FROM conversations c
+      WHERE c.id IN (
+        SELECT c2.id FROM appointments a JOIN conversations c2 ON c2.patient_id = a.patient_id AND c2.doctor_id = a.doctor_id
+         WHERE a.id = ANY($1::text[])
+        UNION
+        SELECT c3.id FROM unnest($2::text[], $3::text[]) AS p(patient_id, doctor_id)
+          JOIN conversations c3 ON c3.patient_id = p.patient_id AND c3.doctor_id = p.doctor_id)`,
+    [ids, pairs.map((p) => p.patientId), pairs.map((p) => p.doctorId)],
   );
   return rows;
+}
+
+/** Whether each of these conversations' pairs has a live appointment now. */
+export async function liveOfConversations(db: Queryable, ids: string[]): Promise<Map<string, boolean>> {
+  const { rows } = await db.query<{ id: string; live: boolean }>(`SELECT c.id, ${LIVE} FROM conversations c WHERE c.id = ANY($1::uuid[])`, [ids]);
+  return new Map(rows.map((r) => [r.id, r.live]));
 }

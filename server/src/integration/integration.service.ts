@@ -4,9 +4,16 @@ import type { Deps } from '../context.js';
 import { isUniqueViolation, withTransaction, type Tx } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
-import { toUser, upsertUsers, type UserRow } from '../users/users.store.js';
+import { findStatuses, toUser, upsertUsers, type UserRow } from '../users/users.store.js';
 import type { UserStatusEffects } from '../users/user-status.service.js';
-import { appointmentsWithWrongRoles, conversationsOfAppointments, upsertAppointments, type AppointmentUpsert } from './appointments.store.js';
+import {
+  appointmentsWithWrongRoles,
+  conversationsOfAppointments,
+  liveOfConversations,
+  upsertAppointments,
+  type AppointmentUpsert,
+  type PairConversation,
+} from './appointments.store.js';
 
 type UserItem = IntegrationUserInput & { id: string };
 type AppointmentItem = IntegrationAppointmentInput & { id: string };
@@ -40,10 +47,11 @@ export class IntegrationService {
       (a): AppointmentUpsert => ({ id: a.id, patientId: a.patientId, doctorId: a.doctorId, startsAt: a.startsAt, status: a.status }),
     );
     const written = await withTransaction(this.deps.db, async (tx) => {
+      const previous = users.length ? await findStatuses(tx, users.map((u) => u.id)) : new Map<string, string>();
       const rows = await this.writeUsers(tx, users);
-      // An appointment moved to another pair can close the old pair's conversation: read the
-      // pairs before the write so both people there are told too.
-      const before = appointments.length ? await conversationsOfAppointments(tx, appointments.map((a) => a.id)) : [];
+      // Read before the write, so that after it only the conversations whose pair gained or
+      // lost its last live appointment are told: the old pair of a moved appointment too.
+      const before = appointments.length ? await conversationsOfAppointments(tx, appointments.map((a) => a.id), appointments) : [];
       await this.writeAppointments(tx, appointments);
       await this.statusEffects.revokeInactive(tx, rows);
       await insertAuditEvent(tx, {
@@ -55,13 +63,13 @@ export class IntegrationService {
         ip: origin.ip,
         details: { users: users.length, appointments: appointments.length },
       });
-      return { rows, before };
+      return { rows, before, changed: rows.filter((u) => previous.get(u.id) !== u.status).map((u) => u.id) };
     });
     this.statusEffects.disconnect(written.rows);
-    // Only those now blocked or deleted: an upsert does not say whose status changed, and
-    // telling every peer of 10,000 unchanged people would be a flood.
-    await this.statusEffects.tellPeers(written.rows.filter((u) => u.status !== 'active').map((u) => u.id));
-    await this.notifyConversations(appointments.map((a) => a.id), written.before);
+    // Only those whose status changed, either way: a nightly sync resends thousands of people
+    // as they were, and their peers have nothing to learn.
+    await this.statusEffects.tellPeers(written.changed);
+    await this.notifyConversations(written.before);
     return { users: written.rows, appointments: appointments.length };
   }
 
@@ -85,12 +93,12 @@ export class IntegrationService {
     if (wrong.length > 0) throw new AppError('VALIDATION_FAILED', `appointments: patientId must be a PATIENT and doctorId a DOCTOR (${wrong.join(', ')})`);
   }
 
-  /** Appointment changes can open or close a conversation for writing: tell both people. */
-  private async notifyConversations(appointmentIds: string[], before: { id: string; patient_id: string; doctor_id: string }[]): Promise<void> {
-    if (appointmentIds.length === 0) return;
-    const after = await conversationsOfAppointments(this.deps.db, appointmentIds);
-    const convs = [...new Map([...before, ...after].map((c) => [c.id, c])).values()];
-    for (const c of convs.slice(0, 1000)) await this.conversations.notifyUpdated(c.id, [c.patient_id, c.doctor_id]);
+  /** Appointment changes can open or close a conversation for writing: tell both people where one did. */
+  private async notifyConversations(before: PairConversation[]): Promise<void> {
+    if (before.length === 0) return;
+    const live = await liveOfConversations(this.deps.db, before.map((c) => c.id));
+    const flipped = before.filter((c) => live.get(c.id) !== c.live);
+    await this.conversations.notifyUpdatedMany(flipped.map((c) => ({ conversationId: c.id, userIds: [c.patient_id, c.doctor_id] })));
   }
 }
 

@@ -36,10 +36,11 @@ export class UserStatusEffects {
    */
   async tellPeers(userIds: string[]): Promise<void> {
     if (userIds.length === 0) return;
-    for (const c of await conversationsOfUsers(this.deps.db, userIds, 1000)) {
-      const peers = [c.patient_id, c.doctor_id].filter((id) => !userIds.includes(id));
-      await this.conversations.notifyUpdated(c.id, peers);
-    }
+    const changed = new Set(userIds);
+    const convs = await conversationsOfUsers(this.deps.db, userIds);
+    await this.conversations.notifyUpdatedMany(
+      convs.map((c) => ({ conversationId: c.id, userIds: [c.patient_id, c.doctor_id].filter((id) => !changed.has(id)) })),
+    );
   }
 
   present(u: UserRow): User {

@@ -20,6 +20,12 @@ export async function findUserById(db: Queryable, id: string): Promise<UserRow |
   return rows[0] ?? null;
 }
 
+/** The current status of each of these people who exists. */
+export async function findStatuses(db: Queryable, ids: string[]): Promise<Map<string, UserStatus>> {
+  const { rows } = await db.query<{ id: string; status: UserStatus }>('SELECT id, status FROM users WHERE id = ANY($1::text[])', [ids]);
+  return new Map(rows.map((r) => [r.id, r.status]));
+}
+
 export async function findUserByEmail(db: Queryable, email: string): Promise<UserRow | null> {
   const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE email = $1', [email.toLowerCase()]);
   return rows[0] ?? null;
