@@ -59,12 +59,18 @@ export async function deleteMessageAttachments(db: Queryable, messageId: string)
   return rows.flatMap((r) => [r.storage_key, r.thumbnail_key].filter((k): k is string => k !== null));
 }
 
+/**
+ * Uploads older than `$1` seconds never sent in a message, `$2` of them. Its predicate is the
+ * one of `attachments_unsent` (an unsent upload is never marked deleted), so the sweep reads
+ * that index, not every attachment.
+ */
+export const STALE_UPLOADS = `SELECT id FROM attachments
+  WHERE message_id IS NULL AND deleted_at IS NULL AND created_at < now() - make_interval(secs => $1) LIMIT $2`;
+
 /** Uploads never sent in a message within `maxAgeMs`: removed for good. */
 export async function takeStaleUploads(db: Queryable, maxAgeMs: number, limit = 500): Promise<string[]> {
   const { rows } = await db.query<{ storage_key: string; thumbnail_key: string | null }>(
-    `DELETE FROM attachments WHERE id IN (
-       SELECT id FROM attachments WHERE message_id IS NULL AND created_at < now() - make_interval(secs => $1) LIMIT $2)
-     RETURNING storage_key, thumbnail_key`,
+    `DELETE FROM attachments WHERE id IN (${STALE_UPLOADS}) RETURNING storage_key, thumbnail_key`,
     [maxAgeMs / 1000, limit],
   );
   return rows.flatMap((r) => [r.storage_key, r.thumbnail_key].filter((k): k is string => k !== null));

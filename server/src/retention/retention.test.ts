@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from '../test/app.js';
 import { CLAMD_BINARY } from '../test/clamd.js';
 import { clientId, createAdmin, createPair, sendText } from '../test/factories.js';
 import { cleanPng } from '../test/files.js';
+import { STALE_UPLOADS } from '../attachments/attachments.store.js';
 import { EXPIRED_MESSAGES } from './retention.store.js';
 
 let t: TestApp;
@@ -105,7 +106,7 @@ describe('retention', () => {
     expect(runs[0].details).toMatchObject({ conversationsExpired: expect.any(Number), auditRetentionDays: 2557 });
   });
 
-  it('finds what it deletes through indexes, so a run costs what it deletes, not the size of the tables', async () => {
+  it('finds what it deletes through indexes, so a run costs what it deletes, not the size of the tables (the unsent-upload sweep too)', async () => {
     // With sequential scans priced out, a plan still reads a whole table only where no index
     // can serve it. Deleting a message clears the replies to it, and removing a conversation
     // deletes its attachments and push rows, once per row deleted: each a full read without these.
@@ -122,6 +123,7 @@ describe('retention', () => {
       await plan('attachments', 'DELETE FROM attachments WHERE conversation_id = $1', [id]);
       await plan('outbox', 'DELETE FROM push_outbox WHERE conversation_id = $1', [id]);
       await plan('sent', 'DELETE FROM push_sent WHERE conversation_id = $1', [id]);
+      await plan('uploads', STALE_UPLOADS, [86_400, 500]);
     } finally {
       await client.query('ROLLBACK');
       client.release();
@@ -131,6 +133,7 @@ describe('retention', () => {
     expect(plans.attachments).toContain('attachments_conversation');
     expect(plans.outbox).toContain('push_outbox_conversation');
     expect(plans.sent).toContain('push_sent_conversation');
+    expect(plans.uploads).toContain('attachments_unsent');
     for (const p of Object.values(plans)) expect(p).not.toContain('Seq Scan');
   });
 });
