@@ -121,12 +121,18 @@ export async function findConversationViews(db: Queryable, viewerId: string | nu
     where.push(`c.activity_minute <= date_trunc('minute', ${at}, 'UTC') AND (c.activity_at, c.id) < (${at}, ${id})`);
   }
   // The same order as activity_at, id: the minute first is what the index (migration 0012) has.
-  let sql = `${VIEW_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY c.activity_minute DESC, c.activity_at DESC, c.id DESC`;
-  if (f.limit) {
-    params.push(f.limit);
-    sql += ` LIMIT $${params.length}`;
-  }
-  return (await db.query<ConversationRow>(sql, params)).rows;
+  const order = 'ORDER BY c.activity_minute DESC, c.activity_at DESC, c.id DESC';
+  const filter = where.length ? 'WHERE ' + where.join(' AND ') : '';
+  if (!f.limit) return (await db.query<ConversationRow>(`${VIEW_SELECT} ${filter} ${order}`, params)).rows;
+  // A page is chosen from the few columns its filters and order need, and only its rows get a
+  // view: built for every conversation of the viewer (the last message, the peer, both people)
+  // and then cut, a doctor's list cost what all their conversations did, at every page.
+  params.push(f.limit);
+  const names = f.q ? 'JOIN users p ON p.id = c.patient_id JOIN users d ON d.id = c.doctor_id' : '';
+  const page = `SELECT c.id FROM conversations c ${names}
+      LEFT JOIN conversation_members me ON me.conversation_id = c.id AND me.user_id = $1
+      ${filter} ${order} LIMIT $${params.length}`;
+  return (await db.query<ConversationRow>(`${VIEW_SELECT} WHERE c.id IN (${page}) ${order}`, params)).rows;
 }
 
 export interface ConversationAccessRow {

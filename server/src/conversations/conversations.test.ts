@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/harness.js';
+import { uniqueId } from '../test/app.js';
+import { findConversationViews } from './conversations.store.js';
 import { createAdmin, createAppointment, createDoctor, createPair, createPatient, sendText, type TestUser } from '../test/factories.js';
 import { sleep } from '../test/socket-client.js';
 
@@ -154,6 +156,41 @@ describe('the conversation list', () => {
     expect([await unread(doctor), await unread(patient)]).toEqual([0, 1]);
     expect((await view(doctor, id)).lastReadSeq).toBe(5);
     expect((await view(patient, id)).peerLastReadSeq).toBe(5);
+  });
+
+  it('builds a page’s views for its own rows only, however many conversations the viewer has', async () => {
+    const doctor = await createDoctor(t);
+    const tag = uniqueId('list');
+    const patients = Array.from({ length: 300 }, (_, i) => ({ id: `${tag}-${i}`, name: `Patient ${tag} ${i}`, role: 'PATIENT', status: 'active' }));
+    const appointments = patients.map((p) => ({ id: `${p.id}-a`, patientId: p.id, doctorId: doctor.id, startsAt: new Date().toISOString(), status: 'scheduled' }));
+    expect((await t.service.post('/api/integration/batch', { users: patients, appointments })).status).toBe(200);
+    for (let i = 0; i < patients.length; i += 25)
+      await Promise.all(patients.slice(i, i + 25).map(async (p) => expect((await doctor.api.post('/api/chat/conversations', { participantId: p.id })).status).toBe(201)));
+    const last = await sendText(doctor, (await doctor.api.get('/api/chat/conversations?limit=1')).body.data[0].id, 'the newest');
+
+    // The list's own statement, measured: every scan of messages (the last message, counts) runs once per row shown at most.
+    const c = await t.db.connect();
+    try {
+      const explain = { query: (sql: string, params: unknown[]) => c.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params) };
+      for (const filter of [{}, { q: tag }]) {
+        const [{ 'QUERY PLAN': [plan] }] = (await findConversationViews(explain as never, doctor.id, { memberOnly: true, limit: 21, ...filter })) as any[];
+        const loops: number[] = [];
+        const walk = (node: any) => {
+          if (node['Relation Name'] === 'messages') loops.push(node['Actual Loops']);
+          (node.Plans ?? []).forEach(walk);
+        };
+        walk(plan.Plan);
+        expect(loops.length).toBeGreaterThan(0);
+        expect(Math.max(...loops)).toBeLessThanOrEqual(21);
+      }
+    } finally {
+      c.release();
+    }
+    // And the page itself is right: the newest first, 20 of 300, then a cursor.
+    const page = await doctor.api.get('/api/chat/conversations?limit=20');
+    expect(page.body.data).toHaveLength(20);
+    expect(page.body.data[0].lastMessage).toMatchObject({ id: last.id });
+    expect(page.body.nextCursor).toEqual(expect.any(String));
   });
 
   it('searches the other participant’s name, with % and _ taken literally', async () => {
