@@ -28,6 +28,8 @@ try {
     await writeKeyFile(config, { currentVersion: version, keys });
   }
   process.stdout.write(`rotated to master key version ${version}: ${report.rewrapped} data keys re-wrapped; retired versions: ${report.retired.join(', ') || 'none'}\n`);
+  if (report.remaining > 0)
+    process.stdout.write(`${report.remaining} conversations were held busy throughout and keep their older key version: run keys:rotate again\n`);
   if (config.masterKeyHex)
     process.stdout.write(`now set MASTER_KEY=<NEW_MASTER_KEY> and MASTER_KEY_VERSION=${version}, drop retired versions from MASTER_KEYS_PREVIOUS, and restart the servers\n`);
 } catch (err) {

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, startTestApp, TEST_MASTER_KEY, type TestApp } from '../test/app.js';
 import { createAdmin, createPair, sendText } from '../test/factories.js';
@@ -14,9 +15,9 @@ afterAll(() => own?.drop());
 
 const NEW_KEY = 'b7'.repeat(32);
 
-async function rotate(env: Record<string, string>) {
+async function rotate(env: Record<string, string>, databaseUrl = own.url) {
   try {
-    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'keys:rotate'], { env: { ...process.env, DATABASE_URL: own.url, ...env } });
+    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'keys:rotate'], { env: { ...process.env, DATABASE_URL: databaseUrl, ...env } });
     return { code: 0, out: stdout };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -70,6 +71,32 @@ describe('master key rotation and crypto-shredding', () => {
       expect(keyRow[0].wrapped_key).toBeNull();
     } finally {
       await app.close();
+    }
+  }, 90_000);
+
+  it('comes back for a conversation a send holds locked while it passes, instead of leaving it on the old key', async () => {
+    const db = await freshDatabase();
+    const app = await startTestApp({ DATABASE_URL: db.url });
+    const [held, other] = [await createPair(app), await createPair(app)];
+    await app.close();
+    const lock = new pg.Client({ connectionString: db.url });
+    await lock.connect();
+    try {
+      // What a send does to its conversation's row, held until rotation has passed it by.
+      await lock.query('BEGIN');
+      await lock.query('SELECT 1 FROM conversations WHERE id = $1 FOR NO KEY UPDATE', [held.conversation.id]);
+      const rotating = rotate({ MASTER_KEY: TEST_MASTER_KEY, NEW_MASTER_KEY: NEW_KEY }, db.url);
+      const versionOf = async (id: string) => (await lock.query('SELECT key_version FROM conversations WHERE id = $1', [id])).rows[0].key_version;
+      while ((await versionOf(other.conversation.id)) === 1) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 200));
+      await lock.query('ROLLBACK');
+      const result = await rotating;
+      expect(result.code).toBe(0);
+      expect(result.out).toContain('2 data keys re-wrapped; retired versions: 1');
+      expect(await versionOf(held.conversation.id)).toBe(2);
+    } finally {
+      await lock.end();
+      await db.drop();
     }
   }, 90_000);
 });

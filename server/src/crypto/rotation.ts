@@ -1,10 +1,15 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { withTransaction, type Db } from '../db/pool.js';
 import type { Keyring } from './keyring.js';
 
 const BATCH = 500;
+/** How long rotation keeps coming back for conversations that sends hold locked. */
+const BUSY_WAIT_MS = 10_000;
 
 export interface RotationReport {
   rewrapped: number;
+  /** Conversations still under an older version: held by a transaction for all of BUSY_WAIT_MS. Run again. */
+  remaining: number;
   /** Master key versions no conversation needs any more. */
   retired: number[];
 }
@@ -17,6 +22,8 @@ export interface RotationReport {
 export async function rotateMasterKey(db: Db, keyring: Keyring): Promise<RotationReport> {
   await keyring.verify(db);
   let rewrapped = 0;
+  let remaining = 0;
+  const giveUpAt = Date.now() + BUSY_WAIT_MS;
   for (;;) {
     const n = await withTransaction(db, async (tx) => {
       const { rows } = await tx.query<{ id: string; wrapped_key: Buffer; key_version: number }>(
@@ -31,7 +38,16 @@ export async function rotateMasterKey(db: Db, keyring: Keyring): Promise<Rotatio
       return rows.length;
     });
     rewrapped += n;
-    if (n < BATCH) break;
+    if (n === BATCH) continue;
+    // A short batch skipped the rows a send held at that moment (SKIP LOCKED): those locks
+    // last milliseconds, so come back for them rather than leave them on the old key.
+    const { rows: left } = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM conversations WHERE wrapped_key IS NOT NULL AND key_version <> $1',
+      [keyring.currentVersion],
+    );
+    remaining = left[0]!.n;
+    if (remaining === 0 || Date.now() > giveUpAt) break;
+    if (n === 0) await sleep(50);
   }
   // TOTP seeds are sealed directly under the master key: re-seal them too.
   const { rows: seeds } = await db.query<{ id: string; totp_secret: Buffer; totp_key_version: number }>(
@@ -50,5 +66,5 @@ export async function rotateMasterKey(db: Db, keyring: Keyring): Promise<Rotatio
       RETURNING version`,
     [keyring.currentVersion],
   );
-  return { rewrapped, retired: rows.map((r) => r.version).sort((a, b) => a - b) };
+  return { rewrapped, remaining, retired: rows.map((r) => r.version).sort((a, b) => a - b) };
 }
