@@ -132,6 +132,27 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await d.context().close();
   });
 
+  it('lets a doctor with more patients than one page find any of them by name and start a conversation', async () => {
+    const doctor = await personWithPassword('DOCTOR', 'Dr. Many Patients');
+    const tag = uniqueId('p');
+    const patients = Array.from({ length: 205 }, (_, i) => ({ id: `${tag}-${i}`, name: `Patient ${String(i).padStart(3, '0')} ${tag}`, role: 'PATIENT', status: 'active' }));
+    const appointments = patients.map((p) => ({ id: `${p.id}-a`, patientId: p.id, doctorId: doctor.id, startsAt: new Date().toISOString(), status: 'scheduled' }));
+    expect((await t.service.post('/api/integration/batch', { users: patients, appointments })).status).toBe(200);
+    const d = await signIn(doctor.email);
+
+    await d.getByRole('button', { name: 'New conversation' }).click();
+    const picker = d.getByRole('dialog', { name: 'New conversation' });
+    await picker.getByText('Showing the first 200 by name: search to find anyone else.').waitFor();
+    await expect.poll(() => picker.getByRole('listitem').count()).toBe(200);
+    await picker.getByLabel('Search people').fill('Patient 204');
+    await expect.poll(() => picker.getByRole('listitem').allTextContents()).toEqual([expect.stringContaining('Patient 204')]);
+    await picker.getByRole('button', { name: /Patient 204/ }).click();
+    await d.getByLabel('Message', { exact: true }).fill('Hello from page two');
+    await d.getByLabel('Message', { exact: true }).press('Enter');
+    await d.locator('.conversation', { hasText: 'Patient 204' }).first().waitFor();
+    await d.context().close();
+  });
+
   it('queues a message written offline and sends it once when the connection returns', async () => {
     const { patient, doctor, conversation } = await pairInConversation('Olive Offline', 'Dr. Otto Online');
     await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: uniqueId('m'), content: 'Take it with food' });

@@ -77,14 +77,16 @@ describe('appointments gate conversations', () => {
     const patients = Array.from({ length: 205 }, (_, i) => ({ id: `${tag}-p${i}`, name: `Patient ${tag} ${String(i).padStart(3, '0')}`, role: 'PATIENT', status: 'active' }));
     const appointments = patients.map((p) => ({ id: `${p.id}-a`, patientId: p.id, doctorId: doctor.id, startsAt: new Date().toISOString(), status: 'scheduled' }));
     expect((await t.service.post('/api/integration/batch', { users: patients, appointments })).status).toBe(200);
-    // The contact list is one page of 200 by name; the last patient by name is past it.
-    const contacts = (await doctor.api.get('/api/chat/contacts')).body.data.map((c: any) => c.id);
+    // The contact list is one page of 200 by name, saying there is more; the last patient by name is past it.
+    const page = (await doctor.api.get('/api/chat/contacts')).body;
+    const contacts = page.data.map((c: any) => c.id);
     expect(contacts).toHaveLength(200);
+    expect(page.hasMore).toBe(true);
     expect(contacts).not.toContain(patients[204]!.id);
     const opened = await doctor.api.post('/api/chat/conversations', { participantId: patients[204]!.id });
     expect(opened.status).toBe(201);
     // Searching by name still finds them.
-    expect((await doctor.api.get(`/api/chat/contacts?q=${encodeURIComponent(`${tag} 204`)}`)).body.data.map((c: any) => c.id)).toEqual([patients[204]!.id]);
+    expect((await doctor.api.get(`/api/chat/contacts?q=${encodeURIComponent(`${tag} 204`)}`)).body).toMatchObject({ data: [{ id: patients[204]!.id }], hasMore: false });
   });
 
   it('cancelling the last shared appointment stops sends at once; history stays readable', async () => {

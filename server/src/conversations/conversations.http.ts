@@ -9,7 +9,7 @@ export function registerConversationRoutes(app: FastifyInstance, conversations: 
 
   app.get('/api/chat/contacts', user, async (req) => {
     const { q } = parse(ContactsQuery, req.query);
-    return { data: await conversations.contacts(actorOf(req), q) };
+    return conversations.contacts(actorOf(req), q);
   });
 
   app.post('/api/chat/conversations', user, async (req, reply) => {

@@ -11,6 +11,7 @@ import { assertParticipant } from './access.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { presentConversation } from './conversations.present.js';
 import {
+  CONTACTS_PAGE,
   findContacts,
   shareLiveAppointment,
   findConversationAccess,
@@ -91,11 +92,13 @@ export class ConversationsService {
     return findOutsideAccess(this.deps.db, conv.id, [conv.patient_id, conv.doctor_id]);
   }
 
-  async contacts(actor: Actor, q?: string): Promise<Participant[]> {
-    if (actor.role === 'ADMIN') return [];
-    const rows = await findContacts(this.deps.db, actor.id, actor.role, q);
+  /** The first page by name; `hasMore` says there are more to find by searching. */
+  async contacts(actor: Actor, q?: string): Promise<{ data: Participant[]; hasMore: boolean }> {
+    if (actor.role === 'ADMIN') return { data: [], hasMore: false };
+    const found = await findContacts(this.deps.db, actor.id, actor.role, q, CONTACTS_PAGE + 1);
+    const rows = found.slice(0, CONTACTS_PAGE);
     const online = await this.presence.onlineAmong(rows.map((r) => r.id));
-    return rows.map((r) => ({
+    const data = rows.map((r) => ({
       id: r.id,
       name: r.name,
       role: r.role,
@@ -103,6 +106,7 @@ export class ConversationsService {
       lastSeenAt: r.last_seen_at?.toISOString() ?? null,
       designation: r.designation,
     }));
+    return { data, hasMore: found.length > CONTACTS_PAGE };
   }
 
   /** Sends each participant their own view (unread counts differ). */

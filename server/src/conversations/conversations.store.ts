@@ -237,8 +237,11 @@ export interface ContactRow {
   last_seen_at: Date | null;
 }
 
-/** People of the other role who share a live appointment with `userId` and are active. */
-export async function findContacts(db: Queryable, userId: string, role: Role, q?: string): Promise<ContactRow[]> {
+/** A page of contacts: a doctor's patients can be thousands, and the picker searches by name. */
+export const CONTACTS_PAGE = 200;
+
+/** People of the other role who share a live appointment with `userId` and are active: the first `limit` by name. */
+export async function findContacts(db: Queryable, userId: string, role: Role, q?: string, limit = CONTACTS_PAGE): Promise<ContactRow[]> {
   const [mine, theirs] = role === 'PATIENT' ? ['patient_id', 'doctor_id'] : ['doctor_id', 'patient_id'];
   const params: unknown[] = [userId];
   let filter = '';
@@ -252,7 +255,7 @@ export async function findContacts(db: Queryable, userId: string, role: Role, q?
     `SELECT u.id, u.name, u.role, u.designation, u.last_seen_at FROM users u
       WHERE u.id IN (SELECT a.${theirs} FROM appointments a WHERE a.${mine} = $1 AND a.status <> 'cancelled')
         AND u.status = 'active' ${filter}
-      ORDER BY u.name, u.id LIMIT 200`,
+      ORDER BY u.name, u.id LIMIT ${limit}`,
     params,
   );
   return rows;

@@ -6,7 +6,7 @@ import { json, type Operation } from './operation.js';
 const conversations: Operation[] = [
   {
     method: 'GET', path: '/api/chat/contacts', tag: 'conversations', auth: 'user',
-    summary: 'The people the caller may chat with (a shared appointment, neither side blocked)',
+    summary: 'The people the caller may chat with (a shared appointment, neither side blocked): the first 200 by name, `hasMore` when more match; `q` searches names',
     query: P.ContactsQuery,
     answers: { 200: { description: 'The contacts', content: json(ContactList) } },
   },

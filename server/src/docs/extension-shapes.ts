@@ -8,7 +8,11 @@ import { z } from 'zod';
  */
 const time = z.iso.datetime();
 
-export const ContactList = z.object({ data: z.array(ParticipantSchema) });
+export const ContactList = z.object({
+  data: z.array(ParticipantSchema),
+  /** More people than the page (200, by name) match: the rest are found by searching with `q`. */
+  hasMore: z.boolean(),
+});
 export const AccessLog = z.object({ data: z.array(AccessLogEntrySchema) });
 
 export const AuthOptions = z.object({

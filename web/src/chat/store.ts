@@ -82,7 +82,7 @@ export class ChatStore {
     return sortConversations(Object.values(this.state.conversations).filter((c) => c.archived === this.state.archivedView || c.id === this.state.openId));
   }
 
-  contacts(q = ''): Promise<{ data: Participant[] }> {
+  contacts(q = ''): Promise<{ data: Participant[]; hasMore: boolean }> {
     return api('GET', `/api/chat/contacts${q ? `?q=${encodeURIComponent(q)}` : ''}`);
   }
 

@@ -76,11 +76,23 @@ export function ConversationList({ store }: { store: ChatStore }) {
 export const roleLabel = (p: Pick<Participant, 'role' | 'designation'>) => p.designation || (p.role === 'DOCTOR' ? 'Doctor' : 'Patient');
 
 function ContactPicker({ store, onClose }: { store: ChatStore; onClose: () => void }) {
-  const [contacts, setContacts] = useState<Participant[] | null>(null);
+  const [contacts, setContacts] = useState<{ data: Participant[]; hasMore: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // A doctor may have more patients than one page (200 by name): the rest are found by name.
+  const [q, setQ] = useState('');
   useEffect(() => {
-    store.contacts().then((r) => setContacts(r.data), (e: Error) => setError(e.message));
-  }, [store]);
+    let current = true;
+    const timer = setTimeout(() => {
+      store.contacts(q.trim()).then(
+        (r) => current && setContacts(r),
+        (e: Error) => current && setError(e.message),
+      );
+    }, 200);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [q, store]);
   const handlePick = async (id: string) => {
     try {
       await store.open(await store.startConversation(id));
@@ -97,10 +109,17 @@ function ContactPicker({ store, onClose }: { store: ChatStore; onClose: () => vo
           Close
         </button>
       </div>
+      <input type="search" aria-label="Search people" placeholder="Search by name" value={q} onChange={(e) => setQ(e.target.value)} />
       {error && <p role="alert" className="error">{error}</p>}
-      {contacts?.length === 0 && <p className="muted">You can message people you share an appointment with. There is nobody yet.</p>}
+      {contacts?.data.length === 0 &&
+        (q.trim() ? (
+          <p className="muted">Nobody by that name shares an appointment with you.</p>
+        ) : (
+          <p className="muted">You can message people you share an appointment with. There is nobody yet.</p>
+        ))}
+      {contacts?.hasMore && <p className="muted small">Showing the first {contacts.data.length} by name: search to find anyone else.</p>}
       <ul>
-        {contacts?.map((p) => (
+        {contacts?.data.map((p) => (
           <li key={p.id}>
             <button type="button" className="conversation" onClick={() => void handlePick(p.id)}>
               <Avatar name={p.name} online={p.online} />
