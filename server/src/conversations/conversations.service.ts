@@ -111,23 +111,25 @@ export class ConversationsService {
 
   /** Sends each participant their own view (unread counts differ). */
   async notifyUpdated(conversationId: string, userIds: string[]): Promise<void> {
-    await this.notifyUpdatedMany([{ conversationId, userIds }]);
+    for (const userId of userIds) await this.tellView(conversationId, userId);
   }
 
   /**
-   * Each conversation's fresh view to each of its listed people who is connected (on any
-   * process); the others read it when they come back. One presence lookup for all: blocking a
-   * doctor tells every one of their patients, and a view is built only for those who will see it.
+   * `notifyUpdated` for many conversations, to those listed who are connected (on any
+   * process); the others read their views when they come back. One presence lookup for all:
+   * blocking a doctor tells every one of their patients, building views only for those who
+   * will see them. While Redis is unreachable everyone listed is told, so that fan-out can
+   * remember for catch-up what devices on other processes missed.
    */
   async notifyUpdatedMany(items: { conversationId: string; userIds: string[] }[]): Promise<void> {
-    const online = await this.presence.onlineAmong([...new Set(items.flatMap((i) => i.userIds))]);
-    for (const { conversationId, userIds } of items) {
-      for (const userId of userIds) {
-        if (!online.has(userId)) continue;
-        const view = await this.viewFor(userId, conversationId);
-        if (view) this.notifier.toUsers([userId], 'conversation:updated', view);
-      }
-    }
+    const online = await this.presence.onlineAmongIfKnown([...new Set(items.flatMap((i) => i.userIds))]);
+    for (const { conversationId, userIds } of items)
+      for (const userId of userIds) if (!online || online.has(userId)) await this.tellView(conversationId, userId);
+  }
+
+  private async tellView(conversationId: string, userId: string): Promise<void> {
+    const view = await this.viewFor(userId, conversationId);
+    if (view) this.notifier.toUsers([userId], 'conversation:updated', view);
   }
 
   private async page(viewerId: string | null, filter: ConversationFilter & { limit: number }): Promise<Page<Conversation>> {

@@ -47,6 +47,22 @@ export class Presence {
     return new Set(userIds.filter((id) => this.devices.has(id)));
   }
 
+  /**
+   * `onlineAmong` when it can be known for every process; null while Redis is unreachable,
+   * when this process sees only its own devices. A caller that leaves out the offline must
+   * then leave out no one: fan-out remembers what devices elsewhere missed, but only for
+   * events it was given.
+   */
+  async onlineAmongIfKnown(userIds: string[]): Promise<Set<string> | null> {
+    if (!this.shared) return this.onlineAmong(userIds);
+    if (!this.shared.usable) return null;
+    try {
+      return await this.shared.onlineAmong(userIds);
+    } catch {
+      return null;
+    }
+  }
+
   async isOnline(userId: string): Promise<boolean> {
     return (await this.onlineAmong([userId])).has(userId);
   }

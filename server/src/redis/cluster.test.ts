@@ -172,4 +172,18 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
     await sleep(200);
     expect(doctorOnB.all('chat:message', (e) => e.id === after.message.id)).toHaveLength(1);
   }, 60_000);
+
+  it('tells a peer on another process of a block made during a Redis outage once Redis returns', async () => {
+    const { patient, doctor, conversation } = await createPair(a);
+    const admin = await createAdmin(a);
+    const patientOnB = await connect(b, patient);
+    await until(async () => (await readyz(a)).fanout === 'ok', 'fan-out to be healthy', 15_000);
+
+    await redis.stop();
+    await until(async () => (await readyz(a)).fanout === 'degraded', 'A to notice the outage', 15_000);
+    expect((await admin.api.post(`/api/admin/users/${doctor.id}/block`, {})).status).toBe(200);
+    await redis.start();
+    await until(async () => (await readyz(a)).fanout === 'ok' && (await readyz(b)).fanout === 'ok', 'fan-out to recover', 15_000);
+    expect(await patientOnB.waitFor('conversation:updated', (c) => c.id === conversation.id && !c.canMessage, 10_000)).toMatchObject({ canMessage: false });
+  }, 60_000);
 });
