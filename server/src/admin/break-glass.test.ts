@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OUTSIDE_ACCESS } from '../audit/audit.store.js';
 import { startTestApp } from '../test/app.js';
 import { createAdmin, createPair, createPatient, sendText } from '../test/factories.js';
 import { useTestApp } from '../test/harness.js';
@@ -30,6 +31,30 @@ describe('break-glass admin access', () => {
     expect((await doctor.api.get(`/api/chat/conversations/${conversation.id}/access-log`)).body.data).toHaveLength(3);
     const stranger = await createPatient(t);
     expect((await stranger.api.get(`/api/chat/conversations/${conversation.id}/access-log`)).status).toBe(404);
+  });
+
+  it('finds the outside reads without walking past the participants’ own', async () => {
+    const admin = await createAdmin(t);
+    const { patient, doctor, conversation } = await createPair(t);
+    expect((await admin.api.get(`/api/admin/conversations/${conversation.id}/messages?reason=audit`)).status).toBe(200);
+    // Two thousand page reads by the participants since, audited as the server audits them.
+    await t.db.query(
+      `INSERT INTO audit_events (actor_id, actor_role, action, conversation_id, outcome)
+       SELECT CASE WHEN n % 2 = 0 THEN $2 ELSE $3 END, CASE WHEN n % 2 = 0 THEN 'PATIENT' ELSE 'DOCTOR' END, 'messages.read', $1, 'success'
+         FROM generate_series(1, 2000) AS n`,
+      [conversation.id, patient.id, doctor.id],
+    );
+    const log = await patient.api.get(`/api/chat/conversations/${conversation.id}/access-log`);
+    expect(log.body.data.map((e: any) => e.actorId)).toEqual([admin.id]);
+
+    const { rows } = await t.db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${OUTSIDE_ACCESS}`, [conversation.id, [patient.id, doctor.id], 200]);
+    let mostRead = 0;
+    const walk = (node: any) => {
+      mostRead = Math.max(mostRead, node['Actual Rows'] * node['Actual Loops'] + (node['Rows Removed by Filter'] ?? 0));
+      (node.Plans ?? []).forEach(walk);
+    };
+    walk(rows[0]['QUERY PLAN'][0].Plan);
+    expect(mostRead).toBeLessThan(50);
   });
 });
 

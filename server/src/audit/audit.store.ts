@@ -109,13 +109,21 @@ export async function listAuditEvents(db: Queryable, q: AuditQuery): Promise<{ d
   };
 }
 
+/**
+ * The newest `$3` events of conversation `$1` by anyone but its participants `$2`. Patients
+ * and doctors reach a conversation only as its participants, so the rows are among those of
+ * other roles: what `audit_events_outside` indexes, leaving out the participants' own reads.
+ */
+export const OUTSIDE_ACCESS = `SELECT e.at, e.actor_id, u.name, e.actor_role, e.action, e.details
+  FROM audit_events e LEFT JOIN users u ON u.id = e.actor_id
+ WHERE e.conversation_id = $1 AND (e.actor_role IS NULL OR e.actor_role NOT IN ('PATIENT', 'DOCTOR'))
+   AND (e.actor_id IS NULL OR NOT (e.actor_id = ANY($2)))
+ ORDER BY e.id DESC LIMIT $3`;
+
 /** Who outside a conversation opened it, newest first: what its participants may see. */
 export async function findOutsideAccess(db: Queryable, conversationId: string, participants: string[], limit = 200): Promise<AccessLogEntry[]> {
   const { rows } = await db.query<{ at: Date; actor_id: string | null; name: string | null; actor_role: string | null; action: string; details: { reason?: string; flagged?: boolean } | null }>(
-    `SELECT e.at, e.actor_id, u.name, e.actor_role, e.action, e.details
-       FROM audit_events e LEFT JOIN users u ON u.id = e.actor_id
-      WHERE e.conversation_id = $1 AND (e.actor_id IS NULL OR NOT (e.actor_id = ANY($2)))
-      ORDER BY e.id DESC LIMIT $3`,
+    OUTSIDE_ACCESS,
     [conversationId, participants, limit],
   );
   return rows.map((r) => ({
