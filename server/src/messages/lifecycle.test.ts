@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/harness.js';
-import { createAdmin, createPair, createPatient, sendText } from '../test/factories.js';
+import { clientId, createAdmin, createPair, createPatient, sendText } from '../test/factories.js';
 import { sleep } from '../test/socket-client.js';
 
 const t = useTestApp();
@@ -96,6 +96,26 @@ describe('reactions', () => {
     const stranger = await createPatient(t);
     expect((await stranger.api.put(`/api/chat/messages/${msg.id}/reactions/${encodeURIComponent('👍')}`)).status).toBe(404);
   });
+});
+
+describe('changes to a message while it is replied to', () => {
+  it('never deadlock: reactions, edits and deletes racing replies to the same message all succeed', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const [p, d] = await Promise.all([connect(patient.token), connect(doctor.token)]);
+    const failures: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const original = await sendText(patient, conversation.id, `Question ${i}`);
+      const change =
+        i % 3 === 0
+          ? p.emitAck('chat:edit', { messageId: original.id, content: `Question ${i}, edited` })
+          : i % 3 === 1
+            ? d.emitAck('chat:react', { messageId: original.id, emoji: '👍', on: true })
+            : p.emitAck('chat:delete', { messageId: original.id, scope: 'self' });
+      const reply = d.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: `Answer ${i}`, replyToId: original.id });
+      for (const ack of await Promise.all([change, reply])) if (!ack.ok) failures.push(ack.error.code);
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
 });
 
 describe('receipts and unread counts', () => {

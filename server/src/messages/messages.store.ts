@@ -150,9 +150,16 @@ export interface MessageAccessRow {
   deleted_at: Date | null;
 }
 
+/**
+ * The message, locked for a change that keeps its id: an edit, a reaction, a delete. FOR NO
+ * KEY UPDATE, not FOR UPDATE: a send replying to it holds its conversation's row and then needs
+ * the message's key share for its foreign key, while the change holds the message and then
+ * needs the conversation's row for its rev; with FOR UPDATE the two deadlocked, nearly every
+ * time they met, and one of them failed.
+ */
 export async function findMessageForUpdate(db: Queryable, id: string): Promise<MessageAccessRow | null> {
   const { rows } = await db.query<MessageAccessRow>(
-    'SELECT id, conversation_id, seq, sender_id, body, version, created_at, edited_at, deleted_at FROM messages WHERE id = $1 FOR UPDATE',
+    'SELECT id, conversation_id, seq, sender_id, body, version, created_at, edited_at, deleted_at FROM messages WHERE id = $1 FOR NO KEY UPDATE',
     [id],
   );
   return rows[0] ?? null;
