@@ -1,6 +1,6 @@
 import { AdminConversationQuery, AuditExportQuery, AuditQuery, ExternalIdParam, IdParam, LegalHoldInput, MessagePageQuery } from '@carechat/protocol';
 import type { FastifyInstance } from 'fastify';
-import { audit } from '../audit/audit.js';
+import { audit, auditEach } from '../audit/audit.js';
 import { Readable } from 'node:stream';
 import { verifyAuditChain } from '../audit/audit-chain.js';
 import { auditEventsBetween, toFhirAuditEvent, toJsonLine } from '../audit/audit-export.js';
@@ -25,7 +25,9 @@ export function registerAdminRoutes(
   app.get('/api/admin/conversations', admin, async (req) => {
     const q = parse(AdminConversationQuery, req.query);
     const page = await services.conversations.listAll(q);
-    await audit(deps.db, actorOf(req), { action: 'admin.conversations.list', outcome: 'success', details: { count: page.data.length } });
+    // Each row shows its last message's preview: a read of that conversation, in its own
+    // trail and its participants' access log.
+    await auditEach(deps.db, actorOf(req), { action: 'admin.conversations.list', outcome: 'success', details: { count: page.data.length } }, page.data.map((c) => c.id));
     return page;
   });
 

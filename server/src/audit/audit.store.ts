@@ -50,6 +50,17 @@ export async function insertAuditEvent(db: Queryable, e: AuditRecord): Promise<v
   });
 }
 
+/**
+ * `e` once for each of these conversations, in one statement: a read that showed several at
+ * once (an admin's list with their previews) then appears in each one's trail and access log.
+ */
+export async function insertAuditEventPerConversation(db: Queryable, e: AuditRecord, conversationIds: string[]): Promise<void> {
+  const values = auditValues(e);
+  values[3] = conversationIds;
+  const columns = auditParams(1).map((p, i) => (i === 3 ? 'c' : p));
+  await db.query(`INSERT INTO audit_events ${AUDIT_COLUMNS} SELECT ${columns.join(', ')} FROM unnest($4::uuid[]) AS c`, values);
+}
+
 export interface AuditRow {
   id: number;
   at: Date;

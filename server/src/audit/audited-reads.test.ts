@@ -40,7 +40,8 @@ describe('audited reads', () => {
 
     const admin = await createAdmin(t);
     const reason = { 'x-access-reason': 'Complaint review #12' };
-    expect((await admin.api.get('/api/admin/conversations', reason)).status).toBe(200);
+    const listed = await admin.api.get(`/api/admin/conversations?q=${encodeURIComponent(patient.name)}`, reason);
+    expect(listed.body.data.map((x: any) => x.id)).toEqual([c]);
     expect((await admin.api.get(`/api/admin/conversations/${c}`, reason)).status).toBe(200);
     expect((await admin.api.get(`/api/admin/conversations/${c}/messages`, reason)).status).toBe(200);
     expect((await admin.api.get(`/api/admin/messages/${msg.id}/history`, reason)).status).toBe(200);
@@ -50,7 +51,7 @@ describe('audited reads', () => {
     expect((await admin.api.get(`/api/admin/audit?conversationId=${c}`, reason)).status).toBe(200);
     const theirs = await auditRowsOf(t.db, admin.id);
     expect(theirs.map((r) => [r.action, r.conversation_id])).toEqual([
-      ['admin.conversations.list', null],
+      ['admin.conversations.list', c], // the preview shown is a read of the conversation
       ['admin.conversations.read', c],
       ['admin.messages.read', c],
       ['admin.messages.history', c],
@@ -62,6 +63,9 @@ describe('audited reads', () => {
     expect(theirs[2]!.details).toEqual({ count: 3, before: null, after: null, reason: 'Complaint review #12' });
     expect(theirs[6]!.details).toMatchObject({ conversationId: c });
     expect(JSON.stringify([...mine, ...theirs])).not.toMatch(/chest|Secret|Tuesday/);
+    // The participants see the list read in their access log, with the others.
+    const log = (await patient.api.get(`/api/chat/conversations/${c}/access-log`)).body.data;
+    expect(log.map((e: any) => e.action)).toContain('admin.conversations.list');
   });
 
   it('fail, showing nothing, when their audit row cannot be written; and work again once it can', async () => {

@@ -247,13 +247,15 @@ describe('catching up through changes?since=rev', () => {
       const literal = (v: unknown) => (v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : c.escapeLiteral(typeof v === 'string' ? v : JSON.stringify(v)));
       const { rows: explained } = await c.query(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE "message-changes-audited"(${values.map(literal).join(', ')})`);
       await c.query('ROLLBACK');
-      let mostRead = 0;
+      // Message rows read, kept or filtered out, by any node (how senders' names are joined is the planner's choice).
+      let messagesRead = 0;
       const walk = (node: any) => {
-        mostRead = Math.max(mostRead, node['Actual Rows'] * node['Actual Loops'] + (node['Rows Removed by Filter'] ?? 0));
+        if (node['Relation Name'] === 'messages') messagesRead += node['Actual Rows'] * node['Actual Loops'] + (node['Rows Removed by Filter'] ?? 0);
         (node.Plans ?? []).forEach(walk);
       };
       walk(explained[0]['QUERY PLAN'][0].Plan);
-      expect(mostRead).toBeLessThan(50);
+      expect(messagesRead).toBeGreaterThan(0);
+      expect(messagesRead).toBeLessThan(50);
     } finally {
       c.release();
     }
