@@ -180,6 +180,32 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await p.context().close();
   }, 40_000);
 
+  it('sends again, in order and without a reconnect, what the server could not take just then', async () => {
+    // A server that takes 3 events per 10 s from a socket: most of a burst is refused as RATE_LIMITED.
+    const strict = await startTestApp({ CLAMD_URL: inject('clamdUrl'), SOCKET_EVENTS_PER_10S: '3' });
+    try {
+      const patient = await personWithPassword('PATIENT', 'Rita Retry', strict);
+      const doctor = await personWithPassword('DOCTOR', 'Dr. Rate Limit', strict);
+      await createAppointment(strict, patient, doctor);
+      const conversation = (await patient.api.post('/api/chat/conversations', { participantId: doctor.id })).body;
+      const p = await signIn(patient.email, strict);
+      await p.getByRole('button', { name: /Dr\. Rate Limit/ }).click();
+      const composer = p.getByLabel('Message', { exact: true });
+      const texts = ['One', 'Two', 'Three', 'Four', 'Five'];
+      for (const text of texts) {
+        await composer.fill(text);
+        await composer.press('Enter');
+      }
+      await expect
+        .poll(async () => (await doctor.api.get(`/api/chat/conversations/${conversation.id}/messages`)).body.data.map((m: any) => m.content), { timeout: 45_000, interval: 1000 })
+        .toEqual(texts);
+      await p.locator('.message.mine.pending').first().waitFor({ state: 'detached', timeout: 10_000 });
+      await p.context().close();
+    } finally {
+      await strict.close();
+    }
+  }, 90_000);
+
   it('loads older messages when scrolling up, without moving what the reader was looking at', async () => {
     const { patient, doctor, conversation } = await pairInConversation('Sam Scroll', 'Dr. Hist Ory');
     for (let i = 1; i <= 120; i++)

@@ -43,6 +43,10 @@ export class ChatStore {
   private state: ChatState;
   private listeners = new Set<() => void>();
   private readonly queue = new PendingQueue();
+  /** The queue goes out one message at a time, oldest first: a retried message never lands after a later one. */
+  private delivering = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryDelayMs = 0;
   /** The highest rev seen per conversation: where `changes?since=` resumes after a gap. */
   private readonly revs = new Map<string, number>();
   private readonly catchingUp = new Set<string>();
@@ -63,6 +67,7 @@ export class ChatStore {
   getSnapshot = () => this.state;
 
   close(): void {
+    clearTimeout(this.retryTimer);
     this.socket.close();
   }
 
@@ -162,7 +167,7 @@ export class ChatStore {
       ...(extras.attachments?.length ? { attachmentIds: extras.attachments.map((a) => a.id) } : {}),
     });
     this.syncPending();
-    void this.deliver(item);
+    void this.deliverQueue();
   }
 
   discardPending(clientMessageId: string): void {
@@ -203,7 +208,34 @@ export class ChatStore {
 
   // ---- internals -----------------------------------------------------------------------
 
-  private async deliver(item: PendingMessage): Promise<void> {
+  /**
+   * Sends the queue in order, each message with its own clientMessageId, so a resend is never a
+   * duplicate. A message the server could not take just now (unavailable, rate limited, no ack
+   * in time) stops the queue behind it, and it goes again after a growing pause (1 s doubling
+   * to 30 s) without waiting for a reconnect; a reconnect sends at once.
+   */
+  private async deliverQueue(): Promise<void> {
+    if (this.delivering || this.retryTimer) return;
+    this.delivering = true;
+    try {
+      for (let item = this.queue.toRetry()[0]; item; item = this.queue.toRetry()[0]) {
+        if (!(await this.deliver(item))) {
+          this.retryDelayMs = Math.min(Math.max(this.retryDelayMs * 2, 1000), 30_000);
+          this.retryTimer = setTimeout(() => {
+            this.retryTimer = undefined;
+            void this.deliverQueue();
+          }, this.retryDelayMs);
+          return;
+        }
+        this.retryDelayMs = 0;
+      }
+    } finally {
+      this.delivering = false;
+    }
+  }
+
+  /** Sends one message; false when it should go again later. */
+  private async deliver(item: PendingMessage): Promise<boolean> {
     try {
       const ack = await this.socket.send('chat:message', {
         conversationId: item.conversationId,
@@ -214,13 +246,16 @@ export class ChatStore {
       });
       if (ack.ok) {
         this.queue.acked(item.clientMessageId);
-        this.syncPending();
         this.applyMessage(ack.message);
-      } else if (!RETRYABLE.has(ack.error.code)) this.queue.failed(item.clientMessageId, ack.error.message);
+      } else if (RETRYABLE.has(ack.error.code)) return false;
+      else this.queue.failed(item.clientMessageId, ack.error.message);
+      return true;
     } catch {
-      // Offline or timed out: it stays pending and goes again on reconnect.
+      // Offline or no ack in time.
+      return false;
+    } finally {
+      this.syncPending();
     }
-    this.syncPending();
   }
 
   private wire(): void {
@@ -287,7 +322,10 @@ export class ChatStore {
     } catch {
       // Another reconnect will try again.
     }
-    for (const item of this.queue.toRetry()) await this.deliver(item);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.retryDelayMs = 0;
+    await this.deliverQueue();
   }
 
   /** Fetches every change to a loaded thread after the last rev this page has seen. */
