@@ -137,7 +137,13 @@ export async function createApp(deps: Deps): Promise<App> {
   const attachments = new AttachmentsService(deps, storage, scanner);
   const pushDispatcher = new PushDispatcher(deps, await loadVapidKeys(config, log), presence);
   const push = new PushService(deps, presence, pushDispatcher);
-  const messages = new MessagesService(deps, notifier, (keys) => attachments.removeBlobs(keys), (conv, senderId) => push.messageSent(conv, senderId));
+  const messages = new MessagesService(
+    deps,
+    notifier,
+    (keys) => attachments.removeBlobs(keys),
+    (conv, senderId) => push.messageSent(conv, senderId),
+    (conversationId, userIds) => conversations.notifyUpdated(conversationId, userIds),
+  );
   const receipts = new ReceiptsService(deps, notifier, conversations);
   const typing = new TypingService(deps, notifier);
   const statusEffects = new UserStatusEffects(deps, notifier, conversations);

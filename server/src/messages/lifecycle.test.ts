@@ -70,6 +70,28 @@ describe('deletes', () => {
     const forDoctor = await doctor.api.get(`/api/chat/conversations/${conversation.id}/messages`);
     expect(forDoctor.body.data.map((m: any) => m.content)).toEqual(['See you Tuesday']);
   });
+
+  it('and edits of the newest message refresh the conversation lists: preview and unread count', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const [p, d1, d2] = await Promise.all([connect(patient.token), connect(doctor.token), connect(doctor.token)]);
+    const cid = conversation.id;
+    await sendText(patient, cid, 'Rash on my arm');
+    const second = await sendText(patient, cid, 'Wrong chat, sorry');
+    const listed = (s: typeof d1, match: (c: any) => boolean) => s.waitFor('conversation:updated', (c) => c.id === cid && match(c));
+
+    // Deleted for everyone: the doctor's list no longer shows it, nor counts it unread.
+    expect((await p.emitAck('chat:delete', { messageId: second.id, scope: 'everyone' })).ok).toBe(true);
+    expect(await listed(d1, (c) => c.lastMessage?.id === second.id && c.lastMessage.preview === 'Message deleted')).toMatchObject({ unreadCount: 1 });
+
+    // The newest message edited: both lists show the new text.
+    const third = await sendText(patient, cid, 'Rash on my left arm');
+    expect((await p.emitAck('chat:edit', { messageId: third.id, content: 'Rash on my left arm, spreading' })).ok).toBe(true);
+    for (const s of [p, d1]) await listed(s, (c) => c.lastMessage?.preview === 'Rash on my left arm, spreading');
+
+    // Hidden by the doctor on one device: the other device's list moves to the message before it.
+    expect((await d1.emitAck('chat:delete', { messageId: third.id, scope: 'self' })).ok).toBe(true);
+    await listed(d2, (c) => c.lastMessage?.id === second.id);
+  });
 });
 
 describe('reactions', () => {

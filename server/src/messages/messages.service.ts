@@ -39,6 +39,8 @@ export class MessagesService {
     private readonly removeFiles: (storageKeys: string[]) => Promise<void>,
     /** Told of each new message after commit (push notifications); must not throw or block. */
     private readonly onSent: (conv: ConversationAccessRow, senderId: string) => void = () => undefined,
+    /** Sends these people their fresh view of the conversation (its list row: preview, unread count). */
+    private readonly listChanged: (conversationId: string, userIds: string[]) => Promise<void> = async () => undefined,
   ) {
     const db = deps.sendDb;
     const lanes = deps.config.databaseSendLanes;
@@ -176,6 +178,8 @@ export class MessagesService {
     });
     const view = await this.viewById(actor.id, messageId, conv);
     await this.notifyEach(conv, 'chat:edited', actor.id, view);
+    // The newest message is the list's preview: both lists show the new text.
+    if (view.seq === conv.last_seq) await this.listChanged(conv.id, participantsOf(conv));
     return view;
   }
 
@@ -198,13 +202,16 @@ export class MessagesService {
       return { conv, message, to: [actor.id], files: [] };
     });
     if (event?.files.length) await this.removeFiles(event.files);
-    if (event)
+    if (event) {
       this.notifier.toUsers(event.to, 'chat:deleted', {
         conversationId: event.conv.id,
         messageId: event.message.id,
         seq: event.message.seq,
         scope,
       });
+      // A deleted message may have been the list's preview, or counted unread by the peer.
+      await this.listChanged(event.conv.id, event.to);
+    }
   }
 
   async react(actor: Actor, messageId: string, emoji: string, on: boolean): Promise<Message> {
