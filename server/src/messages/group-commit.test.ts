@@ -138,6 +138,31 @@ describe('the grouped send statements', () => {
 });
 
 describe('sends checked in the statement that stores them', () => {
+  it('store nothing in a conversation whose key was destroyed while they waited for its row', async () => {
+    const { patient, conversation } = await createPair(t);
+    const p = await t.connect(patient.token);
+    // This process holds the key: the next send is the one-statement path, its checks read before its lock.
+    expect((await p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'first' })).ok).toBe(true);
+    const shred = await t.db.connect();
+    try {
+      // What shredding does to the row, not yet committed: the send queues behind its lock.
+      await shred.query('BEGIN');
+      await shred.query('UPDATE conversations SET wrapped_key = NULL, shredded_at = now() WHERE id = $1', [conversation.id]);
+      const id = clientId();
+      const send = p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: id, content: 'sent as the key went' });
+      await new Promise((r) => setTimeout(r, 300));
+      await shred.query('COMMIT');
+      const ack = await send;
+      expect(ack.ok).toBe(false);
+      const again = await p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: id, content: 'sent as the key went' });
+      expect(again.ok).toBe(false);
+      const { rows } = await t.db.query('SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1', [conversation.id]);
+      expect(rows[0].n).toBe(1);
+    } finally {
+      shred.release();
+    }
+  });
+
   it('refuse, each with its own reason, what may not be stored, while the rest of the burst is stored', async () => {
     const { patient, doctor, conversation } = await createPair(t);
     const other = await createPair(t);

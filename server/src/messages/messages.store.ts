@@ -285,7 +285,8 @@ export async function insertMessage(db: Queryable, m: NewMessage): Promise<Store
     name: 'insert-message',
     text: `WITH c AS (
        UPDATE conversations SET last_seq = last_seq + 1, last_rev = last_rev + 1, last_message_at = now(), activity_at = now()
-        WHERE id = $2 AND NOT EXISTS (SELECT 1 FROM messages WHERE sender_id = $3 AND client_message_id = $4)
+        WHERE id = $2 AND wrapped_key IS NOT NULL AND expired_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM messages WHERE sender_id = $3 AND client_message_id = $4)
        RETURNING last_seq, last_rev),
      ins AS (
        INSERT INTO messages (id, conversation_id, seq, rev, sender_id, client_message_id, body, reply_to_id)
@@ -324,8 +325,13 @@ const SEND_STEPS = `
           AND x.existing_id IS NULL AND (i.reply_to_id IS NULL OR x.reply_conversation_id = x.id)
         ORDER BY i.sender_id, i.client_message_id, i.ord),
      counts AS (SELECT conversation_id, count(*)::int AS n FROM fresh GROUP BY conversation_id),
+     -- The key checked again once the row is locked: a shred or an expiry that committed while
+     -- this waited for the lock leaves the conversation out, rather than storing (and acking)
+     -- a message sealed with a key that no longer exists.
      locked AS MATERIALIZED (
-       SELECT c.id FROM conversations c WHERE c.id IN (SELECT conversation_id FROM counts) ORDER BY c.id FOR NO KEY UPDATE),
+       SELECT c.id FROM conversations c WHERE c.id IN (SELECT conversation_id FROM counts)
+          AND c.wrapped_key IS NOT NULL AND c.expired_at IS NULL
+        ORDER BY c.id FOR NO KEY UPDATE),
      bumped AS (
        UPDATE conversations c
           SET last_seq = c.last_seq + counts.n, last_rev = c.last_rev + counts.n, last_message_at = now(), activity_at = now()
