@@ -206,6 +206,26 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     }
   }, 90_000);
 
+  it('fetches a message whose broadcast never came as soon as a later one shows the gap', async () => {
+    const { patient, doctor, conversation } = await pairInConversation('Gail Gap', 'Dr. Lost Broadcast');
+    await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: uniqueId('m'), content: 'Before' });
+    const p = await signIn(patient.email);
+    await p.getByRole('button', { name: /Dr\. Lost Broadcast/ }).click();
+    await p.locator('.message .text', { hasText: 'Before' }).waitFor();
+    // Stored but never broadcast, as when a server dies between a commit and its fan-out.
+    const { rows } = await t.db.query('SELECT wrapped_key, key_version, last_seq, last_rev FROM conversations WHERE id = $1', [conversation.id]);
+    const key = t.keyring.dataKey(conversation.id, { wrappedKey: rows[0].wrapped_key, keyVersion: rows[0].key_version });
+    const id = crypto.randomUUID();
+    await t.db.query(
+      `INSERT INTO messages (id, conversation_id, seq, rev, sender_id, client_message_id, body) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [id, conversation.id, rows[0].last_seq + 1, rows[0].last_rev + 1, doctor.id, uniqueId('lost'), encryptText(key, 'The lost one', messageAad(conversation.id, id, 1))],
+    );
+    await t.db.query('UPDATE conversations SET last_seq = last_seq + 1, last_rev = last_rev + 1 WHERE id = $1', [conversation.id]);
+    await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: uniqueId('m'), content: 'After' });
+    await expect.poll(() => p.locator('.message .text').allTextContents(), { timeout: 10_000 }).toEqual(['Before', 'The lost one', 'After']);
+    await p.context().close();
+  });
+
   it('loads older messages when scrolling up, without moving what the reader was looking at', async () => {
     const { patient, doctor, conversation } = await pairInConversation('Sam Scroll', 'Dr. Hist Ory');
     for (let i = 1; i <= 120; i++)

@@ -265,7 +265,13 @@ export class ChatStore {
       if (connection === 'online') void this.catchUp();
     });
     s.on('chat:message', (m) => {
+      const thread = this.state.threads[m.conversationId];
+      const newest = thread && !thread.hasNewer ? thread.items[thread.items.length - 1]?.seq : undefined;
+      const seenRev = this.revs.get(m.conversationId) ?? 0;
       this.applyMessage(m);
+      // A seq skipped: a message whose broadcast never came (a server died between its commit
+      // and its fan-out, say). Fetch what changed since before this one.
+      if (newest !== undefined && m.seq > newest + 1) this.catchUpSoon(m.conversationId, seenRev);
       const mine = m.senderId === this.state.me.id;
       if (!mine) {
         void this.socket.send('chat:delivered', { conversationId: m.conversationId, upToSeq: m.seq }).catch(() => undefined);
@@ -329,8 +335,8 @@ export class ChatStore {
   }
 
   /** Fetches every change to a loaded thread after the last rev this page has seen. */
-  private async catchUpThread(id: string): Promise<void> {
-    let since = this.revs.get(id) ?? 0;
+  private async catchUpThread(id: string, from?: number): Promise<void> {
+    let since = from ?? this.revs.get(id) ?? 0;
     for (;;) {
       const page = await api<MessagePage>('GET', `/api/chat/conversations/${id}/changes?since=${since}&limit=500`);
       const thread = this.state.threads[id];
@@ -349,11 +355,16 @@ export class ChatStore {
    */
   private onConversationUpdated(c: Conversation): void {
     this.upsertConversation(c);
-    if (!this.state.threads[c.id] || c.lastRev <= (this.revs.get(c.id) ?? 0) || this.catchingUp.has(c.id)) return;
-    this.catchingUp.add(c.id);
-    void this.catchUpThread(c.id)
+    if (this.state.threads[c.id] && c.lastRev > (this.revs.get(c.id) ?? 0)) this.catchUpSoon(c.id);
+  }
+
+  /** One catch-up at a time per loaded thread, from `since` (default: the last rev seen). */
+  private catchUpSoon(id: string, since?: number): void {
+    if (this.catchingUp.has(id)) return;
+    this.catchingUp.add(id);
+    void this.catchUpThread(id, since)
       .catch(() => undefined)
-      .finally(() => this.catchingUp.delete(c.id));
+      .finally(() => this.catchingUp.delete(id));
   }
 
   private applyMessage(m: Message): void {
