@@ -137,7 +137,14 @@ export class PushDispatcher {
       });
       // fetch sets Content-Length itself (and speaks to a test's plain-HTTP push service too).
       const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k.toLowerCase() !== 'content-length').map(([k, v]) => [k, String(v)]));
-      const res = await fetch(req.endpoint, { method: req.method, headers, body: new Uint8Array(req.body as Buffer), signal: AbortSignal.any([AbortSignal.timeout(SEND_TIMEOUT_MS), this.stopping.signal]) });
+      // A redirect is not followed: it could lead anywhere, a push service has no reason to send one.
+      const res = await fetch(req.endpoint, {
+        method: req.method,
+        headers,
+        body: new Uint8Array(req.body as Buffer),
+        redirect: 'manual',
+        signal: AbortSignal.any([AbortSignal.timeout(SEND_TIMEOUT_MS), this.stopping.signal]),
+      });
       await res.arrayBuffer().catch(() => undefined);
       status = res.status;
     } catch {

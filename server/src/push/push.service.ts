@@ -23,10 +23,11 @@ export class PushService {
   }
 
   async subscribe(actor: Actor, input: PushSubscriptionInput): Promise<void> {
-    const url = new URL(input.endpoint);
-    // Push services are HTTPS; a plain-HTTP endpoint is only for the tests' own push service.
-    if (url.protocol !== 'https:' && !this.deps.config.pushAllowHttp)
-      throw new AppError('VALIDATION_FAILED', 'endpoint: must be an https URL of a push service');
+    // The server will POST to this address for as long as the subscription lives: only the
+    // browsers' push services, never an address a user chose (an internal host, a metadata
+    // service). A plain-HTTP or local endpoint is only for the tests' own push service.
+    if (!this.deps.config.pushAllowHttp && !isPushServiceUrl(new URL(input.endpoint)))
+      throw new AppError('VALIDATION_FAILED', 'endpoint: must be an https URL of a browser push service');
     await store.upsertSubscription(this.deps.db, { id: randomUUID(), userId: actor.id, endpoint: input.endpoint, p256dh: input.keys.p256dh, auth: input.keys.auth });
   }
 
@@ -54,4 +55,13 @@ export class PushService {
       if ((await store.enqueueNotices(this.deps.db, recipient, conv.id, senderId)) > 0) this.dispatcher.nudge();
     })().catch((err: unknown) => this.deps.log.warn({ err: { message: (err as Error).message } }, 'push notice not queued'));
   }
+}
+
+/** The browsers' Web Push services: Chrome and Edge (FCM), Firefox, Safari, Windows. */
+const PUSH_SERVICE_HOSTS = ['fcm.googleapis.com', 'push.services.mozilla.com', 'push.apple.com', 'notify.windows.com'];
+
+function isPushServiceUrl(url: URL): boolean {
+  if (url.protocol !== 'https:' || url.username || url.password || (url.port && url.port !== '443')) return false;
+  const host = url.hostname.toLowerCase();
+  return PUSH_SERVICE_HOSTS.some((h) => host === h || host.endsWith(`.${h}`));
 }

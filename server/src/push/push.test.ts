@@ -1,4 +1,7 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp } from '../test/app.js';
 import { useTestApp } from '../test/harness.js';
 import { clientId, createPair, sendText, type Pair, type TestUser } from '../test/factories.js';
 import { usePushService, type Answer, type TestSubscription } from '../test/push-service.js';
@@ -165,5 +168,40 @@ describe('Web Push', () => {
     const ftp = await doctor.api.post('/api/push/subscriptions', { ...push.subscribe(), endpoint: 'ftp://push.example/x' });
     expect(ftp.status).toBe(400);
     expect((await t.anon.post('/api/push/subscriptions', push.subscribe())).status).toBe(401);
+  });
+
+  it('posts only to browser push services, and follows no redirect', async () => {
+    // Outside the tests' own push service, an endpoint must be a push service's https address.
+    const strict = await startTestApp({});
+    try {
+      const { doctor } = await createPair(strict);
+      for (const endpoint of ['https://10.0.0.5/x', 'https://127.0.0.1:8443/x', 'https://localhost/x', 'https://169.254.169.254/latest', 'https://push.example.com/x', 'https://fcm.googleapis.com.evil.example/x'])
+        expect((await doctor.api.post('/api/push/subscriptions', { ...push.subscribe(), endpoint })).status, endpoint).toBe(400);
+      expect((await doctor.api.post('/api/push/subscriptions', { ...push.subscribe(), endpoint: 'https://fcm.googleapis.com/fcm/send/abc' })).status).toBe(201);
+    } finally {
+      await strict.close();
+    }
+
+    // A push service that answers with a redirect to somewhere else (a 303 would be followed as a GET): nothing goes there.
+    let hitsElsewhere = 0;
+    const elsewhere = http.createServer((req, res) => (hitsElsewhere++, res.end()));
+    const redirecting = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(303, { location: `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/internal` }).end();
+    });
+    let redirected = 0;
+    redirecting.on('request', () => redirected++);
+    await Promise.all([elsewhere, redirecting].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', r))));
+    try {
+      const { patient, doctor, conversation } = await createPair(t);
+      const sub = { ...push.subscribe(), endpoint: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/push/1` };
+      expect((await doctor.api.post('/api/push/subscriptions', sub)).status).toBe(201);
+      await sendText(patient, conversation.id, 'For the redirecting service');
+      await until(() => redirected > 0, 'the push service to be asked');
+      await sleep(500);
+      expect(hitsElsewhere).toBe(0);
+    } finally {
+      await Promise.all([elsewhere, redirecting].map((s) => new Promise((r) => s.close(r))));
+    }
   });
 });
