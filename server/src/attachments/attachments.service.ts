@@ -115,13 +115,22 @@ export class AttachmentsService {
     });
     const fileKey = unwrapFileKey(dataKeyOf(this.deps.keyring, conv), conv.id, { id, wrappedKey: attachment.wrapped_key });
     const view = this.present(conv, attachment);
+    // The first part is opened before any header goes out: a file that fails its check is an
+    // error response, not a 200 whose body breaks off.
+    const parts = this.decrypted(fileKey, storageKey, fileAad(id, kind), size, range?.start ?? 0, range?.end ?? size - 1);
+    const first = await parts.next();
     return {
       attachment,
       fileName: view.fileName,
       mime: kind === 'original' ? attachment.mime_type : attachment.thumbnail_mime!,
       size,
       range,
-      body: Readable.from(this.decrypted(fileKey, storageKey, fileAad(id, kind), size, range?.start ?? 0, range?.end ?? size - 1)),
+      body: Readable.from(
+        (async function* () {
+          if (!first.done) yield first.value;
+          yield* parts;
+        })(),
+      ),
     };
   }
 
@@ -188,7 +197,11 @@ export class AttachmentsService {
     for (let chunk = span.first; chunk <= span.last; chunk += CHUNKS_PER_READ) {
       const upTo = Math.min(span.last, chunk + CHUNKS_PER_READ - 1);
       const part = sealedRange(size, chunk * CHUNK_SIZE, Math.min(size - 1, (upTo + 1) * CHUNK_SIZE - 1));
-      const plain = openChunks(fileKey, await this.storage.read(storageKey, part.from, part.to), aad, chunk, span.total);
+      const sealed = await this.storage.read(storageKey, part.from, part.to);
+      // Storage returns what it has: whole chunks missing from the end would otherwise pass
+      // unnoticed, the last one's AAD never checked.
+      if (sealed.length !== part.to - part.from + 1) throw new Error('a stored attachment is shorter than its record');
+      const plain = openChunks(fileKey, sealed, aad, chunk, span.total);
       const offset = chunk * CHUNK_SIZE;
       yield plain.subarray(Math.max(0, start - offset), Math.min(plain.length, end - offset + 1));
     }

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -182,6 +182,24 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
       expect(got.bytes.equals(big.subarray(start, end + 1))).toBe(true);
     }
     expect((await download(t, patient, up.body.id, { range: `bytes=${big.length}-` })).status).toBe(416);
+  });
+
+  it('never serve a stored file cut short: whole chunks missing from its end fail it', async () => {
+    const { patient, conversation } = await createPair(t);
+    const report = pdf('truncated', 300_000); // five chunks
+    const up = await upload(t, patient, conversation.id, report, 'report.pdf');
+    expect((await download(t, patient, up.body.id)).bytes.equals(report)).toBe(true);
+    const { rows } = await t.db.query('SELECT storage_key FROM attachments WHERE id = $1', [up.body.id]);
+    const key: string = rows[0].storage_key;
+    // As a bad restore or a partial copy would leave it: the first two chunks, exactly.
+    await truncate(path.join(attachmentsDir(), key.slice(0, 2), key), 2 * (64 * 1024 + 28));
+    const whole = await download(t, patient, up.body.id);
+    expect(whole.status).toBe(500);
+    expect(whole.bytes.includes(report.subarray(0, 1000))).toBe(false);
+    // What is still whole can still be read.
+    const head = await download(t, patient, up.body.id, { range: 'bytes=0-99' });
+    expect(head.status).toBe(206);
+    expect(head.bytes.equals(report.subarray(0, 100))).toBe(true);
   });
 
   it('keep strangers out, keep unsent uploads private, let admins read with an audit row', async () => {
