@@ -150,7 +150,7 @@ export async function createApp(deps: Deps): Promise<App> {
   const admin = new AdminService(deps, statusEffects);
   const integration = new IntegrationService(deps, statusEffects, conversations);
 
-  const authenticate = authenticateWith(auth);
+  const authenticate = authenticateWith(auth, config.allowedOrigins);
   registerHealthRoutes(http, deps, state, redis);
   registerAuthRoutes(http, deps, auth, mfa, authenticate);
   registerConversationRoutes(http, conversations, authenticate);

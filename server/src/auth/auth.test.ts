@@ -110,6 +110,25 @@ describe('password sign-in', () => {
     }
   });
 
+  it('refuses a change made with the cookie from another site; the app’s own origin and tokens are unaffected', async () => {
+    const u = await createWithPassword(t);
+    const first = await login(t, u.email, u.password);
+    const cookie = sessionCookie(first.headers.get('set-cookie')!);
+    // A form on another site (a sibling subdomain gets the SameSite=Strict cookie sent too).
+    const forged = await t.anon.request('POST', '/api/auth/logout', {}, { cookie, origin: 'https://portal.evil.example' });
+    expect(forged.status).toBe(403);
+    expect(forged.body.error.code).toBe('FORBIDDEN');
+    expect((await t.anon.get('/api/auth/me', { cookie })).status).toBe(200); // nothing happened
+    // Reading with the cookie from anywhere is unchanged (a GET changes nothing).
+    expect((await t.anon.get('/api/auth/me', { cookie, origin: 'https://portal.evil.example' })).status).toBe(200);
+    // A bearer token is never sent by a browser on its own: no origin needed.
+    const second = await login(t, u.email, u.password);
+    expect((await t.anon.request('POST', '/api/auth/logout', {}, { authorization: `Bearer ${second.body.accessToken}`, origin: 'https://portal.evil.example' })).status).toBe(204);
+    // From the app's own origin the cookie works.
+    expect((await t.anon.request('POST', '/api/auth/logout', {}, { cookie, origin: new URL(t.url).origin })).status).toBe(204);
+    expect((await t.anon.get('/api/auth/me', { cookie })).status).toBe(401);
+  });
+
   it('logout ends that session at once (token, cookie and its sockets) and no other', async () => {
     const u = await createWithPassword(t);
     const first = await login(t, u.email, u.password);

@@ -3,8 +3,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from '../auth/auth.service.js';
 import type { Actor } from '../context.js';
 import { forbidden } from '../errors.js';
+import { originAllowed } from './origin.js';
 
 export const SESSION_COOKIE = 'carechat_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,11 +27,17 @@ export const requestOrigin = (req: FastifyRequest) => ({ ip: req.ip ?? null, use
  * is for the few routes a session still owing two-factor enrolment may use (see
  * AuthService.authenticate); every other route refuses it with MFA_ENROLLMENT_REQUIRED.
  */
-export function authenticateWith(auth: AuthService) {
+export function authenticateWith(auth: AuthService, allowedOrigins: string[]) {
   const hook =
     (roles: Role[], duringMfaEnrollment: boolean) =>
     async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-      const token = bearerToken(req) ?? req.cookies[SESSION_COOKIE];
+      const bearer = bearerToken(req);
+      // The session cookie is SameSite=Strict, which a page on a sibling subdomain (the host
+      // platform's, say) still gets sent with a form it submits: a change made with the cookie
+      // must come from this app's own origin or one allowed, like the socket's handshake.
+      if (!bearer && !SAFE_METHODS.has(req.method) && !originAllowed(req.headers.origin, req.headers.host, allowedOrigins))
+        throw forbidden('This request came from another site');
+      const token = bearer ?? req.cookies[SESSION_COOKIE];
       const actor = await auth.authenticate(token, requestOrigin(req), { duringMfaEnrollment });
       if (roles.length > 0 && !roles.includes(actor.role)) throw forbidden('Your role may not use this endpoint');
       req.actor = { ...actor, accessReason: accessReasonOf(req) };

@@ -5,6 +5,7 @@ import { endedSessions } from '../auth/sessions.store.js';
 import type { Deps } from '../context.js';
 import { toAppError } from '../errors.js';
 import { SESSION_COOKIE } from '../http/authenticate.js';
+import { originAllowed } from '../http/origin.js';
 import type { Presence } from '../presence/presence.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Inflight } from './inflight.js';
@@ -34,17 +35,6 @@ function cookieValue(header: string | undefined, name: string): string | undefin
     if (k === name) return decodeURIComponent(v.join('='));
   }
   return undefined;
-}
-
-/** A browser's Origin must be this server's own or listed in ALLOWED_ORIGINS; non-browsers send none. */
-export function originAllowed(origin: string | undefined, host: string | undefined, allowed: string[]): boolean {
-  if (!origin) return true;
-  if (allowed.includes(origin)) return true;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
 }
 
 export interface SocketFeatures {
