@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Secret, TOTP } from 'otpauth';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CLAMD_BINARY } from '../../server/src/test/clamd.js';
 import { cleanPng } from '../../server/src/test/files.js';
@@ -53,8 +53,9 @@ async function seedHistory(conversationId: string, senders: [string, string], n:
   await t.db.query('UPDATE conversations SET last_seq = $2::int, last_rev = $2::int, last_message_at = now(), activity_at = now() WHERE id = $1', [conversationId, n]);
 }
 
-async function signIn(email: string, app: TestApp = t): Promise<Page> {
+async function signIn(email: string, app: TestApp = t, prepare?: (context: BrowserContext) => Promise<void>): Promise<Page> {
   const context = await browser.newContext();
+  await prepare?.(context);
   const page = await context.newPage();
   await page.goto(app.url);
   await page.getByLabel('Email').fill(email);
@@ -333,13 +334,19 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await d.context().close();
   });
 
-  it('warns before signing out an idle session, keeps it on request, then signs out', async () => {
+  it('warns before signing out an idle session, keeps it on request, then signs out, turning notifications off', async () => {
     // 9 s idle: the warning comes 3 s before, enough margin on a loaded machine. Every step has
     // its own timeout, shorter than the test's, so a failure names the step.
     const idle = await startTestApp({ SESSION_IDLE_MINUTES: String(9 / 60), SESSION_SWEEP_SECONDS: '1' });
     try {
       const patient = await personWithPassword('PATIENT', 'Ivy Idle', idle);
-      const p = await signIn(patient.email, idle);
+      const p = await signIn(patient.email, idle, async (context) => {
+        // This machine's Chromium reaches no push service: the browser's subscription is played by a stand-in.
+        await context.addInitScript(() => {
+          const fake = { endpoint: 'https://fcm.googleapis.com/fcm/send/ivy', unsubscribe: async () => ((window as any).__pushUnsubscribed = true) };
+          PushManager.prototype.getSubscription = async () => ((window as any).__pushUnsubscribed ? null : (fake as unknown as PushSubscription));
+        });
+      });
       const warning = p.getByRole('alertdialog', { name: 'Automatic sign-out' });
       await warning.waitFor({ timeout: 12_000 });
       await p.getByRole('button', { name: 'Stay signed in' }).click({ timeout: 5000 });
@@ -347,6 +354,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
       await p.getByRole('navigation').first().waitFor({ timeout: 5000 });
       await p.getByText('You were signed out after a period without activity.').or(p.getByText('Your session has ended.')).waitFor({ timeout: 20_000 });
       await p.getByLabel('Email').waitFor({ timeout: 5000 });
+      // The next person at this computer gets no notifications meant for the last one.
+      await expect.poll(() => p.evaluate(() => (window as any).__pushUnsubscribed === true), { timeout: 5000 }).toBe(true);
       await p.context().close();
     } finally {
       await idle.close();

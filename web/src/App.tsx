@@ -12,7 +12,7 @@ import { useChat } from './chat/useChat.js';
 import { ConversationList } from './conversations/ConversationList.js';
 import { ConversationView } from './thread/ConversationView.js';
 import { NotificationSettings } from './notifications/NotificationSettings.js';
-import { conversationFromUrl, registerServiceWorker } from './notifications/push.js';
+import { conversationFromUrl, registerServiceWorker, unsubscribe } from './notifications/push.js';
 
 export function App() {
   const [me, setMe] = useState<User | null | undefined>(undefined);
@@ -38,6 +38,9 @@ export function App() {
     void loadSession();
     api<{ sessionIdleMinutes: number }>('GET', '/api/auth/options').then((o) => setIdleMinutes(o.sessionIdleMinutes), () => undefined);
     const signedOut = () => {
+      // A shared computer must not go on notifying the person whose session ended here; the
+      // server's copy goes when the push service next answers that it is gone.
+      void unsubscribe();
       setNotice('Your session has ended. Please sign in again.');
       setMe(null);
     };
@@ -63,7 +66,8 @@ export function App() {
       />
     );
   const expired = () => {
-    void api('POST', '/api/auth/logout').catch(() => undefined);
+    // As at "Sign out": notifications stop on this browser first, while the session can still say so.
+    void unsubscribe().finally(() => api('POST', '/api/auth/logout').catch(() => undefined));
     setNotice('You were signed out after a period without activity.');
     setMe(null);
   };
