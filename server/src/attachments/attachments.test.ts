@@ -117,6 +117,21 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
     expect((await sharp(got.bytes).metadata()).exif).toBeUndefined();
     expect(got.bytes.includes(Buffer.from('CareChatTestCam'))).toBe(false);
 
+    // What phones add after the picture: an MPF index (APP2, not a colour profile) and, past
+    // the end-of-image marker, further pictures with their own EXIF and GPS (or a video).
+    const mpf = Buffer.concat([Buffer.from([0xff, 0xe2, 0x00, 0x0c]), Buffer.from('MPF\0', 'latin1'), Buffer.alloc(6)]);
+    const secondPicture = withSegment(await cleanJpeg(32, 24), await gpsExifSegment());
+    const phone = Buffer.concat([withSegment(jpeg, mpf), secondPicture]);
+    const phoneUp = await upload(t, patient, conversation.id, phone, 'PXL_0001.MP.jpg');
+    expect(phoneUp.status).toBe(201);
+    const phoneGot = (await download(t, patient, phoneUp.body.id)).bytes;
+    expect(phoneGot.equals(jpeg)).toBe(true);
+    expect(phoneGot.includes(Buffer.from('CareChatTestCam'))).toBe(false);
+    // A progressive JPEG (several scans, tables between them) keeps every scan.
+    const progressive = await sharp(await cleanJpeg(80, 60)).jpeg({ progressive: true }).toBuffer();
+    const progUp = await upload(t, patient, conversation.id, withSegment(progressive, await gpsExifSegment()), 'progressive.jpg');
+    expect((await download(t, patient, progUp.body.id)).bytes.equals(progressive)).toBe(true);
+
     const png = await cleanPng();
     const pngUp = await upload(t, patient, conversation.id, withTextChunk(png, 'GPS 51.5N 0.1W'), 'scan.png');
     expect((await download(t, patient, pngUp.body.id)).bytes.equals(png)).toBe(true);

@@ -10,8 +10,10 @@ export interface CleanImage {
 /** Not a decodable image of the type its first bytes claim. */
 export class BadImageError extends Error {}
 
-// JPEG segments kept: JFIF (APP0), ICC colour profile (APP2), Adobe colour transform (APP14).
+// JPEG segments kept: JFIF (APP0), ICC colour profile (APP2, only with that signature: APP2 also
+// carries MPF, the index of further pictures after the first), Adobe colour transform (APP14).
 const JPEG_KEEP_APP = new Set([0xe0, 0xe2, 0xee]);
+const ICC_SIGNATURE = Buffer.from('ICC_PROFILE\0', 'latin1');
 // PNG ancillary chunks kept: they only describe how to show the pixels.
 const PNG_KEEP = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'cHRM', 'gAMA', 'iCCP', 'sBIT', 'sRGB', 'bKGD', 'pHYs', 'acTL', 'fcTL', 'fdAT']);
 
@@ -37,26 +39,55 @@ export async function sanitizeImage(data: Buffer, mime: AttachmentMime): Promise
   return { data: stripped, width: meta.width, height: meta.height };
 }
 
+/**
+ * The first picture, without metadata segments, ending at its end-of-image marker: phones
+ * append more after it (a motion photo's video, the pictures MPF indexes, each with its own
+ * EXIF and GPS), none of which is the image shown.
+ */
 function stripJpeg(data: Buffer): Buffer {
   const parts: Buffer[] = [data.subarray(0, 2)];
   let i = 2;
-  while (i + 4 <= data.length) {
+  let scanned = false;
+  while (i + 2 <= data.length) {
     if (data[i] !== 0xff) throw new BadImageError('broken JPEG segment');
     const marker = data[i + 1]!;
     if (marker === 0xff) {
       i++; // fill byte
       continue;
     }
-    if (marker === 0xda) {
-      parts.push(data.subarray(i)); // start of scan: the rest is image data
+    if (marker === 0xd9 && scanned) {
+      parts.push(data.subarray(i, i + 2));
       return Buffer.concat(parts);
     }
+    if (marker === 0xd9) break;
+    if (i + 4 > data.length) break;
+    if (marker >= 0xd0 && marker <= 0xd7) {
+      parts.push(data.subarray(i, i + 2)); // a restart marker between scans' data: no length
+      i += 2;
+      continue;
+    }
     const length = data.readUInt16BE(i + 2);
-    const segment = data.subarray(i, i + 2 + length);
-    const isMetadata = (marker >= 0xe1 && marker <= 0xef && !JPEG_KEEP_APP.has(marker)) || marker === 0xfe;
-    if (!isMetadata) parts.push(segment);
-    i += 2 + length;
+    const end = i + 2 + length;
+    if (end > data.length) throw new BadImageError('truncated JPEG segment');
+    const segment = data.subarray(i, end);
+    const isIcc = marker === 0xe2 && segment.subarray(4, 4 + ICC_SIGNATURE.length).equals(ICC_SIGNATURE);
+    const isMetadata = (marker >= 0xe1 && marker <= 0xef && (!JPEG_KEEP_APP.has(marker) || (marker === 0xe2 && !isIcc))) || marker === 0xfe;
+    if (marker !== 0xda) {
+      if (!isMetadata) parts.push(segment);
+      i = end;
+      continue;
+    }
+    // Start of scan: its header, then entropy-coded data up to the next marker that is not a
+    // stuffed byte (FF 00) or a restart (FF D0-D7). Progressive images have several scans.
+    scanned = true;
+    let j = end;
+    while (j + 1 < data.length && !(data[j] === 0xff && data[j + 1] !== 0x00 && !(data[j + 1]! >= 0xd0 && data[j + 1]! <= 0xd7))) j++;
+    if (j + 1 >= data.length) j = data.length;
+    parts.push(data.subarray(i, j));
+    i = j;
   }
+  // Image data that runs to the end with no end marker: decoders show it, so it is kept.
+  if (scanned) return Buffer.concat(parts);
   throw new BadImageError('JPEG without image data');
 }
 
