@@ -85,7 +85,7 @@ export async function createApp(deps: Deps): Promise<App> {
   const http: FastifyInstance = Fastify({
     https,
     loggerInstance: log as FastifyBaseLogger,
-    trustProxy: config.trustProxy,
+    trustProxy: config.trustProxy ? trustHops(config.trustProxyHops) : false,
     bodyLimit: 1024 * 1024,
     // Host-platform ids may be 128 characters; Fastify's default stops path params at 100.
     routerOptions: { maxParamLength: 512 },
@@ -221,3 +221,11 @@ export async function createApp(deps: Deps): Promise<App> {
     },
   };
 }
+
+/**
+ * Trusts the connecting peer (the proxy in front) and the `hops` - 1 proxies it names before
+ * it: the client is the address the outermost saw. `true` would take the leftmost
+ * X-Forwarded-For entry, which the client writes itself (sign-in limits per address, audit
+ * rows); a bare hop count is refused by Fastify as unable to vouch for the peer.
+ */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;

@@ -66,6 +66,7 @@ const Env = z.object({
   SOCKET_EVENTS_PER_10S: z.coerce.number().int().positive().default(200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: bool.default(false),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   TLS_CERT_FILE: z.string().optional(),
   TLS_KEY_FILE: z.string().optional(),
   RETENTION_DAYS: z.coerce.number().positive().default(365),
@@ -134,6 +135,11 @@ export interface Config {
   socketEventsPer10s: number;
   logLevel: string;
   trustProxy: boolean;
+  /**
+   * How many proxies in front append to X-Forwarded-For: the client is the address the outermost
+   * of them saw. Entries further left are whatever the client wrote, and it can write anything.
+   */
+  trustProxyHops: number;
   /** Serve HTTPS directly with these PEM files. */
   tls: { certFile: string; keyFile: string } | null;
   shutdownGraceMs: number;
@@ -215,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     socketEventsPer10s: e.SOCKET_EVENTS_PER_10S,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : null,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     retentionDays: e.RETENTION_DAYS,

@@ -97,6 +97,23 @@ describe('password sign-in', () => {
     expect((await login(t, u.email, u.password)).status).toBe(429);
   });
 
+  it('behind a proxy, limits the address the proxy saw, whatever X-Forwarded-For the client wrote', async () => {
+    const proxied = await startTestApp({ LOGIN_MAX_FAILURES_PER_IP: '3', TRUST_PROXY: 'true' });
+    try {
+      // The proxy appends the address it saw (203.0.113.7) to what the client sent, a new lie each time.
+      const via = (i: number) => ({ 'x-forwarded-for': `198.51.100.${i}, 203.0.113.7` });
+      for (let i = 0; i < 3; i++) await proxied.anon.request('POST', '/api/auth/login', { email: `${uniqueId('x')}@clinic.test`, password: 'wrong' }, via(i));
+      const u = await createWithPassword(proxied);
+      const res = await proxied.anon.request('POST', '/api/auth/login', { email: u.email, password: u.password }, via(9));
+      expect(res.status).toBe(429);
+      // Another client behind the same proxy is not held back.
+      const other = await proxied.anon.request('POST', '/api/auth/login', { email: u.email, password: u.password }, { 'x-forwarded-for': '203.0.113.8' });
+      expect(other.status).toBe(200);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('rate limits repeated failures from one address across accounts', async () => {
     const strict = await startTestApp({ LOGIN_MAX_FAILURES_PER_IP: '3' });
     try {
