@@ -128,9 +128,10 @@ export async function createApp(deps: Deps): Promise<App> {
   const metrics = new Metrics(io, deps.db, redis);
   const notifier = new Notifier(io, redis, metrics);
   const presence = new Presence(deps, notifier, redis ? new SharedPresence(redis, crypto.randomUUID()) : null);
-  const mfa = new MfaService(deps);
   const limits = { windowMs: config.loginFailureWindowMs, maxPerAccount: config.loginMaxFailuresPerAccount, maxPerIp: config.loginMaxFailuresPerIp };
-  const auth = new AuthService(deps, notifier, mfa, redis ? new RedisLoginLimiter(redis, limits) : new MemoryLoginLimiter(limits));
+  const loginLimiter = redis ? new RedisLoginLimiter(redis, limits) : new MemoryLoginLimiter(limits);
+  const mfa = new MfaService(deps, loginLimiter);
+  const auth = new AuthService(deps, notifier, mfa, loginLimiter);
   const conversations = new ConversationsService(deps, notifier, presence);
   const storage: BlobStorage = config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(path.join(config.dataDir, 'attachments'));
   const scanner = new ClamdScanner(config.clamdUrl ? [config.clamdUrl] : DEFAULT_CLAMD_URLS, config.clamdTimeoutMs);

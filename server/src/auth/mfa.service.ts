@@ -3,6 +3,7 @@ import type { Actor, Deps } from '../context.js';
 import { audit } from '../audit/audit.js';
 import { AppError } from '../errors.js';
 import type { UserRow } from '../users/users.store.js';
+import type { LoginLimiter } from './login-limiter.js';
 import { base32Encode, matchTotp, newTotpSecret, otpauthUrl } from './totp.js';
 
 const hashCode = (code: string) => createHash('sha256').update(code.replace(/[\s-]/g, '').toUpperCase()).digest();
@@ -20,7 +21,11 @@ interface MfaRow {
  * a first code proves the authenticator app has the secret.
  */
 export class MfaService {
-  constructor(private readonly deps: Deps) {}
+  constructor(
+    private readonly deps: Deps,
+    /** The sign-in limits: codes tried from a signed-in session count as guesses too. */
+    private readonly limiter: LoginLimiter,
+  ) {}
 
   async enroll(actor: Actor): Promise<{ secret: string; otpauthUrl: string; recoveryCodes: string[] }> {
     const current = await this.row(actor.id);
@@ -40,7 +45,7 @@ export class MfaService {
   async confirm(actor: Actor, code: string): Promise<{ enabled: true }> {
     const row = await this.row(actor.id);
     if (!row.totp_secret) throw new AppError('VALIDATION_FAILED', 'code: start enrolment first');
-    await this.useTotp(actor.id, row, code);
+    await this.useSessionTotp(actor, row, code);
     await this.deps.db.query('UPDATE users SET mfa_enabled = true WHERE id = $1', [actor.id]);
     await audit(this.deps.db, actor, { action: 'auth.mfa.enable', outcome: 'success' });
     return { enabled: true };
@@ -49,7 +54,7 @@ export class MfaService {
   async disable(actor: Actor, code: string): Promise<{ enabled: false }> {
     const row = await this.row(actor.id);
     if (!row.mfa_enabled) return { enabled: false };
-    await this.useTotp(actor.id, row, code);
+    await this.useSessionTotp(actor, row, code);
     await this.deps.db.query(
       'UPDATE users SET mfa_enabled = false, totp_secret = NULL, totp_key_version = NULL, recovery_codes = NULL WHERE id = $1',
       [actor.id],
@@ -70,6 +75,26 @@ export class MfaService {
       [user.id, hash],
     );
     if (!rowCount) throw new AppError('UNAUTHENTICATED', 'That code is not valid');
+  }
+
+  /**
+   * A code from a signed-in session (confirming enrolment, turning two-factor off), limited like
+   * sign-in guesses: a stolen session could otherwise try all million codes to turn it off.
+   */
+  private async useSessionTotp(actor: Actor, row: MfaRow, code: string): Promise<void> {
+    const account = `totp:${actor.id}`;
+    const ip = actor.ip ?? 'unknown';
+    const release = await this.limiter.tryBegin(account, ip);
+    if (!release) throw new AppError('RATE_LIMITED', 'Too many codes tried; wait a few minutes and try again');
+    try {
+      await this.useTotp(actor.id, row, code);
+      await this.limiter.recordSuccess(account);
+    } catch (err) {
+      await this.limiter.recordFailure(account, ip);
+      throw err;
+    } finally {
+      release();
+    }
   }
 
   private async useTotp(userId: string, row: MfaRow, code: string): Promise<void> {

@@ -52,4 +52,19 @@ describe('two-factor sign-in (TOTP)', () => {
     const { rows } = await t.db.query('SELECT totp_secret FROM users WHERE id = $1', [doctor.id]);
     expect(rows[0].totp_secret.includes(Buffer.from(enrol.body.secret))).toBe(false); // sealed, not stored in clear
   });
+
+  it('limits the codes a signed-in session may try to turn two-factor off', async () => {
+    const doctor = await doctorWithPassword();
+    const enrol = await doctor.api.post('/api/auth/mfa/enroll');
+    const app = authenticator(enrol.body.secret);
+    expect((await doctor.api.post('/api/auth/mfa/confirm', { code: app.generate() })).body).toEqual({ enabled: true });
+    // As many wrong codes as sign-in allows wrong passwords (LOGIN_MAX_FAILURES_PER_ACCOUNT, 5)...
+    for (let i = 0; i < 5; i++) expect((await doctor.api.post('/api/auth/mfa/disable', { code: String(100000 + i) })).status).toBe(401);
+    // ...then even the right code waits.
+    const right = app.generate({ timestamp: Date.now() + 30_000 });
+    const limited = await doctor.api.post('/api/auth/mfa/disable', { code: right });
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+    expect((await t.anon.post('/api/auth/login', { email: doctor.email, password: 'doctor-pass-1' })).body.error.code).toBe('MFA_REQUIRED');
+  });
 });
