@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/harness.js';
 import { uniqueId } from '../test/app.js';
+import { nodesReading, planOf } from '../test/plans.js';
 import { findConversationViews } from './conversations.store.js';
 import { createAdmin, createAppointment, createDoctor, createPair, createPatient, sendText, type TestUser } from '../test/factories.js';
 import { sleep } from '../test/socket-client.js';
@@ -173,13 +174,8 @@ describe('the conversation list', () => {
     try {
       const explain = { query: (sql: string, params: unknown[]) => c.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params) };
       for (const filter of [{}, { q: tag }]) {
-        const [{ 'QUERY PLAN': [plan] }] = (await findConversationViews(explain as never, doctor.id, { memberOnly: true, limit: 21, ...filter })) as any[];
-        const loops: number[] = [];
-        const walk = (node: any) => {
-          if (node['Relation Name'] === 'messages') loops.push(node['Actual Loops']);
-          (node.Plans ?? []).forEach(walk);
-        };
-        walk(plan.Plan);
+        const rows = (await findConversationViews(explain as never, doctor.id, { memberOnly: true, limit: 21, ...filter })) as unknown as Record<string, unknown>[];
+        const loops = nodesReading(planOf(rows), 'messages').map((n) => n['Actual Loops']);
         expect(loops.length).toBeGreaterThan(0);
         expect(Math.max(...loops)).toBeLessThanOrEqual(21);
       }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/harness.js';
 import { auditValues, type AuditRecord } from '../audit/audit.store.js';
 import { clientId, createPair, createPatient, sendText, type TestUser } from '../test/factories.js';
+import { planOf, rowsRead } from '../test/plans.js';
 import { findChanges } from './messages.store.js';
 
 const t = useTestApp();
@@ -247,13 +248,7 @@ describe('catching up through changes?since=rev', () => {
       const literal = (v: unknown) => (v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : c.escapeLiteral(typeof v === 'string' ? v : JSON.stringify(v)));
       const { rows: explained } = await c.query(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE "message-changes-audited"(${values.map(literal).join(', ')})`);
       await c.query('ROLLBACK');
-      // Message rows read, kept or filtered out, by any node (how senders' names are joined is the planner's choice).
-      let messagesRead = 0;
-      const walk = (node: any) => {
-        if (node['Relation Name'] === 'messages') messagesRead += node['Actual Rows'] * node['Actual Loops'] + (node['Rows Removed by Filter'] ?? 0);
-        (node.Plans ?? []).forEach(walk);
-      };
-      walk(explained[0]['QUERY PLAN'][0].Plan);
+      const messagesRead = rowsRead(planOf(explained), 'messages');
       expect(messagesRead).toBeGreaterThan(0);
       expect(messagesRead).toBeLessThan(50);
     } finally {
