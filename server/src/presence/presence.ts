@@ -37,14 +37,8 @@ export class Presence {
   }
 
   async onlineAmong(userIds: string[]): Promise<Set<string>> {
-    if (this.shared?.usable) {
-      try {
-        return await this.shared.onlineAmong(userIds);
-      } catch {
-        // Redis went away mid-call: this process's own knowledge is the best there is.
-      }
-    }
-    return new Set(userIds.filter((id) => this.devices.has(id)));
+    // Redis unreachable (or gone mid-call): this process's own knowledge is the best there is.
+    return (await this.onlineAmongIfKnown(userIds)) ?? this.onlineHere(userIds);
   }
 
   /**
@@ -54,13 +48,17 @@ export class Presence {
    * events it was given.
    */
   async onlineAmongIfKnown(userIds: string[]): Promise<Set<string> | null> {
-    if (!this.shared) return this.onlineAmong(userIds);
+    if (!this.shared) return this.onlineHere(userIds);
     if (!this.shared.usable) return null;
     try {
       return await this.shared.onlineAmong(userIds);
     } catch {
       return null;
     }
+  }
+
+  private onlineHere(userIds: string[]): Set<string> {
+    return new Set(userIds.filter((id) => this.devices.has(id)));
   }
 
   async isOnline(userId: string): Promise<boolean> {
