@@ -27,4 +27,11 @@ export class Options {
     if (list.some((n) => !Number.isFinite(n) || n <= 0)) throw new Error(`--${name} must be positive numbers separated by commas, not "${v}"`);
     return list;
   }
+
+  choice<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    if (!(choices as readonly string[]).includes(v)) throw new Error(`--${name} must be one of ${choices.join(', ')}, not "${v}"`);
+    return v as T;
+  }
 }

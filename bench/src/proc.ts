@@ -68,3 +68,25 @@ export class ProcessMeter {
     return { rssMb: Math.round(now.rssKb / 102.4) / 10, cpuPercent };
   }
 }
+
+/** Busy and total CPU ticks of the whole machine so far, from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = cpu.reduce((a, b) => a + b, 0);
+  const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0); // idle + iowait
+  return { busy: total - idle, total };
+}
+
+/**
+ * Waits until the machine's CPU is mostly idle over half a second (at most `maxMs`), so what
+ * one step left running (PostgreSQL writing back, autovacuum, GC) is not charged to the next.
+ */
+export async function machineQuiet(maxBusyPercent = 25, maxMs = 15_000): Promise<void> {
+  const deadline = performance.now() + maxMs;
+  while (performance.now() < deadline) {
+    const a = machineTicks();
+    await new Promise((r) => setTimeout(r, 500));
+    const b = machineTicks();
+    if (b.total > a.total && ((b.busy - a.busy) / (b.total - a.total)) * 100 <= maxBusyPercent) return;
+  }
+}

@@ -96,7 +96,7 @@ const formatters: Record<string, (r: never) => string> = {
   pgbench: (r: Result<typeof pgbenchScenario>) => pgbenchLine(r),
   baseline: (r: Result<typeof baselineScenario>) =>
     [
-      'bare Socket.IO relay:',
+      `bare Socket.IO relay, sending to the ${r.relayTo === 'peer' ? 'peer alone' : 'participants'}:`,
       connectLine(r.relay.connections),
       stepsSummary(r.relay),
       'CareChat:',

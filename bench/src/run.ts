@@ -1,12 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { attachmentsScenario } from './attachments.js';
-import { baselineScenario, pgbenchScenario } from './baseline.js';
+import { baselineScenario, pgbenchScenario, RELAY_TARGETS } from './baseline.js';
 import { stopAll, stopAllOnSignals } from './cleanup.js';
 import { clusterScenario } from './cluster.js';
 import { connectionsScenario } from './connections.js';
 import { latencyScenario } from './latency.js';
-import { DEFAULT_RATES } from './load/steps.js';
+import { BASELINE_RATES, DEFAULT_RATES } from './load/steps.js';
 import { Options } from './options.js';
 import { pagingScenario } from './paging.js';
 import { formatTable } from './report.js';
@@ -58,10 +58,11 @@ const scenarios: Record<string, () => Promise<Record<string, unknown> & { scenar
     baselineScenario({
       connections: o.number('connections', 10_000),
       workers: workers(),
-      rates: o.numbers('rates', DEFAULT_RATES),
+      rates: o.numbers('rates', BASELINE_RATES),
       stepSeconds: o.number('step-seconds', 10),
       pgbenchClients: o.number('pgbench-clients', 8),
       pgbenchSeconds: o.number('pgbench-seconds', 10),
+      relayTo: o.choice('relay-to', RELAY_TARGETS, 'participants'),
     }),
 };
 

@@ -14,6 +14,8 @@ export interface StepsReport {
 }
 
 export const DEFAULT_RATES = [500, 1000, 2000, 3000, 5000];
+/** Fine enough for a ratio at both ends: CareChat's limit and the relay's, several times higher. */
+export const BASELINE_RATES = [2000, 3000, 4000, 5000, 6000, 7000, 8000, 10_000, 12_000, 14_000, 16_000, 18_000, 20_000, 25_000, 30_000];
 
 /** Progress on stderr, so a long run shows it is alive without touching the --json output. */
 export function progress(label: string, s: StepResult): void {
@@ -24,31 +26,54 @@ export function progress(label: string, s: StepResult): void {
 }
 
 /**
- * Steps the rate up until delivery p99 passes 100 ms or anything is lost. A short warm-up
- * first (JIT, pool connections, plans) is reported apart.
+ * One load stepping its rate up, a rate at a time, until delivery p99 passes 100 ms or
+ * anything is lost: `runSteps` drives one alone, the baseline two turn about.
  */
-export async function runSteps(loaded: Loaded, plan: { rates: number[]; stepSeconds: number; label: string }): Promise<StepsReport> {
-  const { pool, meters } = loaded;
-  const warmUp = await pool.step({ ratePerSec: Math.min(200, plan.rates[0] ?? 200), durationMs: 2000, meters });
-  progress(`${plan.label} warm-up`, warmUp);
-  const steps: StepResult[] = [];
-  let stoppedBecause: string | null = null;
-  for (const rate of plan.rates) {
-    const s = await pool.step({ ratePerSec: rate, durationMs: plan.stepSeconds * 1000, meters });
-    steps.push(s);
-    progress(plan.label, s);
-    if (!isClean(s)) stoppedBecause = `lost or duplicated messages at ${rate}/s`;
-    else if (!(s.deliveryMs.p99 < 100)) stoppedBecause = `delivery p99 ${s.deliveryMs.p99} ms at ${rate}/s`;
-    if (stoppedBecause) break;
+export class Stepper {
+  private warmUp: StepResult | null = null;
+  private readonly steps: StepResult[] = [];
+  stoppedBecause: string | null = null;
+
+  constructor(
+    private readonly loaded: Loaded,
+    private readonly plan: { rates: number[]; stepSeconds: number; label: string },
+  ) {}
+
+  /** A short warm-up first (JIT, pool connections, plans), reported apart. */
+  async warm(): Promise<void> {
+    this.warmUp = await this.loaded.pool.step({ ratePerSec: Math.min(200, this.plan.rates[0] ?? 200), durationMs: 2000, meters: this.loaded.meters });
+    progress(`${this.plan.label} warm-up`, this.warmUp);
   }
-  const maxUnder = (bound: number) =>
-    steps.filter((s) => isClean(s) && s.deliveryMs.p99 < bound).reduce<number | null>((m, s) => Math.max(m ?? 0, s.targetRatePerSec), null);
-  return {
-    warmUp,
-    steps,
-    stoppedBecause,
-    maxRateP99Under100ms: maxUnder(100),
-    maxRateP99Under25ms: maxUnder(25),
-    limitedBySteps: stoppedBecause === null && steps.length > 0,
-  };
+
+  /** Runs one step at `rate` unless stepping has stopped; says whether it ran. */
+  async step(rate: number): Promise<boolean> {
+    if (this.stoppedBecause) return false;
+    const s = await this.loaded.pool.step({ ratePerSec: rate, durationMs: this.plan.stepSeconds * 1000, meters: this.loaded.meters });
+    this.steps.push(s);
+    progress(this.plan.label, s);
+    if (!isClean(s)) this.stoppedBecause = `lost or duplicated messages at ${rate}/s`;
+    else if (!(s.deliveryMs.p99 < 100)) this.stoppedBecause = `delivery p99 ${s.deliveryMs.p99} ms at ${rate}/s`;
+    return true;
+  }
+
+  report(): StepsReport {
+    const steps = this.steps;
+    const maxUnder = (bound: number) =>
+      steps.filter((s) => isClean(s) && s.deliveryMs.p99 < bound).reduce<number | null>((m, s) => Math.max(m ?? 0, s.targetRatePerSec), null);
+    return {
+      warmUp: this.warmUp!,
+      steps,
+      stoppedBecause: this.stoppedBecause,
+      maxRateP99Under100ms: maxUnder(100),
+      maxRateP99Under25ms: maxUnder(25),
+      limitedBySteps: this.stoppedBecause === null && steps.length > 0,
+    };
+  }
+}
+
+export async function runSteps(loaded: Loaded, plan: { rates: number[]; stepSeconds: number; label: string }): Promise<StepsReport> {
+  const stepper = new Stepper(loaded, plan);
+  await stepper.warm();
+  for (const rate of plan.rates) if (!(await stepper.step(rate))) break;
+  return stepper.report();
 }
