@@ -64,6 +64,7 @@ const Env = z.object({
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(30),
   LOGIN_FAILURE_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   SOCKET_EVENTS_PER_10S: z.coerce.number().int().positive().default(200),
+  UPLOADS_IN_FLIGHT_PER_USER: z.coerce.number().int().positive().default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: bool.default(false),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
@@ -133,6 +134,8 @@ export interface Config {
   loginMaxFailuresPerIp: number;
   loginFailureWindowMs: number;
   socketEventsPer10s: number;
+  /** Uploads one person may have in flight in one process; past it RATE_LIMITED. */
+  uploadsInFlightPerUser: number;
   logLevel: string;
   trustProxy: boolean;
   /**
@@ -219,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginMaxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
     loginFailureWindowMs: e.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,
     socketEventsPer10s: e.SOCKET_EVENTS_PER_10S,
+    uploadsInFlightPerUser: e.UPLOADS_IN_FLIGHT_PER_USER,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     trustProxyHops: e.TRUST_PROXY_HOPS,

@@ -15,23 +15,28 @@ export function registerAttachmentRoutes(app: FastifyInstance, attachments: Atta
   app.post('/api/chat/attachments', user, async (req, reply) => {
     if (!req.isMultipart()) throw new AppError('VALIDATION_FAILED', 'body: must be multipart/form-data with conversationId and file');
     const actor = actorOf(req);
-    let conv: ConversationAccessRow | null = null;
-    let file: { name: string | undefined; data: Buffer } | null = null;
-    for await (const part of req.parts()) {
-      if (part.type === 'field') {
-        if (part.fieldname !== 'conversationId') continue;
-        const { id } = parse(IdParam, { id: part.value });
-        // Checked as soon as the field arrives, before a byte of the file is read.
-        conv = await attachments.authorizeUpload(actor, id);
-      } else {
-        if (file) throw new AppError('VALIDATION_FAILED', 'file: one file per upload');
-        file = { name: part.filename, data: await readLimited(part.file) };
+    const release = attachments.beginUpload(actor);
+    try {
+      let conv: ConversationAccessRow | null = null;
+      let file: { name: string | undefined; data: Buffer } | null = null;
+      for await (const part of req.parts()) {
+        if (part.type === 'field') {
+          if (part.fieldname !== 'conversationId') continue;
+          const { id } = parse(IdParam, { id: part.value });
+          // Checked as soon as the field arrives, before a byte of the file is read.
+          conv = await attachments.authorizeUpload(actor, id);
+        } else {
+          if (file) throw new AppError('VALIDATION_FAILED', 'file: one file per upload');
+          file = { name: part.filename, data: await readLimited(part.file) };
+        }
       }
+      if (!conv) throw new AppError('VALIDATION_FAILED', 'conversationId: required');
+      if (!file) throw new AppError('VALIDATION_FAILED', 'file: required');
+      const attachment = await attachments.upload(actor, conv, file.name, file.data);
+      return reply.status(201).send(attachment);
+    } finally {
+      release();
     }
-    if (!conv) throw new AppError('VALIDATION_FAILED', 'conversationId: required');
-    if (!file) throw new AppError('VALIDATION_FAILED', 'file: required');
-    const attachment = await attachments.upload(actor, conv, file.name, file.data);
-    return reply.status(201).send(attachment);
   });
 
   const serve = (kind: 'original' | 'thumbnail') => async (req: FastifyRequest, reply: FastifyReply) => {

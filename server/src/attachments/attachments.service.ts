@@ -16,6 +16,7 @@ import { sniffType } from './file-type.js';
 import { BadImageError, sanitizeImage } from './sanitize.js';
 import type { BlobStorage } from './storage.js';
 import { makeThumbnail } from './thumbnail.js';
+import { UploadSlots, WorkQueue } from './upload-limits.js';
 
 /** Chunks decrypted per read while streaming a download: 1 MiB at a time. */
 const CHUNKS_PER_READ = 16;
@@ -35,11 +36,22 @@ export interface Download {
  * stored → row. A refusal at any step leaves nothing on disk or in the database.
  */
 export class AttachmentsService {
+  private readonly slots: UploadSlots;
+  /** Image decoding and PDF rendering, a core each. */
+  private readonly imageWork = new WorkQueue();
+
   constructor(
     private readonly deps: Deps,
     private readonly storage: BlobStorage,
     private readonly scanner: ClamdScanner,
-  ) {}
+  ) {
+    this.slots = new UploadSlots(deps.config.uploadsInFlightPerUser);
+  }
+
+  /** Takes one of the actor's upload slots before the body is read; throws RATE_LIMITED when none is free. */
+  beginUpload(actor: Actor): () => void {
+    return this.slots.take(actor.id);
+  }
 
   async authorizeUpload(actor: Actor, conversationId: string): Promise<ConversationAccessRow> {
     const conv = await findConversationAccess(this.deps.db, conversationId);
@@ -58,13 +70,13 @@ export class AttachmentsService {
     let height: number | null = null;
     if (mime !== 'application/pdf') {
       try {
-        ({ data: content, width, height } = await sanitizeImage(data, mime));
+        ({ data: content, width, height } = await this.imageWork.run(() => sanitizeImage(data, mime)));
       } catch (err) {
         if (err instanceof BadImageError) throw new AppError('UNSUPPORTED_FILE_TYPE', `The file is not a readable ${mime === 'image/png' ? 'PNG' : 'JPEG'} image`);
         throw err;
       }
     }
-    const thumbnail = await makeThumbnail(content, mime).catch(() => null);
+    const thumbnail = await this.imageWork.run(() => makeThumbnail(content, mime)).catch(() => null);
 
     const id = randomUUID();
     const fileKey = randomBytes(32);

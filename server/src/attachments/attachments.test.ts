@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { readdir, readFile, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -20,6 +21,36 @@ async function upload(app: TestApp, user: TestUser, conversationId: string | nul
   if (!fieldsFirst && conversationId) form.append('conversationId', conversationId);
   const res = await fetch(`${app.url}/api/chat/attachments`, { method: 'POST', headers: { authorization: `Bearer ${user.token}` }, body: form });
   return { status: res.status, body: (await res.json()) as any };
+}
+
+/**
+ * An upload whose file part is left open, so the server holds it in flight until `finish`;
+ * `finish` sends the rest and resolves with the status.
+ */
+function heldUpload(app: TestApp, user: TestUser, conversationId: string, bytes: Buffer) {
+  const boundary = `held${Math.random().toString(36).slice(2)}`;
+  const req = request(`${app.url}/api/chat/attachments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${user.token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+  });
+  const status = new Promise<number>((resolve, reject) => {
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
+  req.write(
+    `--${boundary}\r\nContent-Disposition: form-data; name="conversationId"\r\n\r\n${conversationId}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="held.png"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
+  req.write(bytes.subarray(0, 16));
+  return {
+    finish: () => {
+      req.end(Buffer.concat([bytes.subarray(16), Buffer.from(`\r\n--${boundary}--\r\n`)]));
+      return status;
+    },
+  };
 }
 
 async function download(app: TestApp, user: TestUser, id: string, headers: Record<string, string> = {}, suffix = '') {
@@ -305,6 +336,34 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
     expect((await download(t, patient, unsent.body.id)).status).toBe(404);
     expect((await download(t, patient, fresh.body.id)).status).toBe(200);
   });
+
+  it('refuse a fourth upload a person has in flight at once as RATE_LIMITED (not another person’s), and free the slots as uploads end', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const png = await cleanPng();
+    const held = [0, 1, 2].map(() => heldUpload(t, patient, conversation.id, png));
+    // Their headers and first bytes are written at once; a second is ample for the server
+    // to have taken a slot for each.
+    await new Promise((r) => setTimeout(r, 1000));
+    const fourth = await upload(t, patient, conversation.id, png, 'fourth.png');
+    expect(fourth.status).toBe(429);
+    expect(fourth.body.error.code).toBe('RATE_LIMITED');
+    expect((await upload(t, doctor, conversation.id, png, 'doctor.png')).status).toBe(201);
+    expect(await Promise.all(held.map((h) => h.finish()))).toEqual([201, 201, 201]);
+    // Refused uploads give their slot back too.
+    for (let i = 0; i < 4; i++) expect((await upload(t, patient, conversation.id, Buffer.from('MZ not an image'), 'x.png')).status).toBe(415);
+    expect((await upload(t, patient, conversation.id, png, 'after.png')).status).toBe(201);
+  });
+
+  it('store a picture too large to preview without a preview, rather than decoding a gigabyte', async () => {
+    const { patient, conversation } = await createPair(t);
+    // 100.02 million pixels of black: a few hundred KB as a PNG, 300 MB once decoded.
+    const huge = await sharp({ create: { width: 10_001, height: 10_001, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).toBuffer();
+    const up = await upload(t, patient, conversation.id, huge, 'huge.png');
+    expect(up.status).toBe(201);
+    expect(up.body).toMatchObject({ width: 10_001, height: 10_001 });
+    expect((await download(t, patient, up.body.id, {}, '/thumbnail')).status).toBe(404);
+    expect((await download(t, patient, up.body.id)).bytes.equals(huge)).toBe(true);
+  }, 60_000);
 
   it('fail closed with SCAN_UNAVAILABLE when clamd is stopped', async () => {
     const clamd = await startClamd(path.resolve('.test-data', `clamd-stop-${process.pid}-${Date.now()}`));

@@ -3,6 +3,10 @@ import sharp from 'sharp';
 import type { AttachmentMime } from './file-type.js';
 
 const SIZE = 320;
+// A picture larger than this gets no preview (a file card instead): a PNG is decoded whole,
+// 4 bytes a pixel, and a 10 MiB one can claim sharp's default of 268 million pixels, about a
+// gigabyte. 100 million covers any camera in clinical use, and JPEGs shrink as they load.
+const MAX_SOURCE_PIXELS = 100_000_000;
 
 export interface Thumbnail {
   data: Buffer;
@@ -17,8 +21,9 @@ export interface Thumbnail {
 export async function makeThumbnail(data: Buffer, mime: AttachmentMime): Promise<Thumbnail | null> {
   const source = mime === 'application/pdf' ? await renderFirstPage(data) : data;
   if (!source) return null;
-  const image = sharp(source).rotate().resize(SIZE, SIZE, { fit: 'inside', withoutEnlargement: true });
-  const { hasAlpha } = await sharp(source).metadata();
+  const options = { limitInputPixels: MAX_SOURCE_PIXELS };
+  const image = sharp(source, options).rotate().resize(SIZE, SIZE, { fit: 'inside', withoutEnlargement: true });
+  const { hasAlpha } = await sharp(source, options).metadata();
   return hasAlpha
     ? { data: await image.png().toBuffer(), mime: 'image/png' }
     : { data: await image.jpeg({ quality: 75 }).toBuffer(), mime: 'image/jpeg' };
