@@ -77,6 +77,7 @@ export async function startServer(extraEnv: Record<string, string> = {}, opts: S
     DEMO_SEED: 'false',
     LOG_LEVEL: 'warn',
     SOCKET_EVENTS_PER_10S: '100000',
+    USER_SENDS_PER_MINUTE: '1000000',
     // The bench's database is its own: no retention run in the middle of a measurement.
     RETENTION_FIRST_RUN_SECONDS: '86400',
     ...extraEnv,

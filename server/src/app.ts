@@ -39,6 +39,7 @@ import { PushService } from './push/push.service.js';
 import { loadVapidKeys } from './push/vapid.js';
 import { SharedPresence } from './presence/shared-presence.js';
 import { connectFanout } from './redis/fanout.js';
+import { SendBudget } from './messages/send-budget.js';
 import { Inflight } from './realtime/inflight.js';
 import { attachSocketHandlers, initIo } from './realtime/io.js';
 import { Notifier, type Io } from './realtime/notifier.js';
@@ -138,9 +139,11 @@ export async function createApp(deps: Deps): Promise<App> {
   const attachments = new AttachmentsService(deps, storage, scanner);
   const pushDispatcher = new PushDispatcher(deps, await loadVapidKeys(config, log), presence);
   const push = new PushService(deps, presence, pushDispatcher);
+  const sendBudget = new SendBudget(config.userSendsPerMinute, redis);
   const messages = new MessagesService(
     deps,
     notifier,
+    sendBudget,
     (keys) => attachments.removeBlobs(keys),
     (conv, senderId) => push.messageSent(conv, senderId),
     (conversationId, userIds) => conversations.notifyUpdated(conversationId, userIds),
@@ -203,6 +206,7 @@ export async function createApp(deps: Deps): Promise<App> {
       inflight.closing = true;
       sockets.close();
       typing.close();
+      sendBudget.close();
       pushDispatcher.stop();
       clearInterval(sweepUnsent);
       clearInterval(retentionTimer);

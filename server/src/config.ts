@@ -65,6 +65,7 @@ const Env = z.object({
   LOGIN_FAILURE_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   SOCKET_EVENTS_PER_10S: z.coerce.number().int().positive().default(200),
   UPLOADS_IN_FLIGHT_PER_USER: z.coerce.number().int().positive().default(3),
+  USER_SENDS_PER_MINUTE: z.coerce.number().int().positive().default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: bool.default(false),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
@@ -136,6 +137,8 @@ export interface Config {
   socketEventsPer10s: number;
   /** Uploads one person may have in flight in one process; past it RATE_LIMITED. */
   uploadsInFlightPerUser: number;
+  /** Messages one person may send a minute, across devices, transports and (with Redis) processes. */
+  userSendsPerMinute: number;
   logLevel: string;
   trustProxy: boolean;
   /**
@@ -223,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginFailureWindowMs: e.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,
     socketEventsPer10s: e.SOCKET_EVENTS_PER_10S,
     uploadsInFlightPerUser: e.UPLOADS_IN_FLIGHT_PER_USER,
+    userSendsPerMinute: e.USER_SENDS_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     trustProxyHops: e.TRUST_PROXY_HOPS,

@@ -78,7 +78,7 @@ const messages: Operation[] = [
       200: { description: 'A retry: the message first sent with this clientMessageId', content: json(P.MessageSchema) },
       201: { description: 'The new message', content: json(P.MessageSchema) },
     },
-    errors: ['NOT_FOUND', 'NO_APPOINTMENT', 'USER_BLOCKED'],
+    errors: ['NOT_FOUND', 'NO_APPOINTMENT', 'USER_BLOCKED', 'RATE_LIMITED'],
   },
   {
     method: 'PATCH', path: '/api/chat/messages/:id', tag: 'messages', auth: 'user',
@@ -111,10 +111,10 @@ const attachments: Operation[] = [
   {
     method: 'POST', path: '/api/chat/attachments', tag: 'attachments', auth: 'user',
     summary: 'Upload a file into a conversation (JPEG, PNG or PDF by content, at most 10 MiB)',
-    description: 'Scanned for malware before anything is stored; send the `conversationId` field before the file.',
+    description: 'Scanned for malware before anything is stored; send the `conversationId` field before the file. A person may have 3 uploads in progress at once (`UPLOADS_IN_FLIGHT_PER_USER`).',
     body: { 'multipart/form-data': AttachmentUpload },
     answers: { 201: { description: 'The stored, clean attachment; send it with a message', content: json(P.AttachmentSchema) } },
-    errors: ['NOT_FOUND', 'NO_APPOINTMENT', 'USER_BLOCKED', 'FILE_TOO_LARGE', 'UNSUPPORTED_FILE_TYPE', 'FILE_INFECTED', 'SCAN_UNAVAILABLE'],
+    errors: ['NOT_FOUND', 'NO_APPOINTMENT', 'USER_BLOCKED', 'FILE_TOO_LARGE', 'UNSUPPORTED_FILE_TYPE', 'FILE_INFECTED', 'SCAN_UNAVAILABLE', 'RATE_LIMITED'],
   },
   {
     method: 'GET', path: '/api/chat/attachments/:id', tag: 'attachments', auth: 'user',

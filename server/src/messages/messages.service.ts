@@ -18,6 +18,7 @@ import { assertCanWrite, assertParticipant, dataKeyOf, participantsOf } from '..
 import { findConversationAccess, type ConversationAccessRow } from '../conversations/conversations.store.js';
 import { decryptBody, presentMessage, previewOf } from './messages.present.js';
 import * as store from './messages.store.js';
+import type { SendBudget } from './send-budget.js';
 import { Batcher } from '../db/batcher.js';
 import { claimAttachments, deleteMessageAttachments } from '../attachments/attachments.store.js';
 
@@ -35,6 +36,7 @@ export class MessagesService {
   constructor(
     private readonly deps: Deps,
     private readonly notifier: Notifier,
+    private readonly budget: SendBudget,
     /** Removes stored attachment bytes once the rows saying they are deleted have committed. */
     private readonly removeFiles: (storageKeys: string[]) => Promise<void>,
     /** Told of each new message after commit (push notifications); must not throw or block. */
@@ -59,6 +61,7 @@ export class MessagesService {
    */
   async send(actor: Actor, input: MessageSendInput): Promise<SendResult> {
     const { db, keyring } = this.deps;
+    if (!this.budget.take(actor.id)) throw new AppError('RATE_LIMITED', 'Too many messages this minute; wait a little and send again');
     const attachmentIds = [...new Set(input.attachmentIds ?? [])];
     let key = attachmentIds.length === 0 ? keyring.cachedDataKey(input.conversationId) : undefined;
     let checked: store.SendContextRow | null = null;

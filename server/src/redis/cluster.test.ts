@@ -5,7 +5,7 @@ import { startTestApp, uniqueId, type TestApp } from '../test/app.js';
 import { clientId, createAdmin, createPair, type TestUser } from '../test/factories.js';
 import { REDIS_BINARY, startRedis, type TestRedis } from '../test/redis.js';
 import { startPushService } from '../test/push-service.js';
-import { connectClient, sleep, until, type TestSocket } from '../test/socket-client.js';
+import { clearOfMinuteTurn, connectClient, sleep, until, type TestSocket } from '../test/socket-client.js';
 import { upsertUsers } from '../users/users.store.js';
 
 /**
@@ -30,6 +30,7 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
       REDIS_URL: redis.url,
       REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}:`,
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+      USER_SENDS_PER_MINUTE: '8',
       PUSH_ALLOW_HTTP_ENDPOINTS: 'true',
     };
     [a, b] = await Promise.all([startTestApp(env), startTestApp(env)]);
@@ -132,6 +133,25 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('RATE_LIMITED');
   });
+
+  it('shares each person’s send budget between processes, seen within a second or two', async () => {
+    await clearOfMinuteTurn();
+    const { patient, conversation } = await createPair(a);
+    const [onA, onB] = [await connect(a, patient), await connect(b, patient)];
+    const send = (s: TestSocket) => s.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'budget' });
+    for (let i = 0; i < 5; i++) expect((await send(onA)).ok).toBe(true);
+    expect((await send(onB)).ok).toBe(true);
+    // Each process adds its sends to Redis each second and reads the totals back.
+    await sleep(2500);
+    expect((await send(onB)).ok).toBe(true);
+    expect((await send(onB)).ok).toBe(true);
+    // 8 in all, 3 of them on B: B refuses the ninth, and so does A, which sent none since.
+    expect(await send(onB)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    await sleep(2500);
+    expect(await send(onA)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    const stored = await a.db.query(`SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1`, [conversation.id]);
+    expect(stored.rows[0].n).toBe(8);
+  }, 30_000);
 
   it('keeps acking through a Redis outage, says so in /readyz, and catches up when Redis returns', async () => {
     const { patient, doctor, conversation } = await createPair(a);

@@ -91,3 +91,12 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
     await sleep(everyMs);
   }
 }
+
+/**
+ * Waits out the last `marginMs` of a clock minute, for tests of per-minute budgets: a
+ * minute's counts start afresh, and a test straddling the turn would see them reset.
+ */
+export async function clearOfMinuteTurn(marginMs = 15_000): Promise<void> {
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 60_000 - marginMs) await sleep(60_000 - intoMinute + 100);
+}
