@@ -4,6 +4,19 @@ import type { RedisLink } from '../redis/redis-link.js';
 const WINDOW_MS = 60_000;
 const SYNC_MS = 1000;
 
+// Adds each key's sends (ARGV[i + 1]) and answers every total, in one command however many
+// people sent: a key gets its expiry when its minute's first count creates it.
+const ADD_AND_READ = `
+local totals = {}
+for i, key in ipairs(KEYS) do
+  local n = tonumber(ARGV[i + 1])
+  local total = redis.call('INCRBY', key, n)
+  if total == n then redis.call('PEXPIRE', key, ARGV[1]) end
+  totals[i] = total
+end
+return totals
+`;
+
 /**
  * How many messages one person may send a minute, counted across their devices, both
  * transports and, with Redis, every process. The per-socket event budget alone let a
@@ -11,7 +24,7 @@ const SYNC_MS = 1000;
  *
  * A send is checked against this process's view, so the hot path never waits for Redis:
  * each second the process adds what its people sent to their shared counts and learns the
- * totals back (one pipelined round trip). Another process's sends are therefore seen up to
+ * totals back (one command). Another process's sends are therefore seen up to
  * a second late. While Redis is unreachable each process counts alone.
  */
 export class SendBudget {
@@ -55,16 +68,14 @@ export class SendBudget {
     for (const [userId, n] of batch) this.shared.set(userId, (this.shared.get(userId) ?? 0) + n);
     const sent = new Map(batch);
     const users = [...this.shared.keys()];
-    const multi = this.link.client.multi();
-    for (const userId of users) {
-      const key = this.key(window, userId);
-      multi.incrBy(key, sent.get(userId) ?? 0).pExpire(key, WINDOW_MS * 2);
-    }
     try {
-      const replies = await multi.exec();
+      const totals = (await this.link.client.eval(ADD_AND_READ, {
+        keys: users.map((userId) => this.key(window, userId)),
+        arguments: [String(WINDOW_MS * 2), ...users.map((userId) => String(sent.get(userId) ?? 0))],
+      })) as number[];
       if (window !== this.window) return; // a new minute began meanwhile: these counts are spent
       // Sends here since the batch left are in `pending`, and take() adds those.
-      users.forEach((userId, i) => this.shared.set(userId, Number(replies[i * 2])));
+      users.forEach((userId, i) => this.shared.set(userId, Number(totals[i])));
     } catch {
       // Not added: count them as this process's again, so they reach Redis with the next sync.
       if (window !== this.window) return;
