@@ -3,9 +3,10 @@ import sharp from 'sharp';
 import type { AttachmentMime } from './file-type.js';
 
 const SIZE = 320;
-// A picture larger than this gets no preview (a file card instead): a PNG is decoded whole,
-// 4 bytes a pixel, and a 10 MiB one can claim sharp's default of 268 million pixels, about a
-// gigabyte. 100 million covers any camera in clinical use, and JPEGs shrink as they load.
+// A picture larger than this is stored with no preview (clients show a file card): a PNG is
+// decoded whole, 4 bytes a pixel, and a 10 MiB one can claim sharp's default of 268 million
+// pixels, about a gigabyte. 100 million is past ordinary phone photos and page scans; a
+// phone's 200-megapixel mode is the one everyday picture that loses its preview.
 const MAX_SOURCE_PIXELS = 100_000_000;
 
 export interface Thumbnail {
