@@ -29,6 +29,8 @@ const Env = z.object({
     .regex(/^(\d+:[0-9a-fA-F]{64})(,\d+:[0-9a-fA-F]{64})*$/, 'must be version:hex pairs separated by commas')
     .optional(),
   AUTH_JWT_SECRET: z.string().min(1).optional(),
+  AUTH_JWT_ISSUER: z.string().min(1).optional(),
+  AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
   SERVICE_API_KEY: z.string().min(1).optional(),
   CLAMD_URL: z.string().optional(),
   CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
@@ -99,6 +101,10 @@ export interface Config {
   /** Earlier master keys still needed until `keys:rotate` has re-wrapped everything. */
   previousMasterKeys: Map<number, string>;
   jwtSecret: string | undefined;
+  /** When set, a host JWT's `iss` must equal it. */
+  jwtIssuer: string | undefined;
+  /** When set, a host JWT's `aud` must be it or list it. */
+  jwtAudience: string | undefined;
   serviceApiKey: string | undefined;
   clamdUrl: string | undefined;
   clamdTimeoutMs: number;
@@ -194,6 +200,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .map((pair) => [Number(pair.split(':')[0]), pair.split(':')[1]!] as [number, string]),
     ),
     jwtSecret: e.AUTH_JWT_SECRET,
+    jwtIssuer: e.AUTH_JWT_ISSUER,
+    jwtAudience: e.AUTH_JWT_AUDIENCE,
     serviceApiKey: e.SERVICE_API_KEY,
     clamdUrl: e.CLAMD_URL,
     clamdTimeoutMs: e.CLAMD_TIMEOUT_MS,

@@ -114,7 +114,7 @@ export class AuthService {
     if (!token) throw unauthenticated();
     const { db, config } = this.deps;
     if (looksLikeJwt(token)) {
-      const claims = config.jwtSecret ? verifyHostJwt(token, config.jwtSecret) : null;
+      const claims = config.jwtSecret ? verifyHostJwt(token, config.jwtSecret, { issuer: config.jwtIssuer, audience: config.jwtAudience }) : null;
       if (!claims) throw unauthenticated('Invalid or expired token');
       const user = await ensureUser(db, { id: claims.sub, name: claims.name, email: claims.email ?? null, role: claims.role });
       if (user.status !== 'active') throw unauthenticated('This account is not active');

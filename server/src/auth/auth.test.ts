@@ -356,3 +356,27 @@ describe('socket handshakes', () => {
     }
   });
 });
+
+describe('host-platform JWTs with AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE', () => {
+  let strict: TestApp;
+  beforeAll(async () => {
+    strict = await startTestApp({ AUTH_JWT_ISSUER: 'https://host.test', AUTH_JWT_AUDIENCE: 'carechat' });
+  });
+  afterAll(() => strict?.close());
+
+  it('take only tokens issued by the host for CareChat, on HTTP and sockets', async () => {
+    const base = { role: 'PATIENT', name: 'Aud Ience', exp: inTenMinutes() };
+    const status = async (extra: Record<string, unknown>) =>
+      (await new HttpClient(strict.url, signJwt({ sub: uniqueId('aud'), ...base, ...extra })).get('/api/auth/me')).status;
+    expect(await status({ iss: 'https://host.test', aud: 'carechat' })).toBe(200);
+    expect(await status({ iss: 'https://host.test', aud: ['billing', 'carechat'] })).toBe(200);
+    // A token the same secret signs for another of the host's services, or with no claims at all.
+    expect(await status({ iss: 'https://host.test', aud: 'billing' })).toBe(401);
+    expect(await status({ iss: 'https://elsewhere.test', aud: 'carechat' })).toBe(401);
+    expect(await status({})).toBe(401);
+    await expect(connectClient(strict.url, { token: signJwt({ sub: uniqueId('aud'), ...base, iss: 'https://host.test', aud: 'billing' }) })).rejects.toThrow(/UNAUTHENTICATED/);
+    const ok = await connectClient(strict.url, { token: signJwt({ sub: uniqueId('aud'), ...base, iss: 'https://host.test', aud: 'carechat' }) });
+    expect(ok.socket.connected).toBe(true);
+    ok.close();
+  });
+});
