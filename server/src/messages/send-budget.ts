@@ -34,6 +34,8 @@ export class SendBudget {
   /** Every process's sends in this window, as Redis last told. */
   private shared = new Map<string, number>();
   private readonly timer: NodeJS.Timeout | null = null;
+  /** A sync still waiting on a slow Redis: the next tick skips rather than piles on. */
+  private syncing = false;
 
   constructor(
     private readonly perMinute: number,
@@ -60,7 +62,8 @@ export class SendBudget {
    */
   async sync(): Promise<void> {
     this.roll();
-    if (!this.link?.isHealthy || (this.pending.size === 0 && this.shared.size === 0)) return;
+    if (this.syncing || !this.link?.isHealthy || (this.pending.size === 0 && this.shared.size === 0)) return;
+    this.syncing = true;
     const window = this.window;
     const batch = [...this.pending];
     this.pending = new Map();
@@ -83,6 +86,8 @@ export class SendBudget {
         this.shared.set(userId, (this.shared.get(userId) ?? n) - n);
         this.pending.set(userId, (this.pending.get(userId) ?? 0) + n);
       }
+    } finally {
+      this.syncing = false;
     }
   }
 
