@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, signJwt, uniqueId, type TestApp } from '../test/app.js';
+import { useTestApp } from '../test/harness.js';
 import { HttpClient } from '../test/http-client.js';
 import { connectClient, sleep, type TestSocket } from '../test/socket-client.js';
 import { createPatient } from '../test/factories.js';
@@ -358,11 +359,7 @@ describe('socket handshakes', () => {
 });
 
 describe('host-platform JWTs with AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE', () => {
-  let strict: TestApp;
-  beforeAll(async () => {
-    strict = await startTestApp({ AUTH_JWT_ISSUER: 'https://host.test', AUTH_JWT_AUDIENCE: 'carechat' });
-  });
-  afterAll(() => strict?.close());
+  const strict = useTestApp({ AUTH_JWT_ISSUER: 'https://host.test', AUTH_JWT_AUDIENCE: 'carechat' });
 
   it('take only tokens issued by the host for CareChat, on HTTP and sockets', async () => {
     const base = { role: 'PATIENT', name: 'Aud Ience', exp: inTenMinutes() };
@@ -375,8 +372,7 @@ describe('host-platform JWTs with AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE', () => 
     expect(await status({ iss: 'https://elsewhere.test', aud: 'carechat' })).toBe(401);
     expect(await status({})).toBe(401);
     await expect(connectClient(strict.url, { token: signJwt({ sub: uniqueId('aud'), ...base, iss: 'https://host.test', aud: 'billing' }) })).rejects.toThrow(/UNAUTHENTICATED/);
-    const ok = await connectClient(strict.url, { token: signJwt({ sub: uniqueId('aud'), ...base, iss: 'https://host.test', aud: 'carechat' }) });
+    const ok = await strict.connect(signJwt({ sub: uniqueId('aud'), ...base, iss: 'https://host.test', aud: 'carechat' }));
     expect(ok.socket.connected).toBe(true);
-    ok.close();
   });
 });

@@ -1,30 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../test/app.js';
+import { describe, expect, it } from 'vitest';
 import { clientId, createPair } from '../test/factories.js';
-import { clearOfMinuteTurn, connectClient, type TestSocket } from '../test/socket-client.js';
+import { useTestApp } from '../test/harness.js';
+import { clearOfMinuteTurn, type TestSocket } from '../test/socket-client.js';
+
+const t = useTestApp({ USER_SENDS_PER_MINUTE: '5' });
 
 describe('messages one person may send a minute', () => {
-  let t: TestApp;
-  const sockets: TestSocket[] = [];
-  beforeAll(async () => {
-    t = await startTestApp({ USER_SENDS_PER_MINUTE: '5' });
-  });
-  afterAll(async () => {
-    sockets.forEach((s) => s.close());
-    await t?.close();
-  });
-
   it('count every device and both transports together, refuse the rest as RATE_LIMITED, and leave others alone', async () => {
     await clearOfMinuteTurn();
     const { patient, doctor, conversation } = await createPair(t);
-    const connect = async (token: string) => {
-      const s = await connectClient(t.url, { token });
-      sockets.push(s);
-      return s;
-    };
-    const phone = await connect(patient.token);
-    const laptop = await connect(patient.token);
-    const doc = await connect(doctor.token);
+    const phone = await t.connect(patient.token);
+    const laptop = await t.connect(patient.token);
+    const doc = await t.connect(doctor.token);
     const bySocket = (s: TestSocket) => s.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'hello' });
     const byHttp = () => patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), content: 'hello' });
 
