@@ -145,6 +145,10 @@ describe.skipIf(!existsSync(CHROMIUM))('drafts in Chromium', () => {
       await d.reload();
       await openConversation(d, alice.name);
       expect(await composerOf(d).inputValue()).toBe('Your biopsy is positive');
+      // Typing inside the restored text keeps the caret where it is.
+      await composerOf(d).press('Control+Home');
+      await composerOf(d).pressSequentially('Alice, ');
+      expect(await composerOf(d).inputValue()).toBe('Alice, Your biopsy is positive');
       await openConversation(d, bob.name);
       expect(await composerOf(d).inputValue()).toBe('');
       await d.context().close();
