@@ -1,28 +1,18 @@
 import { existsSync } from 'node:fs';
 import { Secret, TOTP } from 'otpauth';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { CLAMD_BINARY } from '../../server/src/test/clamd.js';
 import { cleanPng } from '../../server/src/test/files.js';
-import { hashPassword } from '../../server/src/auth/password.js';
 import { startTestApp, uniqueId, type TestApp } from '../../server/src/test/app.js';
-import { createAppointment, type TestUser } from '../../server/src/test/factories.js';
-import { HttpClient } from '../../server/src/test/http-client.js';
-import { upsertUsers } from '../../server/src/users/users.store.js';
+import { createAppointment } from '../../server/src/test/factories.js';
 import { encryptText, messageAad } from '../../server/src/crypto/keyring.js';
+import { CHROMIUM, personWithPassword as newPerson, signIn as signInTo, useBrowserApp } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 let t: TestApp;
 let browser: Browser;
 
-async function personWithPassword(role: 'PATIENT' | 'DOCTOR' | 'ADMIN', name: string, app: TestApp = t) {
-  const id = uniqueId(role.toLowerCase());
-  const email = `${id}@e2e.test`;
-  await upsertUsers(app.db, [{ id, name, email, role, status: 'active', passwordHash: await hashPassword('e2e-password') }]);
-  const login = await app.anon.post('/api/auth/login', { email, password: 'e2e-password' });
-  const user: TestUser = { id, name, role, token: login.body.accessToken, api: new HttpClient(app.url, login.body.accessToken) };
-  return { ...user, email };
-}
+const personWithPassword = (role: 'PATIENT' | 'DOCTOR' | 'ADMIN', name: string, app: TestApp = t) => newPerson(app, role, name);
 
 /** A patient and a doctor who share an appointment, with their conversation opened. */
 async function pairInConversation(patientName: string, doctorName: string) {
@@ -53,30 +43,12 @@ async function seedHistory(conversationId: string, senders: [string, string], n:
   await t.db.query('UPDATE conversations SET last_seq = $2::int, last_rev = $2::int, last_message_at = now(), activity_at = now() WHERE id = $1', [conversationId, n]);
 }
 
-async function signIn(email: string, app: TestApp = t, prepare?: (context: BrowserContext) => Promise<void>): Promise<Page> {
-  const context = await browser.newContext();
-  await prepare?.(context);
-  const page = await context.newPage();
-  await page.goto(app.url);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('e2e-password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation').first().waitFor();
-  return page;
-}
+const signIn = (email: string, app: TestApp = t, prepare?: (context: BrowserContext) => Promise<void>): Promise<Page> => signInTo(browser, app, email, { prepare });
 
 describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
-  beforeAll(async () => {
-    t = await startTestApp({ CLAMD_URL: inject('clamdUrl') });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const started = useBrowserApp();
+  // The helpers above read the app and the browser from the file's scope.
+  beforeAll(() => void ({ app: t, browser } = started));
 
   it('lets a patient and a doctor talk: messages, typing, receipts, an edit and a delete', async () => {
     const patient = await personWithPassword('PATIENT', 'Pat Browser');

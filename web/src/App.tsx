@@ -7,6 +7,7 @@ import { SignIn } from './auth/SignIn.js';
 import { fetchMe } from './auth/me.js';
 import { TwoFactorPanel } from './auth/TwoFactorPanel.js';
 import { TwoFactorRequired } from './auth/TwoFactorRequired.js';
+import { forgetAllDrafts } from './chat/draftStore.js';
 import { ChatStore } from './chat/store.js';
 import { useChat } from './chat/useChat.js';
 import { ConversationList } from './conversations/ConversationList.js';
@@ -53,6 +54,13 @@ export function App() {
       window.removeEventListener('carechat:mfa-enrollment-required', recheck);
     };
   }, [loadSession]);
+
+  // Every way out (the Sign out button, idle expiry, a session the server ended, a page
+  // opened after the session expired) ends here: what the last person wrote and did not send
+  // does not wait in this browser for the next.
+  useEffect(() => {
+    if (me === null) forgetAllDrafts();
+  }, [me]);
 
   if (me === undefined) return <p className="muted center">Loading…</p>;
   if (me === null)

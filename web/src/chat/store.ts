@@ -2,6 +2,7 @@ import type { AccessLogEntry, Attachment, Conversation, Message, Page, MessagePa
 import { unsubscribe } from '../notifications/push.js';
 import { api } from '../api/http.js';
 import { ChatSocket, type ConnectionState } from '../api/socket.js';
+import { DraftStore, forgetAllDrafts } from './draftStore.js';
 import { mergeMessages, newClientMessageId, PendingQueue, sortConversations, type PendingMessage } from './logic.js';
 
 /**
@@ -51,11 +52,14 @@ export class ChatStore {
   private readonly revs = new Map<string, number>();
   private readonly catchingUp = new Set<string>();
   readonly socket: ChatSocket;
+  /** What this person has written and not sent, per conversation. */
+  readonly drafts: DraftStore;
   private typingSent = new Map<string, number>();
 
   constructor(me: User) {
     this.state = { me, connection: 'connecting', conversations: {}, threads: {}, pending: [], typing: {}, openId: null, archivedView: false };
     this.socket = new ChatSocket();
+    this.drafts = new DraftStore(me.id);
     this.wire();
   }
 
@@ -68,6 +72,7 @@ export class ChatStore {
 
   close(): void {
     clearTimeout(this.retryTimer);
+    this.drafts.close();
     this.socket.close();
   }
 
@@ -170,6 +175,15 @@ export class ChatStore {
     void this.deliverQueue();
   }
 
+  /** Sends this conversation's draft, if it makes a message yet (text or files, uploads done). */
+  sendDraft(conversationId: string): boolean {
+    const message = this.drafts.take(conversationId);
+    if (!message) return false;
+    this.send(conversationId, message.content, message);
+    this.typing(conversationId, false);
+    return true;
+  }
+
   discardPending(clientMessageId: string): void {
     this.queue.remove(clientMessageId);
     this.syncPending();
@@ -200,6 +214,8 @@ export class ChatStore {
   }
 
   async logout(): Promise<void> {
+    // At once, before a network call that could hang (the app clears them again at the sign-in page).
+    forgetAllDrafts();
     // A shared computer must not go on notifying the person who just left.
     await unsubscribe();
     await api('POST', '/api/auth/logout').catch(() => undefined);

@@ -1,38 +1,22 @@
-import { useRef, useState, type ClipboardEvent, type DragEvent, type KeyboardEvent } from 'react';
-import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_MESSAGE_LENGTH, type Attachment, type Message } from '@carechat/protocol';
-import { uploadFile } from '../api/http.js';
+import { useRef, type ClipboardEvent, type DragEvent, type KeyboardEvent } from 'react';
+import { MAX_MESSAGE_LENGTH } from '@carechat/protocol';
+import { uploading } from '../chat/drafts.js';
 import type { ChatStore } from '../chat/store.js';
+import { useDraft } from '../chat/useChat.js';
 
-interface Upload {
-  key: string;
-  name: string;
-  progress: number;
-  attachment?: Attachment;
-  error?: string;
-}
-
-export function Composer({ store, conversationId, replyTo, onCancelReply, disabled }: {
-  store: ChatStore;
-  conversationId: string;
-  replyTo: Message | null;
-  onCancelReply: () => void;
-  disabled: string | null;
-}) {
-  const [text, setText] = useState('');
-  const [uploads, setUploads] = useState<Upload[]>([]);
+/**
+ * The composer of one conversation. Its text, reply target and uploads are that
+ * conversation's draft, held in the store by conversation id: nothing typed here can follow
+ * the person into another conversation.
+ */
+export function Composer({ store, conversationId, disabled }: { store: ChatStore; conversationId: string; disabled: string | null }) {
+  const draft = useDraft(store.drafts, conversationId);
+  const { text, replyTo, uploads } = draft;
   const fileInput = useRef<HTMLInputElement>(null);
-  const ready = uploads.filter((u) => u.attachment).map((u) => u.attachment!);
-  const busy = uploads.some((u) => !u.attachment && !u.error);
+  const busy = uploading(draft);
 
-  const handleSend = () => {
-    const content = text.trim();
-    if ((!content && ready.length === 0) || busy || content.length > MAX_MESSAGE_LENGTH) return;
-    store.send(conversationId, content, { ...(replyTo ? { replyToId: replyTo.id } : {}), attachments: ready });
-    store.typing(conversationId, false);
-    setText('');
-    setUploads([]);
-    onCancelReply();
-  };
+  const handleSend = () => void store.sendDraft(conversationId);
+  const handleCancelReply = () => store.drafts.setReplyTo(conversationId, null);
 
   const handleKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
@@ -41,20 +25,7 @@ export function Composer({ store, conversationId, replyTo, onCancelReply, disabl
     }
   };
 
-  const handleFiles = (files: FileList | File[]) => {
-    for (const file of [...files].slice(0, MAX_ATTACHMENTS_PER_MESSAGE - uploads.length)) {
-      const key = `${file.name}-${Date.now()}-${Math.random()}`;
-      setUploads((u) => [...u, { key, name: file.name, progress: 0 }]);
-      const form = new FormData();
-      form.append('conversationId', conversationId);
-      form.append('file', file, file.name);
-      const update = (patch: Partial<Upload>) => setUploads((u) => u.map((x) => (x.key === key ? { ...x, ...patch } : x)));
-      uploadFile<Attachment>('/api/chat/attachments', form, (progress) => update({ progress })).then(
-        (attachment) => update({ attachment, progress: 1 }),
-        (e: Error) => update({ error: e.message }),
-      );
-    }
-  };
+  const handleFiles = (files: FileList | File[]) => store.drafts.attach(conversationId, files);
 
   const handleDrop = (e: DragEvent) => {
     e.preventDefault();
@@ -70,7 +41,7 @@ export function Composer({ store, conversationId, replyTo, onCancelReply, disabl
       {replyTo && (
         <div className="replying">
           <span className="muted small">Replying to:</span> <span className="small">{replyTo.content ?? 'Attachment'}</span>
-          <button type="button" className="link" onClick={onCancelReply} aria-label="Cancel reply">
+          <button type="button" className="link" onClick={handleCancelReply} aria-label="Cancel reply">
             ✕
           </button>
         </div>
@@ -90,7 +61,7 @@ export function Composer({ store, conversationId, replyTo, onCancelReply, disabl
               ) : !u.attachment ? (
                 <progress value={u.progress} max={1} aria-label={`Uploading ${u.name}`} />
               ) : null}
-              <button type="button" className="link" aria-label={`Remove ${u.name}`} onClick={() => setUploads((x) => x.filter((y) => y.key !== u.key))}>
+              <button type="button" className="link" aria-label={`Remove ${u.name}`} onClick={() => store.drafts.removeUpload(conversationId, u.key)}>
                 ✕
               </button>
             </li>
@@ -112,7 +83,7 @@ export function Composer({ store, conversationId, replyTo, onCancelReply, disabl
             maxLength={MAX_MESSAGE_LENGTH}
             rows={Math.min(6, text.split('\n').length)}
             onChange={(e) => {
-              setText(e.target.value);
+              store.drafts.setText(conversationId, e.target.value);
               store.typing(conversationId, e.target.value.length > 0);
             }}
             onKeyDown={handleKeyDown}

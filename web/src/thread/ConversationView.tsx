@@ -21,7 +21,6 @@ export function ConversationView({ store, id }: { store: ChatStore; id: string }
   const lastCount = useRef(0);
   const lastItems = useRef<Message[] | undefined>(undefined);
   const [newBelow, setNewBelow] = useState(false);
-  const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [announce, setAnnounce] = useState('');
   const [showAccess, setShowAccess] = useState(false);
 
@@ -59,7 +58,6 @@ export function ConversationView({ store, id }: { store: ChatStore; id: string }
     atBottom.current = true;
     lastCount.current = 0;
     setNewBelow(false);
-    setReplyTo(null);
   }, [id]);
 
   const handleScroll = async () => {
@@ -87,6 +85,8 @@ export function ConversationView({ store, id }: { store: ChatStore; id: string }
     scroller.current?.scrollTo({ top: scroller.current.scrollHeight });
     setNewBelow(false);
   };
+
+  const handleReply = (message: Message) => store.drafts.setReplyTo(id, message);
 
   const jumpTo = (messageId: string) => {
     const el = document.getElementById(`message-${messageId}`);
@@ -129,7 +129,7 @@ export function ConversationView({ store, id }: { store: ChatStore; id: string }
             const separator = day !== lastDay ? ((lastDay = day), <li key={`day-${m.id}`} className="day" role="separator">{day}</li>) : null;
             return [
               separator,
-              <MessageItem key={m.id} store={store} message={m} conversation={conversation} myId={state.me.id} onReply={setReplyTo} onJump={jumpTo} />,
+              <MessageItem key={m.id} store={store} message={m} conversation={conversation} myId={state.me.id} onReply={handleReply} onJump={jumpTo} />,
             ];
           })}
           {pending.map((p) => (
@@ -164,7 +164,8 @@ export function ConversationView({ store, id }: { store: ChatStore; id: string }
       <p className="sr-only" aria-live="polite">
         {announce}
       </p>
-      <Composer store={store} conversationId={id} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} disabled={closed} />
+      {/* Keyed by the conversation: not even view state carries over to the next one. */}
+      <Composer key={id} store={store} conversationId={id} disabled={closed} />
     </section>
   );
 }
