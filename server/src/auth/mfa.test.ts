@@ -58,7 +58,7 @@ describe('two-factor sign-in (TOTP)', () => {
     const enrol = await doctor.api.post('/api/auth/mfa/enroll');
     const app = authenticator(enrol.body.secret);
     expect((await doctor.api.post('/api/auth/mfa/confirm', { code: app.generate() })).body).toEqual({ enabled: true });
-    // As many wrong codes as sign-in allows wrong passwords (LOGIN_MAX_FAILURES_PER_ACCOUNT, 5)...
+    // As many wrong codes as sign-in allows wrong passwords from one address (LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP, 5)...
     for (let i = 0; i < 5; i++) expect((await doctor.api.post('/api/auth/mfa/disable', { code: String(100000 + i) })).status).toBe(401);
     // ...then even the right code waits.
     const right = app.generate({ timestamp: Date.now() + 30_000 });
