@@ -153,3 +153,22 @@ describe('host-platform token claims', () => {
       expect((await me(t.url, `${header}.${enc(payload)}.${sig}`)).status).toBe(401);
   });
 });
+
+describe('sessions of host tokens', () => {
+  it('are removed once well past their exp, as new tokens come in, and not before', async () => {
+    const c = claims({ role: 'PATIENT' });
+    const token = signJwt(c);
+    expect((await me(t.url, token)).status).toBe(200);
+    expect((await new HttpClient(t.url, token).post('/api/auth/logout')).status).toBe(204);
+    // Another of this person's tokens, long expired (its exp set back in the database).
+    const old = signJwt({ ...c, exp: nowS() + 300 });
+    expect((await me(t.url, old)).status).toBe(200);
+    await t.db.query(`UPDATE sessions SET host_token_expires_at = now() - interval '1 hour' WHERE user_id = $1 AND revoked_at IS NULL`, [c.sub]);
+
+    expect((await me(t.url, signJwt({ ...c, exp: nowS() + 400 }))).status).toBe(200);
+    const { rows } = await t.db.query(`SELECT revoked_at IS NOT NULL AS signed_out FROM sessions WHERE user_id = $1 ORDER BY created_at`, [c.sub]);
+    // The signed-out token's row stays (it must stay refused until its exp); the expired one went.
+    expect(rows.map((r) => r.signed_out)).toEqual([true, false]);
+    expect((await me(t.url, token)).status).toBe(401);
+  });
+});

@@ -48,13 +48,20 @@ export async function findSession(db: Queryable, token: string, idleMs: number):
 /**
  * Binds a host-platform token to a new session on its first use; does nothing when it already
  * has one (a concurrent first use, or a session since ended: that token stays refused). Only
- * the token's hash is stored.
+ * the token's hash is stored. Each binding also removes a few sessions of tokens well past
+ * their `exp` (no longer accepted anyway), so the table holds about the live tokens, not every
+ * token ever used.
  */
 export async function bindHostToken(db: Queryable, token: string, userId: string, expiresAt: Date): Promise<void> {
   await db.query(
     `INSERT INTO sessions (id, token_hash, user_id, host_token_expires_at) VALUES ($1, $2, $3, $4)
      ON CONFLICT (token_hash) DO NOTHING`,
     [randomUUID(), hashToken(token), userId, expiresAt],
+  );
+  // Five minutes past exp: the database's clock may run a little ahead of this process's.
+  await db.query(
+    `DELETE FROM sessions WHERE id IN (
+       SELECT id FROM sessions WHERE host_token_expires_at < now() - interval '5 minutes' LIMIT 20)`,
   );
 }
 
