@@ -16,6 +16,8 @@ import { AdminService } from './admin/admin.service.js';
 import { registerAuthRoutes } from './auth/auth.http.js';
 import { AuthService } from './auth/auth.service.js';
 import { MemoryLoginLimiter, RedisLoginLimiter } from './auth/login-limiter.js';
+import { HostTokenVerifier } from './auth/jwt.js';
+import { KnownDevices } from './auth/known-devices.js';
 import { MfaService } from './auth/mfa.service.js';
 import type { Deps } from './context.js';
 import { registerConversationRoutes } from './conversations/conversations.http.js';
@@ -129,10 +131,26 @@ export async function createApp(deps: Deps): Promise<App> {
   const metrics = new Metrics(io, deps.db, redis);
   const notifier = new Notifier(io, redis, metrics);
   const presence = new Presence(deps, notifier, redis ? new SharedPresence(redis, crypto.randomUUID()) : null);
-  const limits = { windowMs: config.loginFailureWindowMs, maxPerAccount: config.loginMaxFailuresPerAccount, maxPerIp: config.loginMaxFailuresPerIp };
+  const limits = {
+    windowMs: config.loginFailureWindowMs,
+    maxPerAccountAndSource: config.loginMaxFailuresPerAccountAndIp,
+    maxPerAccount: config.loginMaxFailuresPerAccount,
+    maxPerSource: config.loginMaxFailuresPerIp,
+  };
   const loginLimiter = redis ? new RedisLoginLimiter(redis, limits) : new MemoryLoginLimiter(limits);
   const mfa = new MfaService(deps, loginLimiter);
-  const auth = new AuthService(deps, notifier, mfa, loginLimiter);
+  const hostTokens = new HostTokenVerifier(
+    {
+      secret: config.jwtSecret,
+      jwksUrl: config.jwksUrl,
+      jwksCooldownMs: config.jwksCooldownMs,
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+      maxLifetimeMs: config.jwtMaxLifetimeMs,
+    },
+    log,
+  );
+  const auth = new AuthService(deps, notifier, mfa, loginLimiter, hostTokens, new KnownDevices(deps.keyring.deriveKey('known-device-cookie')));
   const conversations = new ConversationsService(deps, notifier, presence);
   const storage: BlobStorage = config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(path.join(config.dataDir, 'attachments'));
   const scanner = new ClamdScanner(config.clamdUrl ? [config.clamdUrl] : DEFAULT_CLAMD_URLS, config.clamdTimeoutMs);

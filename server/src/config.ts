@@ -31,6 +31,9 @@ const Env = z.object({
   AUTH_JWT_SECRET: z.string().min(1).optional(),
   AUTH_JWT_ISSUER: z.string().min(1).optional(),
   AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
+  AUTH_JWKS_URL: z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL').optional(),
+  AUTH_JWKS_COOLDOWN_SECONDS: z.coerce.number().min(0).default(30),
+  AUTH_JWT_MAX_LIFETIME_MINUTES: z.coerce.number().positive().default(24 * 60),
   SERVICE_API_KEY: z.string().min(1).optional(),
   CLAMD_URL: z.string().optional(),
   CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
@@ -62,8 +65,9 @@ const Env = z.object({
     .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean))
     .pipe(z.array(z.enum(['PATIENT', 'DOCTOR', 'ADMIN'], 'must be PATIENT, DOCTOR or ADMIN, separated by commas')))
     .optional(),
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
-  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(30),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: z.coerce.number().int().positive().default(5),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(50),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(100),
   LOGIN_FAILURE_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   SOCKET_EVENTS_PER_10S: z.coerce.number().int().positive().default(200),
   UPLOADS_IN_FLIGHT_PER_USER: z.coerce.number().int().positive().default(3),
@@ -105,6 +109,12 @@ export interface Config {
   jwtIssuer: string | undefined;
   /** When set, a host JWT's `aud` must be it or list it. */
   jwtAudience: string | undefined;
+  /** The host's identity provider's keys: tokens it signs (RS256, ES256, EdDSA) are taken too. */
+  jwksUrl: string | undefined;
+  /** Least time between two JWKS fetches for a key id not in it (a rotation is seen after at most this). */
+  jwksCooldownMs: number;
+  /** A host token living longer than this (by `exp` - `iat`, and by `exp` - now) is refused. */
+  jwtMaxLifetimeMs: number;
   serviceApiKey: string | undefined;
   clamdUrl: string | undefined;
   clamdTimeoutMs: number;
@@ -137,7 +147,11 @@ export interface Config {
    * on. Unset: DOCTOR and ADMIN in production, none elsewhere (demo accounts, tests).
    */
   mfaRequiredRoles: Role[];
+  /** The hard limit: wrong passwords for one account from one address. */
+  loginMaxFailuresPerAccountAndIp: number;
+  /** Across addresses (a spread-out attack); a device the account signed in on before is exempt. */
   loginMaxFailuresPerAccount: number;
+  /** Across accounts (spraying from one address); high enough for a NAT; known devices exempt. */
   loginMaxFailuresPerIp: number;
   loginFailureWindowMs: number;
   socketEventsPer10s: number;
@@ -178,6 +192,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.WORKERS > 1 && !e.REDIS_URL) throw new ConfigError('WORKERS above 1 needs REDIS_URL: the processes reach each other\'s sockets through Redis');
   if (e.WORKERS > 1 && e.TLS_CERT_FILE)
     throw new ConfigError('WORKERS above 1 routes plain HTTP by session: terminate TLS in a proxy in front (TRUST_PROXY=true) instead of TLS_CERT_FILE');
+  // An identity provider signs tokens for every application it serves: only the issuer and
+  // audience tell which of them are for CareChat.
+  if (e.AUTH_JWKS_URL && (!e.AUTH_JWT_ISSUER || !e.AUTH_JWT_AUDIENCE))
+    throw new ConfigError('AUTH_JWKS_URL needs AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE: the identity provider also signs tokens for other applications');
   const production = e.NODE_ENV === 'production';
   if (production) refuseWeakProduction(e);
   return {
@@ -202,6 +220,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: e.AUTH_JWT_SECRET,
     jwtIssuer: e.AUTH_JWT_ISSUER,
     jwtAudience: e.AUTH_JWT_AUDIENCE,
+    jwksUrl: e.AUTH_JWKS_URL,
+    jwksCooldownMs: e.AUTH_JWKS_COOLDOWN_SECONDS * 1000,
+    jwtMaxLifetimeMs: e.AUTH_JWT_MAX_LIFETIME_MINUTES * 60_000,
     serviceApiKey: e.SERVICE_API_KEY,
     clamdUrl: e.CLAMD_URL,
     clamdTimeoutMs: e.CLAMD_TIMEOUT_MS,
@@ -229,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionSweepMs: e.SESSION_SWEEP_SECONDS * 1000,
     mfaRequiredRoles: e.MFA_REQUIRED_ROLES ?? (production ? ['DOCTOR', 'ADMIN'] : []),
+    loginMaxFailuresPerAccountAndIp: e.LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP,
     loginMaxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
     loginMaxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
     loginFailureWindowMs: e.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,
@@ -261,6 +283,7 @@ function refuseWeakProduction(e: z.infer<typeof Env>): void {
   else if (new Set(e.MASTER_KEY.toLowerCase()).size < 8 || /^(.{2,8})\1+$/.test(e.MASTER_KEY.toLowerCase()))
     problems.push('MASTER_KEY looks guessable (repeated pattern); generate one with `openssl rand -hex 32`');
   if (e.AUTH_JWT_SECRET !== undefined && e.AUTH_JWT_SECRET.length < 32) problems.push('AUTH_JWT_SECRET must be at least 32 characters');
+  if (e.AUTH_JWKS_URL?.startsWith('http:')) problems.push('AUTH_JWKS_URL must be https: keys fetched in the clear could be swapped on the way');
   if (!e.DATABASE_URL) problems.push('DATABASE_URL is required');
   if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) problems.push('TLS_CERT_FILE and TLS_KEY_FILE go together');
   if (!e.TLS_CERT_FILE && !e.TRUST_PROXY)

@@ -9,10 +9,12 @@ export interface Actor {
   id: string;
   role: Role;
   name: string;
-  /** Set for password sign-ins; null for host-platform JWTs, which expire by themselves. */
-  sessionId: string | null;
-  /** Epoch ms after which this credential no longer works (JWT `exp`). */
+  /** Every sign-in's session: a password one's, or the one a host-platform token is bound to. */
+  sessionId: string;
+  /** Epoch ms after which this credential stops working unless used again (or at a host token's `exp`). */
   expiresAt: number | null;
+  /** A host-platform token's `exp` (epoch ms): its session ends then, however active. */
+  hostTokenExpiresAt?: number | null;
   /** A password session of a role that must use two-factor sign-in, not set up yet: it may only enrol. */
   mfaEnrollmentRequired?: boolean;
   ip: string | null;

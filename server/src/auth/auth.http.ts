@@ -6,18 +6,24 @@ import { actorOf, requestOrigin, SESSION_COOKIE, type Authenticate } from '../ht
 import { findUserById, toUser, type UserRow } from '../users/users.store.js';
 import { notFound } from '../errors.js';
 import type { AuthService } from './auth.service.js';
+import { KNOWN_DEVICE_COOKIE, KNOWN_DEVICE_DAYS } from './known-devices.js';
 import type { Deps } from '../context.js';
 import { DEMO_ACCOUNTS } from '../demo/seed.js';
 
 export function registerAuthRoutes(app: FastifyInstance, deps: Deps, auth: AuthService, mfa: MfaService, authenticate: Authenticate): void {
   app.post('/api/auth/login', async (req, reply) => {
     const { email, password, totp, recoveryCode } = parse(LoginInput, req.body);
-    const { token, ...result } = await auth.login(email, password, requestOrigin(req), { totp, recoveryCode });
-    void reply.setCookie(SESSION_COOKIE, token, {
-      path: '/',
+    const origin = { ...requestOrigin(req), deviceCookie: req.cookies[KNOWN_DEVICE_COOKIE] };
+    const { token, deviceCookie, ...result } = await auth.login(email, password, origin, { totp, recoveryCode });
+    const secure = req.protocol === 'https';
+    void reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure });
+    // Sent back with sign-ins only: it lets this device past the wide sign-in limits.
+    void reply.setCookie(KNOWN_DEVICE_COOKIE, deviceCookie, {
+      path: '/api/auth/login',
       httpOnly: true,
       sameSite: 'strict',
-      secure: req.protocol === 'https',
+      secure,
+      maxAge: KNOWN_DEVICE_DAYS * 86_400,
     });
     return result;
   });

@@ -5,16 +5,20 @@ import type { Actor, Deps } from '../context.js';
 import { AppError, unauthenticated } from '../errors.js';
 import type { Notifier } from '../realtime/notifier.js';
 import { ensureUser, findUserByEmail, toUser, type UserRow } from '../users/users.store.js';
-import { verifyHostJwt, looksLikeJwt } from './jwt.js';
+import { looksLikeJwt, type HostTokenVerifier } from './jwt.js';
+import type { KnownDevices } from './known-devices.js';
 import type { LoginLimiter } from './login-limiter.js';
 import type { MfaService } from './mfa.service.js';
 import { verifyPassword } from './password.js';
-import { createSession, findLiveSession, revokeSession, touchSession } from './sessions.store.js';
+import { bindHostToken, createSession, findSession, revokeSession, touchSession } from './sessions.store.js';
 
 export interface RequestOrigin {
   ip: string | null;
   userAgent: string | null;
 }
+
+/** A sign-in's result, with what the HTTP route puts in cookies rather than the body. */
+export type SignedIn = LoginResult & { token: string; deviceCookie: string };
 
 export class AuthService {
   /** When each session was last written as active; spares a write on every request. */
@@ -26,6 +30,8 @@ export class AuthService {
     private readonly notifier: Notifier,
     private readonly mfa: MfaService,
     private readonly limiter: LoginLimiter,
+    private readonly hostTokens: HostTokenVerifier,
+    private readonly knownDevices: KnownDevices,
   ) {
     const c = deps.config;
     this.touchEveryMs = Math.min(15_000, c.sessionIdleMs / 10);
@@ -34,11 +40,11 @@ export class AuthService {
   async login(
     email: string,
     password: string,
-    origin: RequestOrigin,
+    origin: RequestOrigin & { deviceCookie?: string | undefined },
     secondFactor: { totp?: string | undefined; recoveryCode?: string | undefined } = {},
-  ): Promise<LoginResult & { token: string }> {
+  ): Promise<SignedIn> {
     const { db, config } = this.deps;
-    const ip = origin.ip ?? 'unknown';
+    const attempt = { account: email, source: origin.ip ?? 'unknown', knownDevice: this.knownDevices.vouchesFor(origin.deviceCookie, email) };
     const fail = async (user: UserRow | null, outcome: 'failure' | 'denied', reason: string) => {
       await insertAuditEvent(db, {
         actorId: user?.id ?? null,
@@ -51,7 +57,7 @@ export class AuthService {
       });
     };
     // Holds a place until the outcome is recorded, so parallel guesses cannot all pass.
-    const release = await this.limiter.tryBegin(email, ip);
+    const release = await this.limiter.tryBegin(attempt);
     if (!release) {
       await fail(null, 'denied', 'rate_limited');
       throw new AppError('RATE_LIMITED', 'Too many failed sign-ins; wait a few minutes and try again');
@@ -61,7 +67,7 @@ export class AuthService {
       const usable = user && user.status !== 'deleted' ? user : null;
       const ok = await verifyPassword(usable?.password_hash ?? null, password);
       if (!ok || !usable) {
-        await this.limiter.recordFailure(email, ip);
+        await this.limiter.recordFailure(attempt);
         await fail(usable, 'failure', 'bad_credentials');
         throw unauthenticated('Wrong email or password');
       }
@@ -73,12 +79,12 @@ export class AuthService {
         await this.mfa.checkSignIn(usable, secondFactor.totp, secondFactor.recoveryCode);
       } catch (err) {
         if ((err as AppError).code !== 'MFA_REQUIRED') {
-          await this.limiter.recordFailure(email, ip);
+          await this.limiter.recordFailure(attempt);
           await fail(usable, 'failure', 'bad_second_factor');
         }
         throw err;
       }
-      await this.limiter.recordSuccess(email);
+      await this.limiter.recordSuccess(attempt);
       const session = await createSession(db, usable.id);
       await insertAuditEvent(db, {
         actorId: usable.id,
@@ -92,6 +98,7 @@ export class AuthService {
         user: toUser(usable),
         accessToken: session.token,
         token: session.token,
+        deviceCookie: this.knownDevices.afterSignIn(origin.deviceCookie, email),
         expiresAt: new Date(session.lastActiveAt.getTime() + config.sessionIdleMs).toISOString(),
       };
     } finally {
@@ -100,8 +107,10 @@ export class AuthService {
   }
 
   /**
-   * Resolves a bearer token, cookie or socket token to an actor: a host-platform JWT when
-   * AUTH_JWT_SECRET is set and the token has a JWT's shape, else a session token. Counts as
+   * Resolves a bearer token, cookie or socket token to an actor: a host-platform JWT when one
+   * is configured and the token has a JWT's shape, else a session token. A host token is bound
+   * to a session of its own on first use, so from then on it is a session like a password one:
+   * idle expiry, sign-out and blocking end it, and it stays refused until its `exp`. Counts as
    * activity for the session unless `passive`. Every HTTP route and the socket handshake come
    * through here, so this is the one place that holds back a session still owing two-factor
    * enrolment; only callers that serve enrolment pass `duringMfaEnrollment`.
@@ -113,20 +122,14 @@ export class AuthService {
   ): Promise<Actor> {
     if (!token) throw unauthenticated();
     const { db, config } = this.deps;
-    if (looksLikeJwt(token)) {
-      const claims = config.jwtSecret ? verifyHostJwt(token, config.jwtSecret, { issuer: config.jwtIssuer, audience: config.jwtAudience }) : null;
-      if (!claims) throw unauthenticated('Invalid or expired token');
-      const user = await ensureUser(db, { id: claims.sub, name: claims.name, email: claims.email ?? null, role: claims.role });
-      if (user.status !== 'active') throw unauthenticated('This account is not active');
-      return { id: user.id, role: user.role, name: user.name, sessionId: null, expiresAt: claims.exp * 1000, ...origin };
-    }
-    const found = await findLiveSession(db, token, config.sessionIdleMs);
-    if (!found) throw unauthenticated('Session expired or signed out');
+    const found = looksLikeJwt(token) ? await this.hostTokenSession(token) : await findSession(db, token, config.sessionIdleMs);
+    if (!found?.live) throw unauthenticated('Session expired or signed out');
     const u = found.user;
+    const hostTokenExpiresAt = found.host_token_expires_at?.getTime();
     // Read from the user row on every request rather than stamped on the session, so
     // confirming enrolment frees this same session at once (no second sign-in). Host-platform
-    // JWTs returned above and are exempt: the host platform owns those people's authentication.
-    const mfaEnrollmentRequired = !u.mfa_enabled && config.mfaRequiredRoles.includes(u.role);
+    // sign-ins are exempt: the host platform owns those people's authentication.
+    const mfaEnrollmentRequired = hostTokenExpiresAt === undefined && !u.mfa_enabled && config.mfaRequiredRoles.includes(u.role);
     if (mfaEnrollmentRequired && !duringMfaEnrollment)
       throw new AppError('MFA_ENROLLMENT_REQUIRED', 'Set up two-factor sign-in first: your role requires it');
     let lastActive = found.last_active_at.getTime();
@@ -136,10 +139,24 @@ export class AuthService {
       role: u.role,
       name: u.name,
       sessionId: found.session_id,
-      expiresAt: lastActive + config.sessionIdleMs,
+      expiresAt: Math.min(lastActive + config.sessionIdleMs, hostTokenExpiresAt ?? Infinity),
+      hostTokenExpiresAt: hostTokenExpiresAt ?? null,
       mfaEnrollmentRequired,
       ...origin,
     };
+  }
+
+  /** The session bound to a valid host token, made on its first use (and its user on their first sight). */
+  private async hostTokenSession(token: string) {
+    const { db, config } = this.deps;
+    const claims = await this.hostTokens.verify(token);
+    if (!claims) throw unauthenticated('Invalid or expired token');
+    const bound = await findSession(db, token, config.sessionIdleMs);
+    if (bound) return bound;
+    const user = await ensureUser(db, { id: claims.sub, name: claims.name, email: claims.email ?? null, role: claims.role });
+    if (user.status !== 'active') throw unauthenticated('This account is not active');
+    await bindHostToken(db, token, user.id, new Date(claims.exp * 1000));
+    return findSession(db, token, config.sessionIdleMs);
   }
 
   /** Marks the session active (at most every few seconds); returns its last-active time. Throws when it has ended. */
@@ -157,11 +174,9 @@ export class AuthService {
   }
 
   async logout(actor: Actor): Promise<void> {
-    if (actor.sessionId) {
-      await revokeSession(this.deps.db, actor.sessionId);
-      this.lastTouch.delete(actor.sessionId);
-      this.notifier.endSession(actor.sessionId, 'logout');
-    }
+    await revokeSession(this.deps.db, actor.sessionId);
+    this.lastTouch.delete(actor.sessionId);
+    this.notifier.endSession(actor.sessionId, 'logout');
     await audit(this.deps.db, actor, { action: 'auth.logout', outcome: 'success' });
   }
 

@@ -8,7 +8,8 @@ import { ensureUser, findUserById, upsertUsers } from '../users/users.store.js';
 import { hashPassword } from './password.js';
 
 // Every sign-in here comes from 127.0.0.1: the per-address limit is raised so that this file's
-// deliberate failures only trip the per-account limit they are testing.
+// deliberate failures only trip the per-account-and-address limit they are testing. The limits
+// across addresses are tested in sign-in-limits.test.ts.
 let t: TestApp;
 const sockets: TestSocket[] = [];
 beforeAll(async () => {
@@ -77,7 +78,7 @@ describe('password sign-in', () => {
     expect(rows.map((r) => r.outcome)).toEqual(['failure']);
   });
 
-  it('rate limits repeated failures for an account, even with the right password afterwards', async () => {
+  it('rate limits repeated failures for an account from an address, even with the right password afterwards', async () => {
     const u = await createWithPassword(t);
     const other = await createWithPassword(t);
     for (let i = 0; i < 5; i++) expect((await login(t, u.email, 'wrong')).status).toBe(401);

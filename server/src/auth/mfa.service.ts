@@ -4,7 +4,7 @@ import { audit } from '../audit/audit.js';
 import { AppError } from '../errors.js';
 import type { UserRow } from '../users/users.store.js';
 import type { LoginLimiter } from './login-limiter.js';
-import { base32Encode, matchTotp, newTotpSecret, otpauthUrl } from './totp.js';
+import { base32, matchTotp, newTotpSecret, otpauthUrl } from './totp.js';
 
 const hashCode = (code: string) => createHash('sha256').update(code.replace(/[\s-]/g, '').toUpperCase()).digest();
 
@@ -32,14 +32,14 @@ export class MfaService {
     if (current.mfa_enabled) throw new AppError('CONFLICT', 'Two-factor sign-in is already on; turn it off first');
     const secret = newTotpSecret();
     const sealed = this.deps.keyring.sealSecret(secret, `totp:${actor.id}`);
-    const recoveryCodes = Array.from({ length: 10 }, () => base32Encode(randomBytes(8)).slice(0, 10));
+    const recoveryCodes = Array.from({ length: 10 }, () => base32(randomBytes(8)).slice(0, 10));
     await this.deps.db.query(
       'UPDATE users SET totp_secret = $2, totp_key_version = $3, totp_last_step = NULL, recovery_codes = $4 WHERE id = $1',
       [actor.id, sealed.blob, sealed.version, recoveryCodes.map(hashCode)],
     );
     const { rows } = await this.deps.db.query<{ email: string | null }>('SELECT email FROM users WHERE id = $1', [actor.id]);
     await audit(this.deps.db, actor, { action: 'auth.mfa.enroll', outcome: 'success' });
-    return { secret: base32Encode(secret), otpauthUrl: otpauthUrl(secret, rows[0]?.email ?? actor.id), recoveryCodes };
+    return { secret: base32(secret), otpauthUrl: otpauthUrl(secret, rows[0]?.email ?? actor.id), recoveryCodes };
   }
 
   async confirm(actor: Actor, code: string): Promise<{ enabled: true }> {
@@ -82,15 +82,16 @@ export class MfaService {
    * sign-in guesses: a stolen session could otherwise try all million codes to turn it off.
    */
   private async useSessionTotp(actor: Actor, row: MfaRow, code: string): Promise<void> {
-    const account = `totp:${actor.id}`;
-    const ip = actor.ip ?? 'unknown';
-    const release = await this.limiter.tryBegin(account, ip);
+    // Counted per session, not per address: only the session's holder can use its budget up,
+    // and a stolen session cannot get a fresh one by changing address.
+    const attempt = { account: `totp:${actor.id}`, source: `session:${actor.sessionId}`, knownDevice: false };
+    const release = await this.limiter.tryBegin(attempt);
     if (!release) throw new AppError('RATE_LIMITED', 'Too many codes tried; wait a few minutes and try again');
     try {
       await this.useTotp(actor.id, row, code);
-      await this.limiter.recordSuccess(account);
+      await this.limiter.recordSuccess(attempt);
     } catch (err) {
-      await this.limiter.recordFailure(account, ip);
+      await this.limiter.recordFailure(attempt);
       throw err;
     } finally {
       release();

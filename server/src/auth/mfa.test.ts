@@ -6,7 +6,8 @@ import { useTestApp } from '../test/harness.js';
 import { upsertUsers } from '../users/users.store.js';
 import { hashPassword } from './password.js';
 
-const t = useTestApp({ LOGIN_MAX_FAILURES_PER_IP: '1000' });
+// Behind a trusted proxy, so a test can send from several addresses (X-Forwarded-For).
+const t = useTestApp({ LOGIN_MAX_FAILURES_PER_IP: '1000', TRUST_PROXY: 'true' });
 
 async function doctorWithPassword() {
   const id = uniqueId('dr');
@@ -58,11 +59,13 @@ describe('two-factor sign-in (TOTP)', () => {
     const enrol = await doctor.api.post('/api/auth/mfa/enroll');
     const app = authenticator(enrol.body.secret);
     expect((await doctor.api.post('/api/auth/mfa/confirm', { code: app.generate() })).body).toEqual({ enabled: true });
-    // As many wrong codes as sign-in allows wrong passwords (LOGIN_MAX_FAILURES_PER_ACCOUNT, 5)...
-    for (let i = 0; i < 5; i++) expect((await doctor.api.post('/api/auth/mfa/disable', { code: String(100000 + i) })).status).toBe(401);
+    // As many wrong codes as sign-in allows wrong passwords from one address (LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP, 5),
+    // each from another address: codes are counted per session, which a thief cannot change...
+    const from = (i: number) => ({ 'x-forwarded-for': `203.0.113.${10 + i}` });
+    for (let i = 0; i < 5; i++) expect((await doctor.api.request('POST', '/api/auth/mfa/disable', { code: String(100000 + i) }, from(i))).status).toBe(401);
     // ...then even the right code waits.
     const right = app.generate({ timestamp: Date.now() + 30_000 });
-    const limited = await doctor.api.post('/api/auth/mfa/disable', { code: right });
+    const limited = await doctor.api.request('POST', '/api/auth/mfa/disable', { code: right }, from(9));
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('RATE_LIMITED');
     expect((await t.anon.post('/api/auth/login', { email: doctor.email, password: 'doctor-pass-1' })).body.error.code).toBe('MFA_REQUIRED');

@@ -16,6 +16,12 @@ const disconnection = (s: TestSocket) => new Promise<string>((resolve) => s.sock
 const putAppointment = (id: string, patient: TestUser, doctor: TestUser, status: string) =>
   t.service.put(`/api/integration/appointments/${id}`, { patientId: patient.id, doctorId: doctor.id, startsAt: new Date().toISOString(), status });
 
+/** The person signed in again by the host: a new token (the old one's session ended for good). */
+const signedInAfresh = (user: TestUser): TestUser => {
+  const token = signJwt({ sub: user.id, role: user.role, name: user.name, exp: Math.floor(Date.now() / 1000) + 600 });
+  return { ...user, token, api: new HttpClient(t.url, token) };
+};
+
 const putUser = (user: TestUser, status: string) => t.service.put(`/api/integration/users/${user.id}`, { name: user.name, role: user.role, status });
 
 const sendRest = (user: TestUser, conversationId: string, content = 'hello') =>
@@ -268,8 +274,11 @@ describe('blocked and deleted users', () => {
       const unblock = how === 'admin' ? await admin.api.post(`/api/admin/users/${patient.id}/unblock`) : await putUser(patient, 'active');
       expect(unblock.status).toBe(200);
       expect(unblock.body.status).toBe('active');
-      expect((await sendRest(patient, conversation.id, 'back')).status).toBe(201);
-      const again = await connect(patient.token);
+      // Like a password session, the token's session ended for good: the host signs them in afresh.
+      expect((await patient.api.get('/api/auth/me')).status).toBe(401);
+      const back = signedInAfresh(patient);
+      expect((await sendRest(back, conversation.id, 'back')).status).toBe(201);
+      const again = await connect(back.token);
       expect(again.socket.connected).toBe(true);
       expect((await d.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'welcome back' })).ok).toBe(true);
     });
@@ -339,7 +348,8 @@ describe('blocked and deleted users', () => {
     expect(rows[0].status).toBe('deleted');
 
     expect((await putUser(doctor, 'active')).body.status).toBe('active');
-    expect((await doctor.api.get('/api/auth/me')).status).toBe(200);
+    expect((await doctor.api.get('/api/auth/me')).status).toBe(401);
+    expect((await signedInAfresh(doctor).api.get('/api/auth/me')).status).toBe(200);
     expect((await sendRest(patient, conversation.id, 'hi again')).status).toBe(201);
   });
 });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/pool.js';
 import { open, seal } from './aead.js';
 
@@ -83,6 +83,15 @@ export class Keyring {
 
   openSecret(blob: Buffer, version: number, aad: string): Buffer {
     return open(this.master(version), blob, `secret:${aad}:${version}`);
+  }
+
+  /**
+   * A key for one purpose (signing a cookie, say), derived from the current master key with
+   * HKDF: the master key itself is never used for anything but wrapping. Rotating the master
+   * key changes it.
+   */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.master(this.currentVersion), Buffer.alloc(0), `carechat:${purpose}`, 32));
   }
 
   /** The same data key wrapped under the current master key version (rotation). */

@@ -77,7 +77,7 @@ const DESCRIPTIONS: Record<string, string> = {
   Conversation: '`lastRev` is the newest rev this viewer can see; give it to `.../changes?since=` to catch up.',
   Message: 'A message deleted for everyone keeps its id and seq, with `content` null and `deletedAt` set.',
   Attachment: 'Only CLEAN attachments can be sent or downloaded.',
-  HostJwtClaims: 'The claims of a host-platform JWT (HS256, signed with AUTH_JWT_SECRET); `sub` is the person\'s id there; `iss` and `aud` are required too when the server sets AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE.',
+  HostJwtClaims: 'The claims of a host-platform JWT (HS256 signed with AUTH_JWT_SECRET, or RS256/ES256/EdDSA by a key in AUTH_JWKS_URL); `sub` is the person\'s id there; `iss` and `aud` are required too when the server sets AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE; `exp` at most AUTH_JWT_MAX_LIFETIME_MINUTES ahead (and after `iat`); `nbf` honoured.',
   FhirBundle: 'A FHIR R4 Bundle (type collection); see hl7.org/fhir/R4/bundle.html.',
 };
 

@@ -39,8 +39,9 @@ const SECURITY_SCHEMES = {
     type: 'http',
     scheme: 'bearer',
     description:
-      'The `accessToken` from POST /api/auth/login, or (when the server has AUTH_JWT_SECRET) a host-platform HS256 JWT ' +
-      'with the claims of the HostJwtClaims schema; a person seen for the first time this way is created from the claims.',
+      'The `accessToken` from POST /api/auth/login, or (when the server has AUTH_JWT_SECRET or AUTH_JWKS_URL) a host-platform JWT ' +
+      'with the claims of the HostJwtClaims schema; a person seen for the first time this way is created from the claims. ' +
+      'A host token becomes a session on first use: POST /api/auth/logout ends it for good.',
   },
   serviceKey: {
     type: 'http',

@@ -84,14 +84,15 @@ export function attachSocketHandlers(
     const actor = socket.data.actor;
     const socketLog = log.child({ socketId: socket.id, userId: actor.id });
     void socket.join(userRoom(actor.id));
-    if (actor.sessionId) void socket.join(sessionRoom(actor.sessionId));
-    // A host-platform token ends at its `exp`; the socket goes with it.
+    void socket.join(sessionRoom(actor.sessionId));
+    // A host-platform token ends at its `exp` however active its session; the socket goes with it.
+    const hostTokenEnds = actor.hostTokenExpiresAt;
     const expiry =
-      actor.sessionId === null && actor.expiresAt !== null
+      typeof hostTokenEnds === 'number'
         ? setTimeout(() => {
             socket.emit('session:ended', { reason: 'expired', code: 'UNAUTHENTICATED' });
             socket.disconnect(true);
-          }, Math.min(2 ** 31 - 1, Math.max(0, actor.expiresAt - Date.now())))
+          }, Math.min(2 ** 31 - 1, Math.max(0, hostTokenEnds - Date.now())))
         : undefined;
     expiry?.unref();
 
@@ -103,7 +104,6 @@ export function attachSocketHandlers(
       inflight,
       metrics,
       touch: async () => {
-        if (!actor.sessionId) return;
         try {
           await auth.touch(actor.sessionId);
         } catch (err) {

@@ -29,7 +29,7 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
     const env = {
       REDIS_URL: redis.url,
       REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}:`,
-      LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+      LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: '3',
       USER_SENDS_PER_MINUTE: '8',
       PUSH_ALLOW_HTTP_ENDPOINTS: 'true',
     };
@@ -128,7 +128,7 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
     expect((await login(a, 'wrong')).status).toBe(401);
     expect((await login(b, 'wrong')).status).toBe(401);
     expect((await login(a, 'wrong')).status).toBe(401);
-    // Three failures in all, one on B: B refuses even the right password.
+    // Three failures in all from this address, one on B: B refuses even the right password there.
     const limited = await login(b, 'right password');
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('RATE_LIMITED');
