@@ -123,13 +123,21 @@ describe('the README commands in a fresh clone no other user can enter', () => {
       }
       await timed('npm ci', () => step(person, env, clone, 'npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline']));
 
-      const server = await timed('npm start until /readyz', async () => npmStart(person, env, clone, await freePort()));
-      const login = await new HttpClient(server.url).post('/api/auth/login', { email: 'alice@carechat.test', password: 'carechat-demo' });
+      const signIn = (url: string) => new HttpClient(url).post('/api/auth/login', { email: 'alice@carechat.test', password: 'carechat-demo' });
+      const first = await timed('npm start until /readyz', async () => npmStart(person, env, clone, await freePort()));
+      const login = await signIn(first.url);
       expect(login.status).toBe(200);
       expect(login.body.user).toMatchObject({ name: 'Alice Patel', role: 'PATIENT' });
-      process.kill(server.child.pid!, 'SIGTERM');
-      await timed('stop', () => server.exited);
-      expect(server.output()).not.toMatch(/\n\s+at /);
+      // Killed outright, the server leaves its PostgreSQL running: the next start takes it over
+      // and finds the same data (the same Alice, not a newly seeded one).
+      const node = spawnSync('pgrep', ['-P', String(first.child.pid)], { encoding: 'utf8' }).stdout.trim();
+      process.kill(Number(node), 'SIGKILL');
+      await first.exited;
+      const second = await timed('npm start again after SIGKILL', async () => npmStart(person, env, clone, await freePort()));
+      expect((await signIn(second.url)).body.user.id).toBe(login.body.user.id);
+      process.kill(second.child.pid!, 'SIGTERM');
+      await timed('stop', () => second.exited);
+      expect(first.output() + second.output()).not.toMatch(/\n\s+at /);
 
       if (person.uid === process.getuid!()) {
         // `npm test` without TEST_DATABASE_URL starts its own embedded PostgreSQL the same way.
