@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -106,11 +107,13 @@ describe('a start that cannot succeed', () => {
   });
 
   it('when the embedded PostgreSQL stops during start gives its reason and what to do', async () => {
-    // A cluster from a PostgreSQL this one cannot read: postgres starts, then exits.
-    const dir = path.join(failures, 'old-cluster');
-    await mkdir(path.join(dir, 'pg'), { recursive: true });
+    // A cluster from a PostgreSQL this one cannot read: postgres starts, then exits. In a
+    // folder anyone may enter, so that run as root the cluster is used where it is.
+    const dir = await mkdtemp(path.join(tmpdir(), 'carechat-old-cluster-'));
+    await chmod(dir, 0o755);
+    await mkdir(path.join(dir, 'pg'));
     await writeFile(path.join(dir, 'pg', 'PG_VERSION'), '9\n');
-    const run = await startUntilExit({ ...bare, DATA_DIR: dir });
+    const run = await startUntilExit({ ...bare, DATA_DIR: dir }).finally(() => rm(dir, { recursive: true, force: true }));
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
       /^The embedded PostgreSQL in \S+ stopped during start \((?:FATAL|postgres): [^\n]+\): if its files are damaged or from another PostgreSQL version, move that folder away to start afresh, or set DATABASE_URL\.\n$/,

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import type { Config } from './config.js';
-import { ConfigError } from './config.js';
+import { ConfigError, type Config } from './config.js';
 
 /** A start-up failure whose message is one sentence telling the person starting CareChat what to do. */
 export class StartupError extends Error {}
