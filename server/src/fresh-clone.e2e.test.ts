@@ -130,8 +130,8 @@ describe('the README commands in a fresh clone no other user can enter', () => {
       expect(login.body.user).toMatchObject({ name: 'Alice Patel', role: 'PATIENT' });
       // Killed outright, the server leaves its PostgreSQL running: the next start takes it over
       // and finds the same data (the same Alice, not a newly seeded one).
-      const node = spawnSync('pgrep', ['-P', String(first.child.pid)], { encoding: 'utf8' }).stdout.trim();
-      process.kill(Number(node), 'SIGKILL');
+      const node = Number((await readFile(`/proc/${first.child.pid}/task/${first.child.pid}/children`, 'utf8')).trim().split(' ')[0]);
+      process.kill(node, 'SIGKILL');
       await first.exited;
       const second = await timed('npm start again after SIGKILL', async () => npmStart(person, env, clone, await freePort()));
       expect((await signIn(second.url)).body.user.id).toBe(login.body.user.id);
