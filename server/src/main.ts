@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig, type Config } from './config.js';
 import { createApp } from './app.js';
 import { runPrimary } from './cluster/primary.js';
 import { serveFromPrimary } from './cluster/worker.js';
@@ -8,20 +8,26 @@ import { loadMasterKeys } from './crypto/master-key.js';
 import { openDatabase } from './db/bootstrap.js';
 import { takeOverSignals } from './db/embedded.js';
 import { seedDemo } from './demo/seed.js';
-import { createLogger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
+import { startupFailureSentence } from './startup-error.js';
+
+/** What start-up has got so far, for saying why it failed. */
+const started: { config?: Config; log?: Logger } = {};
+
+/**
+ * Any start-up failure, awaited or not (an 'error' event nothing listens to, a rejection
+ * nothing awaits), ends the process with one sentence saying what to do; the detail goes to
+ * the log at debug level. Exiting stops the embedded PostgreSQL (see embedded.ts).
+ */
+function failStart(err: unknown): never {
+  started.log?.debug({ err }, 'start-up failed');
+  process.stderr.write(`${startupFailureSentence(err, started.config)}\n`);
+  process.exit(1);
+}
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
-  const log = createLogger(config.logLevel);
+  const config = (started.config = loadConfig());
+  const log = (started.log = createLogger(config.logLevel));
   if (config.workers > 1 && cluster.isPrimary) return runPrimary(config, log);
   const { db, sendDb, embedded } = await openDatabase(config, log);
   const masterKeys = await loadMasterKeys(config, log);
@@ -57,7 +63,10 @@ async function main(): Promise<void> {
   takeOverSignals((signal) => void shutdown(signal));
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`CareChat failed to start: ${(err as Error)?.message ?? String(err)}\n`);
-  process.exit(1);
-});
+process.on('uncaughtException', failStart);
+process.on('unhandledRejection', failStart);
+main().then(() => {
+  // Up: from here on a failure is the running server's, not the start's.
+  process.off('uncaughtException', failStart);
+  process.off('unhandledRejection', failStart);
+}, failStart);

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { databaseUnreachable } from '../startup-error.js';
+import { existingPgData } from './embedded-placement.js';
 import { EMBEDDED_PASSWORD, startEmbeddedPostgres, type EmbeddedDatabase } from './embedded.js';
 import { migrate } from './migrate.js';
 import { initPool, type Db } from './pool.js';
@@ -26,7 +28,9 @@ export async function openDatabase(config: Config, log: Logger, { reuseRunning =
   const sendConnections = 2 * config.databaseSendLanes;
   const db = initPool(url, Math.max(1, config.databasePoolSize - sendConnections), log);
   const sendDb = initPool(url, sendConnections, log, { genericPlans: true });
-  await migrate(db, log);
+  await migrate(db, log).catch((err: unknown) => {
+    throw config.databaseUrl ? databaseUnreachable(err, config.databaseUrl) : err;
+  });
   await warnWithoutAutovacuum(db, log);
   return { db, sendDb, embedded };
 }
@@ -48,7 +52,7 @@ async function warnWithoutAutovacuum(db: Db, log: Logger): Promise<void> {
  * command-line tool can use it instead of starting a second one on the same files.
  */
 function runningEmbeddedUrl(dataDir: string): string | undefined {
-  const pidFile = path.join(dataDir, 'pg', 'postmaster.pid');
+  const pidFile = path.join(existingPgData(dataDir), 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
   const [pid, , , port] = readFileSync(pidFile, 'utf8').split('\n');
   try {

@@ -28,6 +28,8 @@ beforeAll(async () => {
 afterAll(async () => {
   server?.child.kill('SIGKILL');
   await pg?.stop().catch(() => undefined);
+  // Outside dir when run as root in a tree the postgres user cannot enter.
+  if (pg) await rm(pg.clusterDir, { recursive: true, force: true });
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -49,6 +49,8 @@ export default async function setup(project: TestProject) {
     await clamd?.stop();
     await rm(clamdDir, { recursive: true, force: true });
     await embedded?.stop();
+    // As root in a tree the postgres user cannot enter, the cluster lives outside dataDir.
+    if (embedded) await rm(embedded.clusterDir, { recursive: true, force: true });
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   };
 }

@@ -25,6 +25,32 @@ export async function spawnServer(
   env: Record<string, string>,
   { readyTimeoutMs = 60_000, viaNpm = false }: { readyTimeoutMs?: number; viaNpm?: boolean } = {},
 ): Promise<ServerProcess> {
+  const { port, child, output, exited } = await launch(env, viaNpm);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited during start:\n${output()}`);
+    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server not ready in ${readyTimeoutMs} ms:\n${output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return { url, port, child, service: new HttpClient(url, TEST_SERVICE_KEY), output, exited };
+}
+
+/** A start meant to fail: the server's exit code and what it wrote to stderr and stdout, apart. */
+export async function startUntilExit(env: Record<string, string>, { viaNpm = false } = {}) {
+  const { child, stderr, output, exited } = await launch(env, viaNpm);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await exited;
+  clearTimeout(timer);
+  return { code, stderr: stderr(), output: output() };
+}
+
+async function launch(env: Record<string, string>, viaNpm: boolean) {
   const port = Number(env.PORT) || (await freePort());
   const [command, args, cwd] = viaNpm
     ? ['npm', ['start', '--silent'], path.resolve(SERVER_DIR, '..')]
@@ -47,20 +73,12 @@ export async function spawnServer(
   for (const [k, v] of Object.entries(merged)) if (v === '') delete merged[k];
   const child = spawn(command, args, { cwd, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let err = '';
   child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => {
+    out += d;
+    err += d;
+  });
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + readyTimeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited during start:\n${out}`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`server not ready in ${readyTimeoutMs} ms:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  return { url, port, child, service: new HttpClient(url, TEST_SERVICE_KEY), output: () => out, exited };
+  return { port, child, exited, output: () => out, stderr: () => err };
 }
