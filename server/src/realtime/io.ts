@@ -59,7 +59,7 @@ export function attachSocketHandlers(
 
   io.use((socket, next) => {
     const headers = socket.handshake.headers;
-    if (!originAllowed(headers.origin, headers.host, config.allowedOrigins)) {
+    if (!originAllowed(headers.origin, headers.host, config.allowedOrigins, handshakeScheme(socket.handshake, config.trustProxy))) {
       log.warn({ origin: headers.origin }, 'socket refused: origin not allowed');
       return next(new Error('FORBIDDEN'));
     }
@@ -138,4 +138,11 @@ export function attachSocketHandlers(
   sweep.unref();
 
   return { close: () => clearInterval(sweep) };
+}
+
+/** The scheme the handshake came in with, as Fastify's `req.protocol` reads it for HTTP requests. */
+function handshakeScheme(handshake: { secure: boolean; headers: Record<string, string | string[] | undefined> }, trustProxy: boolean): 'http' | 'https' {
+  const forwarded = trustProxy ? handshake.headers['x-forwarded-proto'] : undefined;
+  const proto = typeof forwarded === 'string' ? forwarded.split(',')[0]!.trim() : handshake.secure ? 'https' : 'http';
+  return proto === 'https' ? 'https' : 'http';
 }
