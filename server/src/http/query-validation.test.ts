@@ -102,6 +102,15 @@ describe('every query parameter of every route', () => {
     expect(failures).toEqual([]);
   });
 
+  it('holds dates in bodies to the same rule: year 0 is VALIDATION_FAILED, not a 500', async () => {
+    const { patient, doctor } = await createPair(t);
+    for (const startsAt of ['0000-01-01T00:00:00Z', 'May 1', '2026-02-30T10:00:00Z']) {
+      const res = await t.service.put(`/api/integration/appointments/${uniqueId('appt')}`, { patientId: patient.id, doctorId: doctor.id, startsAt, status: 'scheduled' });
+      expect(res.status, startsAt).toBe(400);
+      expect(res.body.error.code, startsAt).toBe('VALIDATION_FAILED');
+    }
+  });
+
   it('still pages with the cursors the server gives out', async () => {
     const first = await createPair(t);
     const doctor = first.doctor;
