@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isSingleEmoji } from './emoji.js';
-import { identifier, text } from './text.js';
+import { identifier, text, wellFormedText } from './text.js';
 import {
   DEFAULT_CHANGES_PAGE_SIZE,
   DEFAULT_CONVERSATION_PAGE_SIZE,
@@ -44,8 +44,8 @@ export const Instant = z.iso.datetime({ offset: true }).refine((v) => {
 /** Query strings carry booleans as text. */
 const queryBoolean = z.enum(['true', 'false']).transform((v) => v === 'true');
 
-/** Message text: trimmed, 1 to 5000 characters. */
-export const MessageContent = text(1, MAX_MESSAGE_LENGTH);
+/** Message text: lone surrogates replaced, trimmed, 1 to 5000 characters (stored encrypted, so NUL is kept). */
+export const MessageContent = wellFormedText(1, MAX_MESSAGE_LENGTH);
 
 export const Emoji = z.string().refine(isSingleEmoji, 'must be a single emoji');
 

@@ -5,7 +5,8 @@ import { z } from 'zod';
  * a surrogate pair (a client cutting text mid-emoji) cannot survive JSON, PostgreSQL and the
  * other person's JSON unchanged, so sender and reader would see different text: it becomes
  * U+FFFD here, before anything is stored or acknowledged. NUL, which PostgreSQL text cannot
- * hold, is refused.
+ * hold, is refused where the text is stored as text (message content is stored encrypted, so
+ * it may hold one).
  */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
@@ -22,15 +23,17 @@ const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 
 export const withoutBidiControls = (value: string): string => value.replace(BIDI_CONTROLS, '');
 
-/** Text a person writes or a host platform names: lone surrogates replaced, trimmed, no NUL. */
-export const text = (min: number, max: number) =>
+/** Text a person writes: lone surrogates replaced, trimmed, `min` to `max` characters. */
+export const wellFormedText = (min: number, max: number) =>
   z
     .string()
     .overwrite(wellFormed)
     .trim()
     .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
-    .max(max)
-    .refine(hasNoNul, 'must not contain NUL characters');
+    .max(max);
+
+/** Text stored as PostgreSQL text (names, searches): as `wellFormedText`, and no NUL. */
+export const text = (min: number, max: number) => wellFormedText(min, max).refine(hasNoNul, 'must not contain NUL characters');
 
 /**
  * An identifier (a host platform's id, a client's message id): compared byte for byte, so it
