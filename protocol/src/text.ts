@@ -8,10 +8,13 @@ import { z } from 'zod';
  * hold, is refused where the text is stored as text (message content is stored encrypted, so
  * it may hold one).
  */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const SURROGATES = /[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g;
 
-/** `value` with each lone surrogate replaced by U+FFFD (String.prototype.toWellFormed, for any browser). */
-export const wellFormed = (value: string): string => value.replace(LONE_SURROGATE, '\uFFFD');
+/**
+ * `value` with each lone surrogate replaced by U+FFFD: String.prototype.toWellFormed, for
+ * browsers without it (and without regex lookbehind, which older Safari cannot even parse).
+ */
+export const wellFormed = (value: string): string => value.replace(SURROGATES, (s) => (s.length === 2 ? s : '\uFFFD'));
 
 const hasNoNul = (value: string) => !value.includes('\u0000');
 
