@@ -50,6 +50,20 @@ describe('answers outside the routes use the protocol error body', () => {
     expect([200, 404]).toContain(page.status);
     if (page.status === 404) expect(page.body).toEqual(errorBody);
   });
+
+  it('Socket.IO’s own refusals (OPTIONS, an unknown transport) in the protocol body, while sockets still connect over both transports', async () => {
+    for (const [method, path] of [['OPTIONS', '/socket.io/'], ['GET', '/socket.io/?EIO=4&transport=carrier-pigeon'], ['GET', '/socket.io/?EIO=4&transport=polling&sid=nope']] as const) {
+      const res = await t.anon.request(method, path);
+      expect(res.status, path).toBe(400);
+      expect(res.body, path).toEqual({ error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/^socket\.io: /) } });
+    }
+    const patient = await createPatient(t);
+    for (const transports of [['polling'], ['websocket']] as const) {
+      const s = await connectClient(t.url, { token: patient.token, transports: [...transports] });
+      expect(s.socket.connected).toBe(true);
+      s.close();
+    }
+  });
 });
 
 describe('cross-origin calls (protocol v1.1, Embedding)', () => {
