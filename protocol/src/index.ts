@@ -5,3 +5,4 @@ export * from './shapes.js';
 export * from './inputs.js';
 export * from './events.js';
 export * from './responses.js';
+export * from './text.js';

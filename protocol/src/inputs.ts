@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isSingleEmoji } from './emoji.js';
+import { identifier, text, wellFormedText } from './text.js';
 import {
   DEFAULT_CHANGES_PAGE_SIZE,
   DEFAULT_CONVERSATION_PAGE_SIZE,
@@ -15,18 +16,36 @@ import {
 
 /** The schemas every input is parsed with, on the server and (for forms) in the web app. */
 const uuid = z.uuid();
-const seq = z.coerce.number().int().min(0).max(2_147_483_647);
-const rev = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const externalId = z.string().min(1).max(MAX_EXTERNAL_ID_LENGTH);
-const limit = (def: number, max: number) => z.coerce.number().int().min(1).max(max).default(def);
+/**
+ * A whole number, as JSON writes it or a query string spells it: digits only, so "", " 7",
+ * "1e3" and "0x10" are refused instead of being read as 0, 7, 1000 and 16.
+ */
+const wholeNumber = (min: number, max: number) =>
+  z.union([z.number(), z.string().regex(/^\d{1,16}$/, 'must be a whole number').transform(Number)]).pipe(z.number().int().min(min).max(max));
+const seq = wholeNumber(0, 2_147_483_647);
+const rev = wholeNumber(0, Number.MAX_SAFE_INTEGER);
+const externalId = identifier(MAX_EXTERNAL_ID_LENGTH);
+const clientMessageId = identifier(MAX_CLIENT_MESSAGE_ID_LENGTH);
+const limit = (def: number, max: number) => wholeNumber(1, max).default(def);
+/** What people search for by name. */
+const search = text(0, 100).optional();
+/** A person's name as the host platform gives it. */
+const personName = text(1, 200);
+const email = text(0, 320).toLowerCase();
+const [EARLIEST, LATEST] = [Date.parse('0001-01-01T00:00:00Z'), Date.parse('9999-12-31T23:59:59.999Z')];
+/**
+ * An ISO-8601 time with its offset, on a real calendar day in years 1 to 9999 (UTC): zod alone
+ * lets year 0 through, which PostgreSQL refuses.
+ */
+export const Instant = z.iso.datetime({ offset: true }).refine((v) => {
+  const at = Date.parse(v);
+  return at >= EARLIEST && at <= LATEST;
+}, 'must be a time between the years 1 and 9999');
 /** Query strings carry booleans as text. */
 const queryBoolean = z.enum(['true', 'false']).transform((v) => v === 'true');
 
-/** Message text: trimmed, 1 to 5000 characters. */
-export const MessageContent = z
-  .string()
-  .transform((s) => s.trim())
-  .pipe(z.string().min(1, 'must not be empty').max(MAX_MESSAGE_LENGTH));
+/** Message text: lone surrogates replaced, trimmed, 1 to 5000 characters (stored encrypted, so NUL is kept). */
+export const MessageContent = wellFormedText(1, MAX_MESSAGE_LENGTH);
 
 export const Emoji = z.string().refine(isSingleEmoji, 'must be a single emoji');
 
@@ -44,15 +63,15 @@ export const MfaCodeInput = z.object({ code: z.string().trim().min(6).max(16) })
 export const ConversationCreateInput = z.object({ participantId: externalId });
 
 export const ConversationListQuery = z.object({
-  q: z.string().trim().max(100).optional(),
+  q: search,
   archived: queryBoolean.default(false),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().min(1).max(200).optional(),
   limit: limit(DEFAULT_CONVERSATION_PAGE_SIZE, MAX_PAGE_SIZE),
 });
 
 export const ConversationPatchInput = z.object({ archived: z.boolean() });
 
-export const ContactsQuery = z.object({ q: z.string().trim().max(100).optional() });
+export const ContactsQuery = z.object({ q: search });
 
 export const MessagePageQuery = z
   .object({ before: seq.optional(), after: seq.optional(), limit: limit(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE) })
@@ -64,7 +83,7 @@ export const ChangesQuery = z.object({ since: rev, limit: limit(DEFAULT_CHANGES_
 export const MessageSendInput = z
   .object({
     conversationId: uuid,
-    clientMessageId: z.string().min(1).max(MAX_CLIENT_MESSAGE_ID_LENGTH),
+    clientMessageId,
     content: MessageContent.optional(),
     replyToId: uuid.optional(),
     attachmentIds: z.array(uuid).max(MAX_ATTACHMENTS_PER_MESSAGE).optional(),
@@ -76,7 +95,7 @@ export const MessageSendInput = z
 
 /** The REST send: the conversation comes from the path. */
 export const MessageSendBody = z.object({
-  clientMessageId: z.string().min(1).max(MAX_CLIENT_MESSAGE_ID_LENGTH),
+  clientMessageId,
   content: MessageContent.optional(),
   replyToId: uuid.optional(),
   attachmentIds: z.array(uuid).max(MAX_ATTACHMENTS_PER_MESSAGE).optional(),
@@ -94,43 +113,46 @@ export const DeleteScopeQuery = z.object({ scope: z.enum(['self', 'everyone']) }
 export const ReactionParams = z.object({ id: uuid, emoji: Emoji });
 
 export const AdminConversationQuery = z.object({
-  q: z.string().trim().max(100).optional(),
-  cursor: z.string().max(200).optional(),
+  q: search,
+  cursor: z.string().min(1).max(200).optional(),
   limit: limit(DEFAULT_CONVERSATION_PAGE_SIZE, MAX_PAGE_SIZE),
 });
 
 export const AuditQuery = z.object({
   actorId: externalId.optional(),
   conversationId: uuid.optional(),
-  action: z.string().max(100).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  action: text(1, 100).optional(),
+  from: Instant.optional(),
+  to: Instant.optional(),
   /** The `nextCursor` of the previous page; anything else is refused, not read as "from the start". */
   cursor: z.string().regex(/^\d{1,15}$/, 'not a cursor this server gave out').optional(),
   limit: limit(50, 200),
 });
 
 export const AuditExportQuery = z.object({
-  from: z.iso.datetime({ offset: true }),
-  to: z.iso.datetime({ offset: true }),
+  from: Instant,
+  to: Instant,
   format: z.enum(['jsonl', 'fhir']).default('jsonl'),
 });
 
 export const LegalHoldInput = z.object({ hold: z.boolean() });
 
+/** An admin's stated reason for opening content (`?reason=`), kept on the audit row. */
+export const AccessReasonQuery = z.object({ reason: text(0, 500).optional() });
+
 export const IntegrationUserInput = z.object({
-  name: z.string().trim().min(1).max(200),
-  email: z.string().trim().toLowerCase().max(320).optional().nullable(),
+  name: personName,
+  email: email.optional().nullable(),
   role: z.enum(['PATIENT', 'DOCTOR', 'ADMIN']),
   status: z.enum(['active', 'blocked', 'deleted']),
   /** Extension: a doctor's designation ("Cardiologist"), shown in the conversation list. */
-  designation: z.string().trim().max(200).optional().nullable(),
+  designation: text(0, 200).optional().nullable(),
 });
 
 export const IntegrationAppointmentInput = z.object({
   patientId: externalId,
   doctorId: externalId,
-  startsAt: z.iso.datetime({ offset: true }),
+  startsAt: Instant,
   status: z.enum(['scheduled', 'completed', 'cancelled']),
 });
 
@@ -147,8 +169,8 @@ export const IntegrationBatchInput = z
 export const HostJwtClaims = z.object({
   sub: externalId,
   role: z.enum(['PATIENT', 'DOCTOR', 'ADMIN']),
-  name: z.string().trim().min(1).max(200),
-  email: z.string().trim().toLowerCase().max(320).optional(),
+  name: personName,
+  email: email.optional(),
   exp: z.number(),
 });
 

@@ -28,7 +28,9 @@ import { ConversationsService } from './conversations/conversations.service.js';
 import { registerConversationEvents } from './conversations/conversations.socket.js';
 import { registerHealthRoutes } from './health/health.http.js';
 import { authenticateWith } from './http/authenticate.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { registerCors } from './http/cors.js';
+import { clientErrorHandler, installErrorHandler } from './http/error-handler.js';
+import { requireOwnOrigin } from './http/origin.js';
 import { registerIntegrationRoutes } from './integration/integration.http.js';
 import { IntegrationService } from './integration/integration.service.js';
 import { registerMessageRoutes } from './messages/messages.http.js';
@@ -93,6 +95,7 @@ export async function createApp(deps: Deps): Promise<App> {
     // Host-platform ids may be 128 characters; Fastify's default stops path params at 100.
     routerOptions: { maxParamLength: 512 },
     genReqId: () => crypto.randomUUID(),
+    clientErrorHandler,
     // A malformed URL (bad percent-encoding, an over-long path segment) is refused before
     // routing, where Fastify would answer in its own shape and echo the path: answer in ours.
     frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
@@ -119,6 +122,8 @@ export async function createApp(deps: Deps): Promise<App> {
     if (req.protocol === 'https') void reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     return payload;
   });
+  await registerCors(http, config.allowedOrigins);
+  requireOwnOrigin(http, config.allowedOrigins);
   await http.register(fastifyCookie);
   await http.register(fastifyMultipart, {
     limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 10, fieldSize: 1024, parts: 20 },

@@ -1,5 +1,5 @@
-import { AdminConversationQuery, AuditExportQuery, AuditQuery, ExternalIdParam, IdParam, LegalHoldInput, MessagePageQuery } from '@carechat/protocol';
-import type { FastifyInstance } from 'fastify';
+import { AccessReasonQuery, AdminConversationQuery, AuditExportQuery, AuditQuery, ExternalIdParam, IdParam, LegalHoldInput, MessagePageQuery } from '@carechat/protocol';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { audit, auditEach } from '../audit/audit.js';
 import { Readable } from 'node:stream';
 import { verifyAuditChain } from '../audit/audit-chain.js';
@@ -20,7 +20,9 @@ export function registerAdminRoutes(
   services: { conversations: ConversationsService; messages: MessagesService; admin: AdminService },
   authenticate: Authenticate,
 ): void {
-  const admin = { preHandler: authenticate('ADMIN') };
+  // authenticate() reads ?reason= for the audit row; here it is held to the rule every query parameter follows.
+  const reasonChecked = async (req: FastifyRequest) => void parse(AccessReasonQuery, req.query);
+  const admin = { preHandler: [authenticate('ADMIN'), reasonChecked] };
 
   app.get('/api/admin/conversations', admin, async (req) => {
     const q = parse(AdminConversationQuery, req.query);

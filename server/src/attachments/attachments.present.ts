@@ -1,4 +1,4 @@
-import type { Attachment } from '@carechat/protocol';
+import { withoutBidiControls, type Attachment } from '@carechat/protocol';
 import { open } from '../crypto/aead.js';
 
 /** The AADs that bind an attachment's key and name to it and its conversation. */
@@ -26,7 +26,8 @@ export function presentAttachment(dataKey: Buffer, conversationId: string, a: At
   const fileKey = unwrapFileKey(dataKey, conversationId, a);
   const out: Attachment = {
     id: a.id,
-    fileName: open(fileKey, a.fileName, fileNameAad(a.id)).toString('utf8'),
+    // Names stored before bidi controls were removed on upload lose them here.
+    fileName: withoutBidiControls(open(fileKey, a.fileName, fileNameAad(a.id)).toString('utf8')),
     mimeType: a.mimeType,
     size: Number(a.size),
     scanStatus: a.scanStatus,

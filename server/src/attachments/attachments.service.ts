@@ -4,7 +4,7 @@ import type { Attachment } from '@carechat/protocol';
 import { audit } from '../audit/audit.js';
 import type { Actor, Deps } from '../context.js';
 import { seal } from '../crypto/aead.js';
-import { assertCanWrite, assertParticipant, dataKeyOf } from '../conversations/access.js';
+import { assertCanWrite, assertParticipant, dataKeyOf, isParticipant } from '../conversations/access.js';
 import { findConversationAccess, type ConversationAccessRow } from '../conversations/conversations.store.js';
 import { AppError, notFound } from '../errors.js';
 import { findAttachment, insertAttachment, takeStaleUploads, type AttachmentRow } from './attachments.store.js';
@@ -181,12 +181,12 @@ export class AttachmentsService {
   private async readable(actor: Actor, id: string): Promise<{ attachment: AttachmentRow; conv: ConversationAccessRow }> {
     const attachment = await findAttachment(this.deps.db, id);
     const conv = attachment ? await findConversationAccess(this.deps.db, attachment.conversation_id) : null;
-    if (!attachment || !conv || attachment.scan_status !== 'CLEAN') throw notFound('No such file');
-    if (actor.role !== 'ADMIN') {
-      assertParticipant(conv, actor);
-      // Until it is sent, an upload is its uploader's alone.
-      if (attachment.message_id === null && attachment.uploader_id !== actor.id) throw notFound('No such file');
-    }
+    // A file that exists but is not the caller's answers exactly as one that does not exist.
+    const missing = () => notFound('No such file');
+    if (!attachment || !conv || attachment.scan_status !== 'CLEAN') throw missing();
+    // Until it is sent, an upload is its uploader's alone: an admin's too.
+    if (attachment.message_id === null && attachment.uploader_id !== actor.id) throw missing();
+    if (actor.role !== 'ADMIN' && !isParticipant(conv, actor)) throw missing();
     return { attachment, conv };
   }
 

@@ -276,6 +276,39 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
     expect(audit.body.data[0]).toMatchObject({ conversationId: conversation.id, targetId: up.body.id });
   });
 
+  it('keep an unsent upload its uploader’s alone, admins included, and answer a file not yours as one that does not exist', async () => {
+    const { patient, conversation } = await createPair(t);
+    const [stranger, admin] = await Promise.all([createPatient(t), createAdmin(t)]);
+    const up = await upload(t, patient, conversation.id, await cleanPng(), 'unsent.png');
+    expect(up.status).toBe(201);
+    const answer = async (user: TestUser, id: string) => {
+      const res = await fetch(`${t.url}/api/chat/attachments/${id}`, { headers: { authorization: `Bearer ${user.token}` } });
+      return { status: res.status, body: await res.json() };
+    };
+    const none = await answer(stranger, crypto.randomUUID());
+    expect(none).toEqual({ status: 404, body: { error: { code: 'NOT_FOUND', message: expect.any(String) } } });
+    expect(await answer(admin, up.body.id)).toEqual(none);
+    expect(await answer(stranger, up.body.id)).toEqual(none);
+    expect((await download(t, patient, up.body.id)).status).toBe(200);
+    // Once sent, it belongs to the conversation: admins read it (audited), strangers still see nothing.
+    const sent = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), attachmentIds: [up.body.id] });
+    expect(sent.status).toBe(201);
+    expect((await download(t, admin, up.body.id)).status).toBe(200);
+    expect(await answer(stranger, up.body.id)).toEqual(none);
+  });
+
+  it('remove bidi overrides and isolates from file names', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const up = await upload(t, patient, conversation.id, pdf(), 'invoice\u202Efdp\u2066.exe');
+    expect(up.status).toBe(201);
+    expect(up.body.fileName).toBe('invoicefdp.pdf');
+    const sent = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), attachmentIds: [up.body.id] });
+    expect(sent.body.attachments[0].fileName).toBe('invoicefdp.pdf');
+    const got = await download(t, doctor, up.body.id);
+    expect(got.headers.get('content-disposition')).not.toMatch(/%E2%80%AE|%E2%81%A6/i);
+    expect(got.headers.get('content-disposition')).toContain("filename*=UTF-8''invoicefdp.pdf");
+  });
+
   it('audit every download and preview by a participant, and refuse one whose audit row cannot be written', async () => {
     const { patient, doctor, conversation } = await createPair(t);
     const up = await upload(t, patient, conversation.id, await cleanPng(), 'rash on arm.png');

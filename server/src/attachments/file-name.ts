@@ -1,11 +1,14 @@
+import { wellFormed, withoutBidiControls } from '@carechat/protocol';
 import { EXTENSION, type AttachmentMime } from './file-type.js';
 
 /**
  * A file name safe to store and to hand back in Content-Disposition: no paths, no control
- * characters, no quotes, at most 150 characters, ending in the extension of its real type.
+ * characters, no quotes, no bidi overrides or isolates (which show "invoice\u202Efdp.exe" as
+ * "invoiceexe.pdf"), no lone surrogates, at most 150 characters, ending in the extension of
+ * its real type.
  */
 export function safeFileName(name: string | undefined, mime: AttachmentMime): string {
-  const base = (name ?? '')
+  const base = withoutBidiControls(wellFormed(name ?? ''))
     .split(/[\\/]/)
     .pop()!
     // eslint-disable-next-line no-control-regex
@@ -13,7 +16,8 @@ export function safeFileName(name: string | undefined, mime: AttachmentMime): st
     .replace(/^\.+/, '')
     .trim();
   const ext = EXTENSION[mime];
-  const stem = (base || 'attachment').replace(/\.[A-Za-z0-9]{1,5}$/, '').slice(0, 140) || 'attachment';
+  // Cut at 140 UTF-16 units, a surrogate pair cut in half is repaired like any other.
+  const stem = wellFormed((base || 'attachment').replace(/\.[A-Za-z0-9]{1,5}$/, '').slice(0, 140)) || 'attachment';
   return `${stem}${ext}`;
 }
 

@@ -28,17 +28,19 @@ const sendRest = (user: TestUser, conversationId: string, content = 'hello') =>
   user.api.post(`/api/chat/conversations/${conversationId}/messages`, { clientMessageId: clientId(), content });
 
 describe('appointments gate conversations', () => {
-  it('refuses a patient and doctor with no appointment, or only a cancelled one', async () => {
+  it('refuses a patient and doctor with no appointment (as an unknown id), or only a cancelled one (NO_APPOINTMENT)', async () => {
     const [patient, doctor, other] = await Promise.all([createPatient(t), createDoctor(t), createDoctor(t)]);
     await createAppointment(t, patient, other, 'cancelled');
-    for (const id of [doctor.id, other.id]) {
-      const res = await patient.api.post('/api/chat/conversations', { participantId: id });
-      expect(res.status).toBe(403);
-      expect(res.body.error.code).toBe('NO_APPOINTMENT');
-    }
+    const unknown = await patient.api.post('/api/chat/conversations', { participantId: uniqueId('nobody') });
+    expect(unknown.status).toBe(404);
+    const never = await patient.api.post('/api/chat/conversations', { participantId: doctor.id });
+    expect({ status: never.status, body: never.body }).toEqual({ status: unknown.status, body: unknown.body });
+    const ended = await patient.api.post('/api/chat/conversations', { participantId: other.id });
+    expect(ended.status).toBe(403);
+    expect(ended.body.error.code).toBe('NO_APPOINTMENT');
     // Nor from the doctor's side.
     const fromDoctor = await doctor.api.post('/api/chat/conversations', { participantId: patient.id });
-    expect(fromDoctor.body.error.code).toBe('NO_APPOINTMENT');
+    expect(fromDoctor.body).toEqual(unknown.body);
     expect((await patient.api.get('/api/chat/contacts')).body.data).toEqual([]);
     expect((await doctor.api.get('/api/chat/contacts')).body.data).toEqual([]);
     const { rows } = await t.db.query('SELECT count(*)::int AS n FROM conversations WHERE patient_id = $1', [patient.id]);
@@ -73,8 +75,8 @@ describe('appointments gate conversations', () => {
     expect(contact).toMatchObject({ id: seen.id, name: seen.name, role: 'DOCTOR' });
     expect((await patient.api.get(`/api/chat/contacts?q=${encodeURIComponent('Seen')}`)).body.data.map((c: any) => c.id)).toEqual([seen.id]);
     expect((await patient.api.get('/api/chat/contacts?q=zzz-nobody')).body.data).toEqual([]);
-    // A stranger doctor is neither a contact nor reachable.
-    expect((await patient.api.post('/api/chat/conversations', { participantId: stranger.id })).body.error.code).toBe('NO_APPOINTMENT');
+    // A stranger doctor is neither a contact nor reachable, nor told apart from no one.
+    expect((await patient.api.post('/api/chat/conversations', { participantId: stranger.id })).body.error.code).toBe('NOT_FOUND');
   });
 
   it('a doctor with more patients than one page of contacts opens a conversation with any of them', async () => {
@@ -317,6 +319,25 @@ describe('blocked and deleted users', () => {
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('USER_BLOCKED');
     expect((await patient.api.get('/api/chat/contacts')).body.data).toEqual([]);
+  });
+
+  it('tells a doctor nothing about people they never shared an appointment with: registered, blocked or not, they answer as an unknown id', async () => {
+    const [doctor, registered, blocked, ended, endedBlocked] = await Promise.all([createDoctor(t), createPatient(t), createPatient(t), createPatient(t), createPatient(t)]);
+    await putUser(blocked, 'blocked');
+    await createAppointment(t, ended, doctor, 'cancelled');
+    await createAppointment(t, endedBlocked, doctor, 'cancelled');
+    await putUser(endedBlocked, 'blocked');
+    const open = async (participantId: string) => {
+      const res = await doctor.api.post('/api/chat/conversations', { participantId });
+      return { status: res.status, body: res.body };
+    };
+    const unknown = await open(uniqueId('patient'));
+    expect(unknown).toEqual({ status: 404, body: { error: { code: 'NOT_FOUND', message: expect.any(String) } } });
+    expect(await open(registered.id)).toEqual(unknown);
+    expect(await open(blocked.id)).toEqual(unknown);
+    // People they did share one with still hear why.
+    expect(await open(ended.id)).toMatchObject({ status: 403, body: { error: { code: 'NO_APPOINTMENT' } } });
+    expect(await open(endedBlocked.id)).toMatchObject({ status: 403, body: { error: { code: 'USER_BLOCKED' } } });
   });
 
   it('a deleted user is disconnected, can no longer sign in or be messaged, and is restored only by the host', async () => {

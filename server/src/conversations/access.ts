@@ -7,8 +7,10 @@ import type { ConversationAccessRow } from './conversations.store.js';
  * Non-participants get NOT_FOUND whether or not the conversation exists: they learn nothing.
  */
 export function assertParticipant(conv: ConversationAccessRow | null, actor: Actor): asserts conv is ConversationAccessRow {
-  if (!conv || (conv.patient_id !== actor.id && conv.doctor_id !== actor.id)) throw notFound('No such conversation');
+  if (!conv || !isParticipant(conv, actor)) throw notFound('No such conversation');
 }
+
+export const isParticipant = (conv: { patient_id: string; doctor_id: string }, actor: Actor) => conv.patient_id === actor.id || conv.doctor_id === actor.id;
 
 /** Writing needs both people active and a live appointment, checked afresh on every write. */
 export function assertCanWrite(conv: ConversationAccessRow): void {

@@ -13,7 +13,7 @@ import { presentConversation } from './conversations.present.js';
 import {
   CONTACTS_PAGE,
   findContacts,
-  shareLiveAppointment,
+  sharedAppointments,
   findConversationAccess,
   findConversationViews,
   insertConversation,
@@ -58,16 +58,21 @@ export class ConversationsService {
     return row ? (await this.present([row]))[0]! : null;
   }
 
-  /** Gets or creates the one conversation between the caller and a person they share an appointment with. */
+  /**
+   * Gets or creates the one conversation between the caller and a person they share an
+   * appointment with. Someone the caller never shared one with answers exactly as an id that
+   * does not exist, blocked or not: a doctor cannot probe which record ids are patients here.
+   */
   async open(actor: Actor, participantId: string): Promise<{ conversation: Conversation; created: boolean }> {
     if (actor.role === 'ADMIN') throw forbidden('Admins read conversations; they do not take part in them');
-    const other = await findUserById(this.deps.db, participantId);
-    const wantedRole = actor.role === 'PATIENT' ? 'DOCTOR' : 'PATIENT';
-    if (!other || other.status === 'deleted' || other.role !== wantedRole) throw notFound('No such person to talk to');
-    if (other.status === 'blocked') throw new AppError('USER_BLOCKED', 'This person cannot receive messages');
-    const [patientId, doctorId] = actor.role === 'PATIENT' ? [actor.id, other.id] : [other.id, actor.id];
+    const [patientId, doctorId] = actor.role === 'PATIENT' ? [actor.id, participantId] : [participantId, actor.id];
+    // Both lookups always run, so an unknown id takes no less time than a stranger's.
     // Not the contact list: that is one page of 200 by name, and a doctor may have more patients.
-    if (!(await shareLiveAppointment(this.deps.db, patientId, doctorId))) throw new AppError('NO_APPOINTMENT', 'You do not share an appointment with this person');
+    const [other, shared] = await Promise.all([findUserById(this.deps.db, participantId), sharedAppointments(this.deps.db, patientId, doctorId)]);
+    const wantedRole = actor.role === 'PATIENT' ? 'DOCTOR' : 'PATIENT';
+    if (!other || other.status === 'deleted' || other.role !== wantedRole || shared === 'never') throw notFound('No such person to talk to');
+    if (other.status === 'blocked') throw new AppError('USER_BLOCKED', 'This person cannot receive messages');
+    if (shared === 'ended') throw new AppError('NO_APPOINTMENT', 'You do not share an appointment with this person');
     const id = randomUUID();
     const { wrappedKey, keyVersion } = this.deps.keyring.newDataKey(id);
     const result = await insertConversation(this.deps.db, { id, patientId, doctorId, wrappedKey, keyVersion });

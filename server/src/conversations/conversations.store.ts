@@ -262,10 +262,14 @@ export async function findContacts(db: Queryable, userId: string, role: Role, q?
 }
 
 /** Whether the two share an appointment that is not cancelled: what lets them talk. */
-export async function shareLiveAppointment(db: Queryable, patientId: string, doctorId: string): Promise<boolean> {
-  const { rows } = await db.query(
-    "SELECT 1 FROM appointments WHERE patient_id = $1 AND doctor_id = $2 AND status <> 'cancelled' LIMIT 1",
+/** 'live': an appointment that is not cancelled; 'ended': all cancelled; 'never': none at all. */
+export type SharedAppointments = 'live' | 'ended' | 'never';
+
+export async function sharedAppointments(db: Queryable, patientId: string, doctorId: string): Promise<SharedAppointments> {
+  const { rows } = await db.query<{ live: boolean | null }>(
+    "SELECT bool_or(status <> 'cancelled') AS live FROM appointments WHERE patient_id = $1 AND doctor_id = $2",
     [patientId, doctorId],
   );
-  return rows.length > 0;
+  const live = rows[0]?.live ?? null;
+  return live === null ? 'never' : live ? 'live' : 'ended';
 }

@@ -282,7 +282,7 @@ describe('the conversation list', () => {
 
     // Only with a shared live appointment, and only with the other role.
     const noAppt = await createDoctor(t);
-    expect((await patient.api.post('/api/chat/conversations', { participantId: noAppt.id })).body.error.code).toBe('NO_APPOINTMENT');
+    expect((await patient.api.post('/api/chat/conversations', { participantId: noAppt.id })).body.error.code).toBe('NOT_FOUND');
     const cancelled = await createDoctor(t);
     await createAppointment(t, patient, cancelled, 'cancelled');
     expect((await patient.api.post('/api/chat/conversations', { participantId: cancelled.id })).body.error.code).toBe('NO_APPOINTMENT');

@@ -61,7 +61,8 @@ export function specRoutes(markdown: string): SpecRoute[] {
 /**
  * "METHOD /path" for every route Fastify has, read from `printRoutes({ commonPrefix: false })`:
  * a tree whose lines are `│   ├── /segment (GET, HEAD)`, each segment continuing its parent's.
- * HEAD (added for every GET) and the built web app's files are left out.
+ * HEAD (added for every GET), the CORS preflight (`OPTIONS *`, see http/cors.ts) and the built
+ * web app's files are left out.
  */
 export function registeredRoutes(app: FastifyInstance, webDist: string): string[] {
   const routes: string[] = [];
@@ -74,7 +75,7 @@ export function registeredRoutes(app: FastifyInstance, webDist: string): string[
     const routePath = stack.join('');
     if (existsSync(path.join(webDist, routePath))) continue;
     for (const method of (m[3] ?? '').split(',').map((s) => s.trim()))
-      if (method && method !== 'HEAD') routes.push(`${method} ${routePath}`);
+      if (method && method !== 'HEAD' && `${method} ${routePath}` !== 'OPTIONS *') routes.push(`${method} ${routePath}`);
   }
   return routes;
 }

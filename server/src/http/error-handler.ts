@@ -1,3 +1,6 @@
+import type { Socket } from 'node:net';
+import { STATUS_CODES } from 'node:http';
+import type { ErrorResponse } from '@carechat/protocol';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, toAppError } from '../errors.js';
 
@@ -25,7 +28,31 @@ export function installErrorHandler(app: FastifyInstance, spaIndex: string | nul
   });
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
-    if (spaIndex && req.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/socket.io')) return reply.sendFile(spaIndex);
+    // A page of the app, not a missing file: "/assets/gone.js" answered with the page would
+    // reach a browser as HTML where it expects a script.
+    const isPage = !/\.[^/]*$/.test(path);
+    if (spaIndex && req.method === 'GET' && isPage && !path.startsWith('/api/') && !path.startsWith('/socket.io')) return reply.sendFile(spaIndex);
     return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'No such endpoint' } });
   });
+}
+
+/** What Node's HTTP parser refuses before Fastify sees a request, in the protocol's words. */
+const PARSER_ERRORS: Record<string, { status: number; message: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, message: 'headers: too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, message: 'request: not received in time' },
+};
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's parser refused (headers too large, a
+ * request that took too long, malformed HTTP) is answered with the protocol's error body,
+ * where Fastify would write its own shape, then the connection is closed.
+ */
+export function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const { status, message } = PARSER_ERRORS[err.code ?? ''] ?? { status: 400, message: 'request: not valid HTTP' };
+  const body = JSON.stringify({ error: { code: 'VALIDATION_FAILED', message } } satisfies ErrorResponse);
+  this.log.debug({ code: err.code }, 'request refused by the HTTP parser');
+  if (socket.writable)
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+  socket.destroy(err);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { startTestApp } from '../test/app.js';
+import { freshDatabase, startTestApp } from '../test/app.js';
 import { clientId, createPair } from '../test/factories.js';
 import { useTestApp } from '../test/harness.js';
 import { HttpClient } from '../test/http-client.js';
@@ -102,6 +102,40 @@ describe('/metrics', () => {
       expect(parsePrometheus(await ok.text()).length).toBeGreaterThan(10);
     } finally {
       await guarded.close();
+    }
+  });
+
+  it('is closed in production unless METRICS_TOKEN is set, then wants the token', async () => {
+    const db = await freshDatabase();
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: db.url,
+      MASTER_KEY: '3f9a1c7e5b2d8f604a1e9c3b7d5f2a8e6c4b0d9f1a3e5c7b9d2f4a6c8e0b1d3f',
+      AUTH_JWT_SECRET: 'a-production-length-secret-0123456789abcdef',
+      TRUST_PROXY: 'true',
+    };
+    try {
+      for (const env of [production, { ...production, METRICS_TOKEN: 'scrape-token-0123456789' }]) {
+        const app = await startTestApp(env);
+        try {
+          const anonymous = await app.anon.get('/metrics');
+          if ('METRICS_TOKEN' in env) {
+            expect(anonymous.status).toBe(401);
+            const ok = await fetch(`${app.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-0123456789' } });
+            expect(ok.status).toBe(200);
+            expect(parsePrometheus(await ok.text()).length).toBeGreaterThan(10);
+          } else {
+            expect(anonymous.status).toBe(404);
+            expect(anonymous.body).toEqual({ error: { code: 'NOT_FOUND', message: 'No such endpoint' } });
+            // Not even a guessed token opens it.
+            expect((await new HttpClient(app.url, 'scrape-token-0123456789').get('/metrics')).status).toBe(404);
+          }
+        } finally {
+          await app.close();
+        }
+      }
+    } finally {
+      await db.drop();
     }
   });
 });

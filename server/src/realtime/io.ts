@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Server } from 'socket.io';
 import type { AuthService } from '../auth/auth.service.js';
 import { endedSessions } from '../auth/sessions.store.js';
@@ -17,7 +17,7 @@ import type { SocketContext } from './with-ack.js';
 const MAX_SOCKET_PAYLOAD = 64 * 1024;
 
 export function initIo(httpServer: HttpServer, deps: Deps): Io {
-  return new Server(httpServer, {
+  const io = new Server(httpServer, {
     path: '/socket.io',
     maxHttpBufferSize: MAX_SOCKET_PAYLOAD,
     perMessageDeflate: false,
@@ -27,6 +27,34 @@ export function initIo(httpServer: HttpServer, deps: Deps): Io {
     pingInterval: 20_000,
     pingTimeout: 20_000,
   }) as Io;
+  // After Socket.IO has attached: it takes over the listeners present before it.
+  answerRefusalsInProtocolShape(httpServer);
+  return io;
+}
+
+/**
+ * engine.io refuses a malformed /socket.io request (an unknown transport or session, an
+ * OPTIONS, a bad handshake) with `{code: 0, message}` of its own, 400 or 403. Clients read only
+ * the status; the body is rewritten into the protocol's `{error: {code, message}}`. Runs before
+ * engine.io's own listener, and touches only answers of 400 and more.
+ */
+function answerRefusalsInProtocolShape(httpServer: HttpServer): void {
+  httpServer.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!req.url?.startsWith('/socket.io/')) return;
+    const end = res.end.bind(res) as (body?: string) => ServerResponse;
+    res.end = ((body?: unknown) => {
+      if (res.statusCode < 400 || typeof body !== 'string') return end(body as string | undefined);
+      let message = 'request: not a Socket.IO request this server takes';
+      try {
+        const parsed = JSON.parse(body) as { message?: unknown };
+        if (typeof parsed.message === 'string') message = `socket.io: ${parsed.message}`;
+      } catch {
+        // not engine.io's JSON: keep the general message
+      }
+      const code = res.statusCode === 403 ? 'FORBIDDEN' : 'VALIDATION_FAILED';
+      return end(JSON.stringify({ error: { code, message } }));
+    }) as ServerResponse['end'];
+  });
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -59,7 +87,7 @@ export function attachSocketHandlers(
 
   io.use((socket, next) => {
     const headers = socket.handshake.headers;
-    if (!originAllowed(headers.origin, headers.host, config.allowedOrigins)) {
+    if (!originAllowed(headers.origin, headers.host, config.allowedOrigins, handshakeScheme(socket.handshake, config.trustProxy))) {
       log.warn({ origin: headers.origin }, 'socket refused: origin not allowed');
       return next(new Error('FORBIDDEN'));
     }
@@ -138,4 +166,11 @@ export function attachSocketHandlers(
   sweep.unref();
 
   return { close: () => clearInterval(sweep) };
+}
+
+/** The scheme the handshake came in with, as Fastify's `req.protocol` reads it for HTTP requests. */
+function handshakeScheme(handshake: { secure: boolean; headers: Record<string, string | string[] | undefined> }, trustProxy: boolean): 'http' | 'https' {
+  const forwarded = trustProxy ? handshake.headers['x-forwarded-proto'] : undefined;
+  const proto = typeof forwarded === 'string' ? forwarded.split(',')[0]!.trim() : handshake.secure ? 'https' : 'http';
+  return proto === 'https' ? 'https' : 'http';
 }
