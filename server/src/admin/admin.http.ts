@@ -20,7 +20,7 @@ export function registerAdminRoutes(
   services: { conversations: ConversationsService; messages: MessagesService; admin: AdminService },
   authenticate: Authenticate,
 ): void {
-  const admin = { preHandler: authenticate('ADMIN') };
+  const admin = { onRequest: authenticate('ADMIN') };
 
   app.get('/api/admin/conversations', admin, async (req) => {
     const q = parse(AdminConversationQuery, req.query);

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from '../auth/auth.service.js';
 import type { Actor } from '../context.js';
 import { forbidden } from '../errors.js';
+import { trustConnection } from './connections.js';
 import { originAllowed } from './origin.js';
 
 export const SESSION_COOKIE = 'carechat_session';
@@ -23,9 +24,11 @@ export function bearerToken(req: FastifyRequest): string | undefined {
 export const requestOrigin = (req: FastifyRequest) => ({ ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null });
 
 /**
- * preHandler hooks: the signed-in actor, optionally of given roles. `duringMfaEnrollment()`
+ * onRequest hooks: the signed-in actor, optionally of given roles. `duringMfaEnrollment()`
  * is for the few routes a session still owing two-factor enrolment may use (see
  * AuthService.authenticate); every other route refuses it with MFA_ENROLLMENT_REQUIRED.
+ * They run before a byte of the body is read, so an anonymous client's body is never parsed
+ * (and, refused mid-upload, never read on: see `closeUnreadBodies`).
  */
 export function authenticateWith(auth: AuthService, allowedOrigins: string[]) {
   const hook =
@@ -42,15 +45,16 @@ export function authenticateWith(auth: AuthService, allowedOrigins: string[]) {
       if (roles.length > 0 && !roles.includes(actor.role)) throw forbidden('Your role may not use this endpoint');
       req.actor = { ...actor, accessReason: accessReasonOf(req) };
       req.log = req.log.child({ userId: actor.id });
+      trustConnection(req.raw.socket);
     };
   return Object.assign((...roles: Role[]) => hook(roles, false), { duringMfaEnrollment: () => hook([], true) });
 }
 
 export type Authenticate = ReturnType<typeof authenticateWith>;
 
-/** The actor a preHandler put on the request. */
+/** The actor the authentication hook put on the request. */
 export function actorOf(req: FastifyRequest): Actor {
-  if (!req.actor) throw new Error('route is missing its authentication preHandler');
+  if (!req.actor) throw new Error('route is missing its authentication hook');
   return req.actor;
 }
 

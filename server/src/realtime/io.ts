@@ -5,6 +5,7 @@ import { endedSessions } from '../auth/sessions.store.js';
 import type { Deps } from '../context.js';
 import { toAppError } from '../errors.js';
 import { SESSION_COOKIE } from '../http/authenticate.js';
+import { trustConnection } from '../http/connections.js';
 import { originAllowed } from '../http/origin.js';
 import type { Presence } from '../presence/presence.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -56,6 +57,11 @@ export function attachSocketHandlers(
   features: SocketFeatures,
 ): { close(): void } {
   const { config, log } = deps;
+  const signedInSessions = new Set<string>();
+  io.engine.on('headers', (_headers: unknown, req: { url?: string; socket: import('node:net').Socket }) => {
+    const sid = /[?&]sid=([^&]+)/.exec(req.url ?? '')?.[1];
+    if (sid && signedInSessions.has(sid)) trustConnection(req.socket);
+  });
 
   io.use((socket, next) => {
     const headers = socket.handshake.headers;
@@ -69,6 +75,13 @@ export function attachSocketHandlers(
       .authenticate(token, { ip: socket.handshake.address ?? null, userAgent: headers['user-agent'] ?? null })
       .then((actor) => {
         socket.data.actor = actor;
+        // The WebSocket's connection (or the first long-polling request's) no longer counts
+        // as anonymous; nor do the long-polling requests of this session that follow.
+        trustConnection(socket.request.socket);
+        // Engine.IO's types keep the session id private; it is the `sid` of every request.
+        const sid = (socket.conn as unknown as { id: string }).id;
+        signedInSessions.add(sid);
+        socket.conn.once('close', () => signedInSessions.delete(sid));
         next();
       })
       .catch((err: unknown) => {
