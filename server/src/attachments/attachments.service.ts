@@ -16,7 +16,7 @@ import { sniffType } from './file-type.js';
 import { BadImageError, sanitizeImage } from './sanitize.js';
 import type { BlobStorage } from './storage.js';
 import { makeThumbnail } from './thumbnail.js';
-import { UploadSlots, WorkQueue } from './upload-limits.js';
+import { SlotsPerPerson, WorkQueue } from './upload-limits.js';
 
 /** Chunks decrypted per read while streaming a download: 1 MiB at a time. */
 const CHUNKS_PER_READ = 16;
@@ -36,7 +36,7 @@ export interface Download {
  * stored → row. A refusal at any step leaves nothing on disk or in the database.
  */
 export class AttachmentsService {
-  private readonly slots: UploadSlots;
+  private readonly slots: SlotsPerPerson;
   /** Image decoding and PDF rendering, a core each. */
   private readonly imageWork = new WorkQueue();
 
@@ -45,7 +45,7 @@ export class AttachmentsService {
     private readonly storage: BlobStorage,
     private readonly scanner: ClamdScanner,
   ) {
-    this.slots = new UploadSlots(deps.config.uploadsInFlightPerUser);
+    this.slots = new SlotsPerPerson(deps.config.uploadsInFlightPerUser, (n) => `At most ${n} uploads at a time; wait for one to finish`);
   }
 
   /** Takes one of the actor's upload slots before the body is read; throws RATE_LIMITED when none is free. */

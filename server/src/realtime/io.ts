@@ -11,7 +11,8 @@ import type { Presence } from '../presence/presence.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Inflight } from './inflight.js';
 import { Notifier, sessionRoom, userRoom, type Io } from './notifier.js';
-import { TokenBucket } from './rate-limit.js';
+import { limitDevicesPerPerson } from './device-limit.js';
+import { eventBudget } from './rate-limit.js';
 import type { SocketContext } from './with-ack.js';
 
 // A message is at most 5000 characters (20 KB of UTF-8); nothing a client sends needs more.
@@ -93,9 +94,22 @@ export function attachSocketHandlers(
       });
   });
 
+  limitDevicesPerPerson(io, presence, config.socketsPerUser);
+
   io.on('connection', (socket) => {
     const actor = socket.data.actor;
     const socketLog = log.child({ socketId: socket.id, userId: actor.id });
+    socket.use(
+      eventBudget(
+        config.socketEventsPer10s,
+        10_000,
+        () => metrics.socketEventsRefused.inc(),
+        () => {
+          socketLog.warn('socket disconnected: it went on sending far past its event budget');
+          socket.disconnect(true);
+        },
+      ),
+    );
     void socket.join(userRoom(actor.id));
     if (actor.sessionId) void socket.join(sessionRoom(actor.sessionId));
     // A host-platform token ends at its `exp`; the socket goes with it.
@@ -112,7 +126,6 @@ export function attachSocketHandlers(
       socket,
       actor,
       log: socketLog,
-      bucket: new TokenBucket(config.socketEventsPer10s, 10_000),
       inflight,
       metrics,
       touch: async () => {

@@ -1,0 +1,38 @@
+import { SlotsPerPerson } from '../attachments/upload-limits.js';
+import type { Presence } from '../presence/presence.js';
+import type { Io } from './notifier.js';
+
+/**
+ * At most `perUser` sockets (devices, tabs) per person: past it the handshake fails with a
+ * connect_error whose message is RATE_LIMITED (its `data` says why). Exact in this process,
+ * which holds a slot from the handshake to the connection's close; across processes the
+ * device counts presence keeps in Redis are checked too, so concurrent handshakes on
+ * different processes may pass the limit by those in flight. Runs after authentication.
+ */
+export function limitDevicesPerPerson(io: Io, presence: Presence, perUser: number): void {
+  const message = `At most ${perUser} devices (tabs, apps) at once; close one and connect again`;
+  const slots = new SlotsPerPerson(perUser, () => message);
+  const refuse = () => Object.assign(new Error('RATE_LIMITED'), { data: { code: 'RATE_LIMITED', message } });
+  io.use((socket, next) => {
+    const userId = socket.data.actor.id;
+    let release: () => void;
+    try {
+      release = slots.take(userId);
+    } catch {
+      return next(refuse());
+    }
+    // A handshake whose client left before it finished never connects, nor disconnects.
+    socket.conn.once('close', release);
+    socket.once('disconnect', release);
+    presence.devicesEverywhere(userId).then(
+      (everywhere) => {
+        if (everywhere !== null && everywhere >= perUser) {
+          release();
+          return next(refuse());
+        }
+        next();
+      },
+      () => next(),
+    );
+  });
+}
