@@ -13,7 +13,8 @@ import { ScanUnavailableError, type ClamdScanner } from './clamd.js';
 import { CHUNK_SIZE, openChunks, sealedRange, sealFile } from './file-crypto.js';
 import { safeFileName } from './file-name.js';
 import { sniffType } from './file-type.js';
-import { BadImageError, sanitizeImage } from './sanitize.js';
+import { MAX_IMAGE_PIXELS } from './image-decode.js';
+import { BadImageError, ImageTooLargeError, sanitizeImage } from './sanitize.js';
 import type { BlobStorage } from './storage.js';
 import { makeThumbnail } from './thumbnail.js';
 import { SlotsPerPerson, WorkQueue } from './upload-limits.js';
@@ -73,6 +74,7 @@ export class AttachmentsService {
         ({ data: content, width, height } = await this.imageWork.run(() => sanitizeImage(data, mime)));
       } catch (err) {
         if (err instanceof BadImageError) throw new AppError('UNSUPPORTED_FILE_TYPE', `The file is not a readable ${mime === 'image/png' ? 'PNG' : 'JPEG'} image`);
+        if (err instanceof ImageTooLargeError) throw new AppError('FILE_TOO_LARGE', `A sideways picture can be turned upright up to ${MAX_IMAGE_PIXELS / 1e6} megapixels; this one is larger`);
         throw err;
       }
     }
