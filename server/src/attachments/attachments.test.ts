@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../test/app.js';
 import { auditRowsOf, refuseAuditRowsOf } from '../test/audit.js';
 import { CLAMD_BINARY, EICAR, MALWARE_MARKER, startClamd } from '../test/clamd.js';
 import { clientId, createAdmin, createPair, createPatient, type TestUser } from '../test/factories.js';
-import { cleanJpeg, cleanPng, gpsExifSegment, pdf, withSegment, withTextChunk } from '../test/files.js';
+import { cleanJpeg, cleanPng, gpsExifSegment, pdf, sidewaysPng, withSegment, withTextChunk } from '../test/files.js';
 import { connectClient } from '../test/socket-client.js';
 
 const MiB = 1024 * 1024;
@@ -369,7 +369,7 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
     const { patient, conversation } = await createPair(t);
     // 256 million pixels marked as turned (EXIF orientation 6): 750 KB as a PNG, a gigabyte
     // once decoded, under sharp's own default limit.
-    const sideways = await sharp({ create: { width: 16_000, height: 16_000, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).withMetadata({ orientation: 6 }).toBuffer();
+    const sideways = await sidewaysPng(16_000, 16_000);
     const before = await t.db.query<{ n: string }>('SELECT count(*) AS n FROM attachments WHERE uploader_id = $1', [patient.id]);
     const up = await upload(t, patient, conversation.id, sideways, 'sideways.png');
     expect(up.status).toBe(413);

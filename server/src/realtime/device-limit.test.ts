@@ -35,7 +35,7 @@ describe('sockets per person', () => {
     await until(async () => (await refusal(t.url, patient.token)) === null, 'a socket to be taken after one closed');
   });
 
-  it('disconnects a socket that goes on flooding after its refusals, while the person\'s other socket works', async () => {
+  it('disconnects a socket that goes on flooding after its refusals and holds off its person\'s new ones, while their other socket works', async () => {
     const limited = await startTestApp({ SOCKET_EVENTS_PER_10S: '10' });
     const sockets: TestSocket[] = [];
     try {
@@ -50,6 +50,8 @@ describe('sockets per person', () => {
       expect(await gone).toBe('io server disconnect');
       expect(answers).toContainEqual({ ok: false, error: { code: 'RATE_LIMITED', message: 'Too many events; slow down' } });
       expect((await calm.emitAck('chat:typing:start', { conversationId: conversation.id })).ok).toBe(true);
+      // Nor is the flooder back at once: the person's new sockets wait a while.
+      expect(await refusal(limited.url, patient.token)).toEqual({ message: 'RATE_LIMITED', data: { code: 'RATE_LIMITED', message: expect.stringMatching(/connect again in a few seconds/) } });
     } finally {
       sockets.forEach((s) => s.close());
       await limited.close();

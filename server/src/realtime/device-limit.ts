@@ -8,13 +8,21 @@ import type { Io } from './notifier.js';
  * which holds a slot from the handshake to the connection's close; across processes the
  * device counts presence keeps in Redis are checked too, so concurrent handshakes on
  * different processes may pass the limit by those in flight. Runs after authentication.
+ * `holdOff` refuses a person's new sockets for a while (in this process): one disconnected
+ * for flooding would otherwise be back within the second to flood again.
  */
-export function limitDevicesPerPerson(io: Io, presence: Presence, perUser: number): void {
+export function limitDevicesPerPerson(io: Io, presence: Presence, perUser: number): { holdOff(userId: string, ms: number): void } {
   const message = `At most ${perUser} devices (tabs, apps) at once; close one and connect again`;
   const slots = new SlotsPerPerson(perUser, () => message);
-  const refuse = () => Object.assign(new Error('RATE_LIMITED'), { data: { code: 'RATE_LIMITED', message } });
+  const heldOff = new Map<string, number>();
+  const refuse = (why = message) => Object.assign(new Error('RATE_LIMITED'), { data: { code: 'RATE_LIMITED', message: why } });
   io.use((socket, next) => {
     const userId = socket.data.actor.id;
+    const until = heldOff.get(userId);
+    if (until !== undefined) {
+      if (until > Date.now()) return next(refuse('Too many events from this account; connect again in a few seconds'));
+      heldOff.delete(userId);
+    }
     let release: () => void;
     try {
       release = slots.take(userId);
@@ -35,4 +43,5 @@ export function limitDevicesPerPerson(io: Io, presence: Presence, perUser: numbe
       () => next(),
     );
   });
+  return { holdOff: (userId, ms) => void heldOff.set(userId, Date.now() + ms) };
 }

@@ -17,6 +17,8 @@ import type { SocketContext } from './with-ack.js';
 
 // A message is at most 5000 characters (20 KB of UTF-8); nothing a client sends needs more.
 const MAX_SOCKET_PAYLOAD = 64 * 1024;
+/** A person whose socket was disconnected for flooding opens none on this process for this long. */
+const FLOOD_HOLD_OFF_MS = 10_000;
 
 export function initIo(httpServer: HttpServer, deps: Deps): Io {
   return new Server(httpServer, {
@@ -94,7 +96,7 @@ export function attachSocketHandlers(
       });
   });
 
-  limitDevicesPerPerson(io, presence, config.socketsPerUser);
+  const devices = limitDevicesPerPerson(io, presence, config.socketsPerUser);
 
   io.on('connection', (socket) => {
     const actor = socket.data.actor;
@@ -106,6 +108,7 @@ export function attachSocketHandlers(
         () => metrics.socketEventsRefused.inc(),
         () => {
           socketLog.warn('socket disconnected: it went on sending far past its event budget');
+          devices.holdOff(actor.id, FLOOD_HOLD_OFF_MS);
           socket.disconnect(true);
         },
       ),
