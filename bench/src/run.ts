@@ -35,11 +35,12 @@ const scenarios: Record<string, () => Promise<Record<string, unknown> & { scenar
       await clamd?.stop();
     }
   },
-  // The server as deployed (default budgets), with a clamd for the photo attacks.
+  // The server with its default budgets and caps (but the victim's sends a minute), with a
+  // clamd for the photo attacks.
   attacks: async () => {
     const clamd = process.env.CLAMD_URL ? null : await startClamd(path.join(process.cwd(), '.bench-clamd'));
     try {
-      const server = await startServer({ CLAMD_URL: process.env.CLAMD_URL ?? clamd!.url, SOCKET_EVENTS_PER_10S: '200', USER_SENDS_PER_MINUTE: '100000', LOG_LEVEL: 'error' });
+      const server = await startServer({ CLAMD_URL: process.env.CLAMD_URL ?? clamd!.url, SOCKET_EVENTS_PER_10S: '200', USER_SENDS_PER_MINUTE: '100000', ANONYMOUS_CONNECTIONS_PER_IP: '128', LOG_LEVEL: 'error' });
       return await attacksScenario(server, { phaseSeconds: o.number('phase-seconds', 15) });
     } finally {
       await stopAll();
