@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
+import type { Socket as TcpSocket } from 'node:net';
 import { Server } from 'socket.io';
 import type { AuthService } from '../auth/auth.service.js';
 import { endedSessions } from '../auth/sessions.store.js';
@@ -61,7 +62,7 @@ export function attachSocketHandlers(
 ): { close(): void } {
   const { config, log } = deps;
   const signedInSessions = new Set<string>();
-  io.engine.on('headers', (_headers: unknown, req: { url?: string; socket: import('node:net').Socket }) => {
+  io.engine.on('headers', (_headers: unknown, req: { url?: string; socket: TcpSocket }) => {
     const sid = /[?&]sid=([^&]+)/.exec(req.url ?? '')?.[1];
     if (sid && signedInSessions.has(sid)) trustConnection(req.socket);
   });

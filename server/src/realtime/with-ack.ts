@@ -23,8 +23,8 @@ interface Options {
 }
 
 /**
- * The one place socket acks are built (but for the budget's refusals, answered in io.ts before
- * any handler runs): parse with the shared schema, run the
+ * The one place socket acks are built (but for the event budget's refusals, answered before
+ * any handler runs: `eventBudget` in rate-limit.ts): parse with the shared schema, run the
  * service, answer `{ok: true, ...result}` or `{ok: false, error}`. A client that sends no
  * callback still gets the effect; a thrown error never reaches the connection.
  */
