@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createPatient } from '../test/factories.js';
+import { addressKey } from './connections.js';
 import { useTestApp } from '../test/harness.js';
 import { RawConnection, requestHead } from '../test/raw-http.js';
 import { connectClient, sleep } from '../test/socket-client.js';
@@ -92,5 +93,16 @@ describe('anonymous connections per address', () => {
     await expect.poll(() => getFrom(t.url, '/healthz', '127.0.0.2').catch(() => 0)).toBe(200);
     held.forEach((c) => c.close());
     signedIn.close();
+  });
+});
+
+describe('addressKey', () => {
+  it('counts an IPv6 client by its /64, the block it can rotate through, and IPv4 by its address', () => {
+    expect(addressKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:0DB8:0001:0002:ffff:1:2:3')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:db8::5')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('::ffff:127.0.0.2')).toBe('127.0.0.2');
+    expect(addressKey('127.0.0.2')).toBe('127.0.0.2');
   });
 });

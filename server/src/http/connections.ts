@@ -36,7 +36,7 @@ export function capAnonymousConnections(server: Server, perAddress: number, behi
   if (behindProxy) return;
   const open = new Map<string, number>();
   server.prependListener('connection', (socket: Socket) => {
-    const address = socket.remoteAddress ?? '';
+    const address = addressKey(socket.remoteAddress ?? '');
     const n = open.get(address) ?? 0;
     if (n >= perAddress) {
       socket.destroy();
@@ -55,6 +55,20 @@ export function capAnonymousConnections(server: Server, perAddress: number, behi
     releases.set(socket, release);
     socket.once('close', release);
   });
+}
+
+/**
+ * The address connections are counted under: an IPv4 address (IPv4-mapped ones included), or
+ * an IPv6 address's /64, the block one subscriber is given and can rotate through at will.
+ */
+export function addressKey(address: string): string {
+  if (address.startsWith('::ffff:') && address.includes('.')) return address.slice(7);
+  if (!address.includes(':')) return address;
+  const [head = '', tail] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
 /** A request on this connection was signed in: it no longer counts against its address. */
