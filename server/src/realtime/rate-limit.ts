@@ -26,11 +26,12 @@ const REFUSED = Object.freeze({ ok: false, error: Object.freeze({ code: 'RATE_LI
  * A socket's event budget, applied to every event before any handler (an event no handler
  * knows included): past it the event is answered RATE_LIMITED from a ready-made ack, with no
  * parse, no database, no log line. A socket refused twice its budget's worth within the
- * window is flooding, not busy, and is disconnected.
+ * window (and at least 100 times) is flooding, not busy, and is disconnected: a client that
+ * retries its refused sends, even briskly (the web app's queue), stays far below that.
  */
 export function eventBudget(perWindow: number, windowMs: number, onRefused: () => void, onFlooding: () => void) {
   const budget = new TokenBucket(perWindow, windowMs);
-  const patience = new TokenBucket(2 * perWindow, windowMs);
+  const patience = new TokenBucket(Math.max(2 * perWindow, 100), windowMs);
   let flooding = false;
   return (packet: unknown[], next: (err?: Error) => void): void => {
     if (budget.take()) return next();
