@@ -1,3 +1,4 @@
+import type { attacksScenario } from './attacks.js';
 import type { attachmentsScenario } from './attachments.js';
 import type { baselineScenario, pgbenchScenario } from './baseline.js';
 import type { clusterScenario } from './cluster.js';
@@ -105,6 +106,14 @@ const formatters: Record<string, (r: never) => string> = {
       `max rate ratio (p99 < 100 ms): ${r.maxRateRatioP99Under100ms ?? 'n/a'}×; KB per connection ratio: ${r.kbPerConnectionRatio ?? 'n/a'}×`,
       table([['rate/s', 'CareChat p50', 'relay p50', 'CareChat p99', 'relay p99'], ...r.byRate.map((b) => [b.ratePerSec, b.carechatP50Ms, b.relayP50Ms ?? '-', b.carechatP99Ms, b.relayP99Ms ?? '-'])]),
       pgbenchLine(r.pgbench),
+    ].join('\n'),
+  attacks: (r: Result<typeof attacksScenario>) =>
+    [
+      `another person's send round trip (${r.victimRatePerSec}/s, ${r.phaseSeconds} s a phase) with each attack running:`,
+      table([
+        ['attack', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'server peak RSS MB', 'attack requests', 'refused connections'],
+        ...r.phases.map((p) => [p.phase, p.sendMs.p50, p.sendMs.p99, p.sendMs.max, p.failed, p.serverPeakRssMb ?? '-', (p as { attackRequests?: number }).attackRequests ?? '-', (p as { attackRefusedConnections?: number }).attackRefusedConnections ?? '-']),
+      ]),
     ].join('\n'),
 };
 

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { attachmentsScenario } from './attachments.js';
+import { attacksScenario } from './attacks.js';
 import { baselineScenario, pgbenchScenario, RELAY_TARGETS } from './baseline.js';
 import { stopAll, stopAllOnSignals } from './cleanup.js';
 import { clusterScenario } from './cluster.js';
@@ -31,6 +32,18 @@ const scenarios: Record<string, () => Promise<Record<string, unknown> & { scenar
       return await attachmentsScenario(await startServer({ CLAMD_URL: process.env.CLAMD_URL ?? clamd!.url }));
     } finally {
       await stopAll(); // the server before its clamd
+      await clamd?.stop();
+    }
+  },
+  // The server with its default budgets and caps (but the victim's sends a minute), with a
+  // clamd for the photo attacks.
+  attacks: async () => {
+    const clamd = process.env.CLAMD_URL ? null : await startClamd(path.join(process.cwd(), '.bench-clamd'));
+    try {
+      const server = await startServer({ CLAMD_URL: process.env.CLAMD_URL ?? clamd!.url, SOCKET_EVENTS_PER_10S: '200', USER_SENDS_PER_MINUTE: '100000', ANONYMOUS_CONNECTIONS_PER_IP: '128', LOG_LEVEL: 'error' });
+      return await attacksScenario(server, { phaseSeconds: o.number('phase-seconds', 15) });
+    } finally {
+      await stopAll();
       await clamd?.stop();
     }
   },

@@ -28,6 +28,8 @@ import { ConversationsService } from './conversations/conversations.service.js';
 import { registerConversationEvents } from './conversations/conversations.socket.js';
 import { registerHealthRoutes } from './health/health.http.js';
 import { authenticateWith } from './http/authenticate.js';
+import { BODY_LIMITS, closeUnreadBodies, installJsonParser } from './http/body.js';
+import { applyTimeouts, capAnonymousConnections } from './http/connections.js';
 import { registerCors } from './http/cors.js';
 import { clientErrorHandler, installErrorHandler } from './http/error-handler.js';
 import { requireOwnOrigin } from './http/origin.js';
@@ -91,7 +93,8 @@ export async function createApp(deps: Deps): Promise<App> {
     https,
     loggerInstance: log as FastifyBaseLogger,
     trustProxy: config.trustProxy ? trustHops(config.trustProxyHops) : false,
-    bodyLimit: 1024 * 1024,
+    // Routes that take more say so (http/body.ts).
+    bodyLimit: BODY_LIMITS.default,
     // Host-platform ids may be 128 characters; Fastify's default stops path params at 100.
     routerOptions: { maxParamLength: 512 },
     genReqId: () => crypto.randomUUID(),
@@ -105,6 +108,10 @@ export async function createApp(deps: Deps): Promise<App> {
       return reply.status(500).send({ error: { code: 'INTERNAL', message: 'Something went wrong on our side' } });
     },
   });
+  applyTimeouts(http.server, config.http);
+  capAnonymousConnections(http.server, config.http.anonymousConnectionsPerIp, config.trustProxy);
+  installJsonParser(http);
+  closeUnreadBodies(http);
   const state = { shuttingDown: false };
   const inflight = new Inflight();
   http.addHook('onRequest', async (req, reply) => {
@@ -177,7 +184,7 @@ export async function createApp(deps: Deps): Promise<App> {
   const admin = new AdminService(deps, statusEffects);
   const integration = new IntegrationService(deps, statusEffects, conversations);
 
-  const authenticate = authenticateWith(auth, config.allowedOrigins);
+  const authenticate = authenticateWith(auth);
   registerHealthRoutes(http, deps, state, redis);
   registerAuthRoutes(http, deps, auth, mfa, authenticate);
   registerConversationRoutes(http, conversations, authenticate);

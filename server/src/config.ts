@@ -85,6 +85,12 @@ const Env = z.object({
   RETENTION_FIRST_RUN_SECONDS: z.coerce.number().min(0).default(30),
   RETENTION_BATCH: z.coerce.number().int().positive().max(10_000).default(500),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  // No one stalls the server for everyone: time-outs and caps on what one client may hold.
+  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(15),
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(600),
+  HTTP_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).optional(),
+  ANONYMOUS_CONNECTIONS_PER_IP: z.coerce.number().int().positive().default(128),
+  SOCKETS_PER_USER: z.coerce.number().int().positive().default(20),
 });
 
 export interface Config {
@@ -179,6 +185,13 @@ export interface Config {
   /** Messages deleted per transaction: small batches never hold long locks. */
   retentionBatch: number;
   auditRetentionDays: number;
+  /**
+   * Time-outs of the HTTP server (headers, whole request, idle keep-alive) and the open
+   * connections one address may hold before any request on them is signed in.
+   */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; idleTimeoutMs: number; anonymousConnectionsPerIp: number };
+  /** Sockets (devices, tabs) one person may hold at once; past it the handshake is RATE_LIMITED. */
+  socketsPerUser: number;
 }
 
 /** Parses the environment once; a wrong value stops the process with a message naming it. */
@@ -268,6 +281,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionFirstRunMs: e.RETENTION_FIRST_RUN_SECONDS * 1000,
     retentionBatch: e.RETENTION_BATCH,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    http: {
+      headersTimeoutMs: Math.min(e.HTTP_HEADERS_TIMEOUT_SECONDS, e.HTTP_REQUEST_TIMEOUT_SECONDS) * 1000,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+      // A proxy in front keeps its connections open for reuse (60 s is common): closing ours
+      // sooner races its next request, so behind one the default outlasts it.
+      idleTimeoutMs: (e.HTTP_IDLE_TIMEOUT_SECONDS ?? (e.TRUST_PROXY ? 72 : 10)) * 1000,
+      anonymousConnectionsPerIp: e.ANONYMOUS_CONNECTIONS_PER_IP,
+    },
+    socketsPerUser: e.SOCKETS_PER_USER,
   };
 }
 

@@ -22,7 +22,7 @@ export function registerAdminRoutes(
 ): void {
   // authenticate() reads ?reason= for the audit row; here it is held to the rule every query parameter follows.
   const reasonChecked = async (req: FastifyRequest) => void parse(AccessReasonQuery, req.query);
-  const admin = { preHandler: [authenticate('ADMIN'), reasonChecked] };
+  const admin = { onRequest: authenticate('ADMIN'), preHandler: reasonChecked };
 
   app.get('/api/admin/conversations', admin, async (req) => {
     const q = parse(AdminConversationQuery, req.query);

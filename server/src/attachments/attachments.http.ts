@@ -10,7 +10,7 @@ import { contentDisposition } from './file-name.js';
 const tooLarge = () => new AppError('FILE_TOO_LARGE', 'Files can be at most 10 MiB');
 
 export function registerAttachmentRoutes(app: FastifyInstance, attachments: AttachmentsService, authenticate: Authenticate): void {
-  const user = { preHandler: authenticate() };
+  const user = { onRequest: authenticate() };
 
   app.post('/api/chat/attachments', user, async (req, reply) => {
     if (!req.isMultipart()) throw new AppError('VALIDATION_FAILED', 'body: must be multipart/form-data with conversationId and file');

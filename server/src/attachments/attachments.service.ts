@@ -13,10 +13,11 @@ import { ScanUnavailableError, type ClamdScanner } from './clamd.js';
 import { CHUNK_SIZE, openChunks, sealedRange, sealFile } from './file-crypto.js';
 import { safeFileName } from './file-name.js';
 import { sniffType } from './file-type.js';
-import { BadImageError, sanitizeImage } from './sanitize.js';
+import { MAX_IMAGE_PIXELS } from './image-decode.js';
+import { BadImageError, ImageTooLargeError, sanitizeImage } from './sanitize.js';
 import type { BlobStorage } from './storage.js';
 import { makeThumbnail } from './thumbnail.js';
-import { UploadSlots, WorkQueue } from './upload-limits.js';
+import { SlotsPerPerson, WorkQueue } from './upload-limits.js';
 
 /** Chunks decrypted per read while streaming a download: 1 MiB at a time. */
 const CHUNKS_PER_READ = 16;
@@ -36,7 +37,7 @@ export interface Download {
  * stored → row. A refusal at any step leaves nothing on disk or in the database.
  */
 export class AttachmentsService {
-  private readonly slots: UploadSlots;
+  private readonly slots: SlotsPerPerson;
   /** Image decoding and PDF rendering, a core each. */
   private readonly imageWork = new WorkQueue();
 
@@ -45,7 +46,7 @@ export class AttachmentsService {
     private readonly storage: BlobStorage,
     private readonly scanner: ClamdScanner,
   ) {
-    this.slots = new UploadSlots(deps.config.uploadsInFlightPerUser);
+    this.slots = new SlotsPerPerson(deps.config.uploadsInFlightPerUser, (n) => `At most ${n} uploads at a time; wait for one to finish`);
   }
 
   /** Takes one of the actor's upload slots before the body is read; throws RATE_LIMITED when none is free. */
@@ -73,6 +74,7 @@ export class AttachmentsService {
         ({ data: content, width, height } = await this.imageWork.run(() => sanitizeImage(data, mime)));
       } catch (err) {
         if (err instanceof BadImageError) throw new AppError('UNSUPPORTED_FILE_TYPE', `The file is not a readable ${mime === 'image/png' ? 'PNG' : 'JPEG'} image`);
+        if (err instanceof ImageTooLargeError) throw new AppError('FILE_TOO_LARGE', `A sideways picture can be turned upright up to ${MAX_IMAGE_PIXELS / 1e6} megapixels; this one is larger`);
         throw err;
       }
     }

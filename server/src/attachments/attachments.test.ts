@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../test/app.js';
 import { auditRowsOf, refuseAuditRowsOf } from '../test/audit.js';
 import { CLAMD_BINARY, EICAR, MALWARE_MARKER, startClamd } from '../test/clamd.js';
 import { clientId, createAdmin, createPair, createPatient, type TestUser } from '../test/factories.js';
-import { cleanJpeg, cleanPng, gpsExifSegment, pdf, withSegment, withTextChunk } from '../test/files.js';
+import { cleanJpeg, cleanPng, gpsExifSegment, pdf, sidewaysPng, withSegment, withTextChunk } from '../test/files.js';
 import { connectClient } from '../test/socket-client.js';
 
 const MiB = 1024 * 1024;
@@ -396,6 +396,32 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
     expect(up.body).toMatchObject({ width: 10_001, height: 10_001 });
     expect((await download(t, patient, up.body.id, {}, '/thumbnail')).status).toBe(404);
     expect((await download(t, patient, up.body.id)).bytes.equals(huge)).toBe(true);
+  }, 60_000);
+
+  it('refuse a sideways picture too large to turn upright with FILE_TOO_LARGE, before decoding it, keeping nothing', async () => {
+    const { patient, conversation } = await createPair(t);
+    // 256 million pixels marked as turned (EXIF orientation 6): 750 KB as a PNG, a gigabyte
+    // once decoded, under sharp's own default limit.
+    const sideways = await sidewaysPng(16_000, 16_000);
+    const before = await t.db.query<{ n: string }>('SELECT count(*) AS n FROM attachments WHERE uploader_id = $1', [patient.id]);
+    const up = await upload(t, patient, conversation.id, sideways, 'sideways.png');
+    expect(up.status).toBe(413);
+    expect(up.body.error).toEqual({ code: 'FILE_TOO_LARGE', message: expect.stringContaining('100 megapixels') });
+    const after = await t.db.query<{ n: string }>('SELECT count(*) AS n FROM attachments WHERE uploader_id = $1', [patient.id]);
+    expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+  }, 60_000);
+
+  it('hold pictures of more bytes a pixel to fewer pixels: a 16-bit RGBA picture of 49 megapixels is stored with no preview', async () => {
+    const { patient, conversation } = await createPair(t);
+    const deep = await sharp({ create: { width: 7000, height: 7000, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0.5 } } })
+      .toColourspace('rgb16')
+      .png({ compressionLevel: 9 })
+      .toBuffer();
+    expect((await sharp(deep).metadata()).depth).toBe('ushort');
+    const up = await upload(t, patient, conversation.id, deep, 'deep.png');
+    expect(up.status).toBe(201);
+    expect(up.body).toMatchObject({ width: 7000, height: 7000 });
+    expect((await download(t, patient, up.body.id, {}, '/thumbnail')).status).toBe(404);
   }, 60_000);
 
   it('fail closed with SCAN_UNAVAILABLE when clamd is stopped', async () => {

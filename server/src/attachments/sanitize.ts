@@ -1,14 +1,13 @@
-import sharp, { type Metadata } from 'sharp';
 import type { AttachmentMime } from './file-type.js';
+import { BadImageError, decode, readHeader } from './image-decode.js';
+
+export { BadImageError, ImageTooLargeError } from './image-decode.js';
 
 export interface CleanImage {
   data: Buffer;
   width: number;
   height: number;
 }
-
-/** Not a decodable image of the type its first bytes claim. */
-export class BadImageError extends Error {}
 
 // JPEG segments kept: JFIF (APP0), ICC colour profile (APP2, only with that signature: APP2 also
 // carries MPF, the index of further pictures after the first), Adobe colour transform (APP14).
@@ -20,23 +19,19 @@ const PNG_KEEP = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'cHRM', 'gAMA'
 /**
  * Strips EXIF, XMP, IPTC, comments and text chunks (patients' photos carry GPS positions)
  * without re-encoding, so the pixels stay byte-identical. Only a photo that needs rotating
- * (EXIF orientation other than 1) is re-encoded upright, since its orientation tag goes.
+ * (EXIF orientation other than 1) is re-encoded upright, since its orientation tag goes;
+ * past the pixel limit that throws ImageTooLargeError.
  */
 export async function sanitizeImage(data: Buffer, mime: AttachmentMime): Promise<CleanImage> {
-  let meta: Metadata;
-  try {
-    meta = await sharp(data).metadata();
-  } catch {
-    throw new BadImageError('not a readable image');
-  }
-  if (!meta.width || !meta.height) throw new BadImageError('image has no size');
+  const meta = await readHeader(data);
   if (meta.orientation && meta.orientation !== 1) {
-    const out = sharp(data).rotate();
+    // The one step that holds the whole picture decoded: past the pixel limit it is refused.
+    const out = decode(data, meta).rotate();
     const upright = await (mime === 'image/png' ? out.png() : out.jpeg({ quality: 92 })).toBuffer({ resolveWithObject: true });
     return { data: upright.data, width: upright.info.width, height: upright.info.height };
   }
   const stripped = mime === 'image/jpeg' ? stripJpeg(data) : stripPng(data);
-  return { data: stripped, width: meta.width, height: meta.height };
+  return { data: stripped, width: meta.width!, height: meta.height! };
 }
 
 /**

@@ -1,13 +1,8 @@
 import { spawn } from 'node:child_process';
-import sharp from 'sharp';
 import type { AttachmentMime } from './file-type.js';
+import { decodable, decode, readHeader } from './image-decode.js';
 
 const SIZE = 320;
-// A picture larger than this is stored with no preview (clients show a file card): a PNG is
-// decoded whole, 4 bytes a pixel, and a 10 MiB one can claim sharp's default of 268 million
-// pixels, about a gigabyte. 100 million is past ordinary phone photos and page scans; a
-// phone's 200-megapixel mode is the one everyday picture that loses its preview.
-const MAX_SOURCE_PIXELS = 100_000_000;
 
 export interface Thumbnail {
   data: Buffer;
@@ -22,10 +17,11 @@ export interface Thumbnail {
 export async function makeThumbnail(data: Buffer, mime: AttachmentMime): Promise<Thumbnail | null> {
   const source = mime === 'application/pdf' ? await renderFirstPage(data) : data;
   if (!source) return null;
-  const options = { limitInputPixels: MAX_SOURCE_PIXELS };
-  const image = sharp(source, options).rotate().resize(SIZE, SIZE, { fit: 'inside', withoutEnlargement: true });
-  const { hasAlpha } = await sharp(source, options).metadata();
-  return hasAlpha
+  // Past the pixel limit (image-decode.ts) there is no preview: clients show a file card.
+  const meta = await readHeader(source);
+  if (!decodable(meta)) return null;
+  const image = decode(source, meta).rotate().resize(SIZE, SIZE, { fit: 'inside', withoutEnlargement: true });
+  return meta.hasAlpha
     ? { data: await image.png().toBuffer(), mime: 'image/png' }
     : { data: await image.jpeg({ quality: 75 }).toBuffer(), mime: 'image/jpeg' };
 }

@@ -2,19 +2,22 @@ import { availableParallelism } from 'node:os';
 import { AppError } from '../errors.js';
 
 /**
- * Uploads in flight per person, in this process. Each holds up to 10 MiB in memory while it
- * is read, scanned and encrypted, so one account sending many at once could fill the
- * server's memory; past the limit an upload is refused before a byte of it is read.
+ * Things one person may hold at once in this process: uploads in flight (each holds up to
+ * 10 MiB in memory while it is read, scanned and encrypted), sockets. Past the limit the next
+ * is refused with RATE_LIMITED (`refusal` says what to do) before it costs anything.
  */
-export class UploadSlots {
+export class SlotsPerPerson {
   private readonly inFlight = new Map<string, number>();
 
-  constructor(private readonly perUser: number) {}
+  constructor(
+    private readonly perUser: number,
+    private readonly refusal: (limit: number) => string,
+  ) {}
 
   /** Takes a slot for `userId`, or throws RATE_LIMITED; the release is safe to call twice. */
   take(userId: string): () => void {
     const n = this.inFlight.get(userId) ?? 0;
-    if (n >= this.perUser) throw new AppError('RATE_LIMITED', `At most ${this.perUser} uploads at a time; wait for one to finish`);
+    if (n >= this.perUser) throw new AppError('RATE_LIMITED', this.refusal(this.perUser));
     this.inFlight.set(userId, n + 1);
     let released = false;
     return () => {

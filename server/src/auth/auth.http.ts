@@ -1,6 +1,7 @@
 import { LoginInput, MfaCodeInput } from '@carechat/protocol';
 import type { MfaService } from './mfa.service.js';
 import type { FastifyInstance } from 'fastify';
+import { BODY_LIMITS } from '../http/body.js';
 import { parse } from '../http/parse.js';
 import { actorOf, requestOrigin, SESSION_COOKIE, type Authenticate } from '../http/authenticate.js';
 import { findUserById, toUser, type UserRow } from '../users/users.store.js';
@@ -11,7 +12,7 @@ import type { Deps } from '../context.js';
 import { DEMO_ACCOUNTS } from '../demo/seed.js';
 
 export function registerAuthRoutes(app: FastifyInstance, deps: Deps, auth: AuthService, mfa: MfaService, authenticate: Authenticate): void {
-  app.post('/api/auth/login', async (req, reply) => {
+  app.post('/api/auth/login', { bodyLimit: BODY_LIMITS.signIn }, async (req, reply) => {
     const { email, password, totp, recoveryCode } = parse(LoginInput, req.body);
     const origin = { ...requestOrigin(req), deviceCookie: req.cookies[KNOWN_DEVICE_COOKIE] };
     const { token, deviceCookie, ...result } = await auth.login(email, password, origin, { totp, recoveryCode });
@@ -35,7 +36,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: Deps, auth: AuthS
   }));
 
   // Sign-out, `me` and enrolment itself stay open to a session that must still enrol.
-  const enrolling = { preHandler: authenticate.duringMfaEnrollment() };
+  const enrolling = { onRequest: authenticate.duringMfaEnrollment() };
 
   app.post('/api/auth/logout', enrolling, async (req, reply) => {
     await auth.logout(actorOf(req));
@@ -46,7 +47,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: Deps, auth: AuthS
   // Two-factor sign-in (TOTP): enrol → confirm with a first code; off again with a code.
   app.post('/api/auth/mfa/enroll', enrolling, async (req) => mfa.enroll(actorOf(req)));
   app.post('/api/auth/mfa/confirm', enrolling, async (req) => mfa.confirm(actorOf(req), parse(MfaCodeInput, req.body).code));
-  app.post('/api/auth/mfa/disable', { preHandler: authenticate() }, async (req) => mfa.disable(actorOf(req), parse(MfaCodeInput, req.body).code));
+  app.post('/api/auth/mfa/disable', { onRequest: authenticate() }, async (req) => mfa.disable(actorOf(req), parse(MfaCodeInput, req.body).code));
 
   app.get('/api/auth/me', enrolling, async (req) => {
     const actor = actorOf(req);

@@ -61,7 +61,11 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
 
   const server = net.createServer({ pauseOnConnect: true }, (socket) => {
     socket.on('error', () => socket.destroy());
+    // A connection that sends nothing would otherwise be held here for ever, before any
+    // worker's time-outs apply.
+    socket.setTimeout(config.http.headersTimeoutMs, () => socket.destroy());
     socket.once('data', (head: Buffer) => {
+      socket.setTimeout(0);
       socket.pause();
       const worker = pick(head);
       if (!worker) return socket.destroy();

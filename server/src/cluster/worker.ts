@@ -14,6 +14,9 @@ const tell = (m: FromWorker) => process.send?.(m);
  */
 export async function serveFromPrimary(app: App): Promise<void> {
   await app.http.ready();
+  // Node starts enforcing the header and request time-outs when its server starts listening,
+  // which a worker's never does: it is handed connections.
+  app.http.server.emit('listening');
   const workerId = cluster.worker!.id;
   app.io.engine.generateId = () => sessionIdFor(workerId, randomBytes(15).toString('base64url'));
   app.io.engine.on('connection', (raw: { once(event: 'close', fn: () => void): void }) => {

@@ -5,7 +5,7 @@ import { parse } from '../http/parse.js';
 import type { ConversationsService } from './conversations.service.js';
 
 export function registerConversationRoutes(app: FastifyInstance, conversations: ConversationsService, authenticate: Authenticate): void {
-  const user = { preHandler: authenticate() };
+  const user = { onRequest: authenticate() };
 
   app.get('/api/chat/contacts', user, async (req) => {
     const { q } = parse(ContactsQuery, req.query);

@@ -13,7 +13,11 @@ export function installErrorHandler(app: FastifyInstance, spaIndex: string | nul
     let appError: AppError;
     if (err instanceof AppError) appError = err;
     else if (err.code === 'FST_REQ_FILE_TOO_LARGE') appError = new AppError('FILE_TOO_LARGE', 'Files can be at most 10 MiB');
-    else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') appError = new AppError('VALIDATION_FAILED', 'body: too large');
+    else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      // 413, the status for it, with the code a client already handles for bad input.
+      const limit = Math.ceil((req.routeOptions.bodyLimit ?? 0) / 1024);
+      return reply.status(413).send({ error: { code: 'VALIDATION_FAILED', message: `body: larger than this endpoint takes (${limit} KiB)` } });
+    }
     else if (err.code?.startsWith('FST_ERR_CTP') || err.statusCode === 400 || err.statusCode === 415)
       appError = new AppError('VALIDATION_FAILED', 'body: not valid JSON');
     // Any other client error from Fastify or a plugin (multipart limits, content types).

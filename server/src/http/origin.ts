@@ -35,9 +35,11 @@ export function originAllowed(origin: string | undefined, host: string | undefin
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * The cookie's CSRF check, exact on the scheme (the one in authenticate.ts cannot see it):
- * a change made without a bearer token must come from this server's own origin, with the
- * scheme the request arrived on, or an allowed one.
+ * The cookie's CSRF check, for every route before anything else runs: the session cookie is
+ * SameSite=Strict, which a page on a sibling subdomain (the host platform's, say) still gets
+ * sent with a form it submits, so a change made without a bearer token must come from this
+ * server's own origin, with the scheme the request arrived on, or an allowed one, like the
+ * socket's handshake.
  */
 export function requireOwnOrigin(app: FastifyInstance, allowed: string[]): void {
   app.addHook('onRequest', async (req) => {

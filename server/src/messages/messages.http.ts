@@ -2,12 +2,14 @@ import { ChangesQuery, DeleteScopeQuery, IdParam, MessageContent, MessagePageQue
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { actorOf, type Authenticate } from '../http/authenticate.js';
+import { BODY_LIMITS } from '../http/body.js';
 import { parse } from '../http/parse.js';
 import type { MessagesService } from './messages.service.js';
 import type { TypingService } from '../typing/typing.service.js';
 
 export function registerMessageRoutes(app: FastifyInstance, messages: MessagesService, typing: TypingService, authenticate: Authenticate): void {
-  const user = { preHandler: authenticate() };
+  const user = { onRequest: authenticate() };
+  const writing = { ...user, bodyLimit: BODY_LIMITS.message };
 
   app.get('/api/chat/conversations/:id/messages', user, async (req) =>
     messages.page(actorOf(req), parse(IdParam, req.params).id, parse(MessagePageQuery, req.query)),
@@ -17,7 +19,7 @@ export function registerMessageRoutes(app: FastifyInstance, messages: MessagesSe
     messages.changes(actorOf(req), parse(IdParam, req.params).id, parse(ChangesQuery, req.query)),
   );
 
-  app.post('/api/chat/conversations/:id/messages', user, async (req, reply) => {
+  app.post('/api/chat/conversations/:id/messages', writing, async (req, reply) => {
     const { id } = parse(IdParam, req.params);
     const body = parse(MessageSendBody, req.body);
     if (body.content === undefined && !body.attachmentIds?.length)
@@ -28,7 +30,7 @@ export function registerMessageRoutes(app: FastifyInstance, messages: MessagesSe
     return reply.status(duplicate ? 200 : 201).send(message);
   });
 
-  app.patch('/api/chat/messages/:id', user, async (req) => {
+  app.patch('/api/chat/messages/:id', writing, async (req) => {
     const { content } = parse(z.object({ content: MessageContent }), req.body);
     return messages.edit(actorOf(req), parse(IdParam, req.params).id, content);
   });

@@ -22,6 +22,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Refused over a socket's event budget: counted, not timed, and not by event (the client names those). */
+  readonly socketEventsRefused = new Counter({
+    name: 'carechat_socket_events_refused_total',
+    help: 'Socket events refused (RATE_LIMITED) because their socket was over its event budget',
+    registers: [this.registry],
+  });
+
   readonly emitted = new Counter({
     name: 'carechat_events_emitted_total',
     help: 'Events sent to users, by event and how they were fanned out (cluster through Redis, local alone, degraded)',

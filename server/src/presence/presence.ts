@@ -61,6 +61,19 @@ export class Presence {
     return new Set(userIds.filter((id) => this.devices.has(id)));
   }
 
+  /**
+   * The user's connected devices on every process sharing Redis; null without Redis (or while
+   * it is unreachable), when only this process's are known.
+   */
+  async devicesEverywhere(userId: string): Promise<number | null> {
+    if (!this.shared?.usable) return null;
+    try {
+      return await this.shared.deviceCount(userId);
+    } catch {
+      return null;
+    }
+  }
+
   async isOnline(userId: string): Promise<boolean> {
     return (await this.onlineAmong([userId])).has(userId);
   }

@@ -101,6 +101,16 @@ export class SharedPresence {
     return online;
   }
 
+  /** The user's devices on every live process. */
+  async deviceCount(userId: string): Promise<number> {
+    const [live, counts] = await Promise.all([
+      this.link.client.zRangeByScore(this.link.key('presence:servers'), Date.now() - LIVE_MS, '+inf'),
+      this.link.client.hGetAll(this.userKey(userId)),
+    ]);
+    const alive = new Set(live);
+    return Object.entries(counts).reduce((sum, [server, n]) => sum + (alive.has(server) ? Math.max(0, Number(n)) : 0), 0);
+  }
+
   /** Leaves cleanly: this process's counts go (its sockets are gone by now). */
   async stop(): Promise<void> {
     clearInterval(this.timer);

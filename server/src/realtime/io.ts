@@ -1,20 +1,25 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket as TcpSocket } from 'node:net';
 import { Server } from 'socket.io';
 import type { AuthService } from '../auth/auth.service.js';
 import { endedSessions } from '../auth/sessions.store.js';
 import type { Deps } from '../context.js';
 import { toAppError } from '../errors.js';
 import { SESSION_COOKIE } from '../http/authenticate.js';
+import { trustConnection } from '../http/connections.js';
 import { originAllowed } from '../http/origin.js';
 import type { Presence } from '../presence/presence.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Inflight } from './inflight.js';
 import { Notifier, sessionRoom, userRoom, type Io } from './notifier.js';
-import { TokenBucket } from './rate-limit.js';
+import { limitDevicesPerPerson } from './device-limit.js';
+import { eventBudget } from './rate-limit.js';
 import type { SocketContext } from './with-ack.js';
 
 // A message is at most 5000 characters (20 KB of UTF-8); nothing a client sends needs more.
 const MAX_SOCKET_PAYLOAD = 64 * 1024;
+/** A person whose socket was disconnected for flooding opens none on this process for this long. */
+const FLOOD_HOLD_OFF_MS = 10_000;
 
 export function initIo(httpServer: HttpServer, deps: Deps): Io {
   const io = new Server(httpServer, {
@@ -84,6 +89,11 @@ export function attachSocketHandlers(
   features: SocketFeatures,
 ): { close(): void } {
   const { config, log } = deps;
+  const signedInSessions = new Set<string>();
+  io.engine.on('headers', (_headers: unknown, req: { url?: string; socket: TcpSocket }) => {
+    const sid = /[?&]sid=([^&]+)/.exec(req.url ?? '')?.[1];
+    if (sid && signedInSessions.has(sid)) trustConnection(req.socket);
+  });
 
   io.use((socket, next) => {
     const headers = socket.handshake.headers;
@@ -97,6 +107,13 @@ export function attachSocketHandlers(
       .authenticate(token, { ip: socket.handshake.address ?? null, userAgent: headers['user-agent'] ?? null })
       .then((actor) => {
         socket.data.actor = actor;
+        // The WebSocket's connection (or the first long-polling request's) no longer counts
+        // as anonymous; nor do the long-polling requests of this session that follow.
+        trustConnection(socket.request.socket);
+        // Engine.IO's types keep the session id private; it is the `sid` of every request.
+        const sid = (socket.conn as unknown as { id: string }).id;
+        signedInSessions.add(sid);
+        socket.conn.once('close', () => signedInSessions.delete(sid));
         next();
       })
       .catch((err: unknown) => {
@@ -108,9 +125,23 @@ export function attachSocketHandlers(
       });
   });
 
+  const devices = limitDevicesPerPerson(io, presence, config.socketsPerUser);
+
   io.on('connection', (socket) => {
     const actor = socket.data.actor;
     const socketLog = log.child({ socketId: socket.id, userId: actor.id });
+    socket.use(
+      eventBudget(
+        config.socketEventsPer10s,
+        10_000,
+        () => metrics.socketEventsRefused.inc(),
+        () => {
+          socketLog.warn('socket disconnected: it went on sending far past its event budget');
+          devices.holdOff(actor.id, FLOOD_HOLD_OFF_MS);
+          socket.disconnect(true);
+        },
+      ),
+    );
     void socket.join(userRoom(actor.id));
     void socket.join(sessionRoom(actor.sessionId));
     // A host-platform token ends at its `exp` however active its session; the socket goes with it.
@@ -128,7 +159,6 @@ export function attachSocketHandlers(
       socket,
       actor,
       log: socketLog,
-      bucket: new TokenBucket(config.socketEventsPer10s, 10_000),
       inflight,
       metrics,
       touch: async () => {

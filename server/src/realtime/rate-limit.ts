@@ -19,3 +19,28 @@ export class TokenBucket {
     return true;
   }
 }
+
+const REFUSED = Object.freeze({ ok: false, error: Object.freeze({ code: 'RATE_LIMITED', message: 'Too many events; slow down' }) });
+
+/**
+ * A socket's event budget, applied to every event before any handler (an event no handler
+ * knows included): past it the event is answered RATE_LIMITED from a ready-made ack, with no
+ * parse, no database, no log line. A socket refused twice its budget's worth within the
+ * window (and at least 100 times) is flooding, not busy, and is disconnected: a client that
+ * retries its refused sends, even briskly (the web app's queue), stays far below that.
+ */
+export function eventBudget(perWindow: number, windowMs: number, onRefused: () => void, onFlooding: () => void) {
+  const budget = new TokenBucket(perWindow, windowMs);
+  const patience = new TokenBucket(Math.max(2 * perWindow, 100), windowMs);
+  let flooding = false;
+  return (packet: unknown[], next: (err?: Error) => void): void => {
+    if (budget.take()) return next();
+    onRefused();
+    const ack = packet[packet.length - 1];
+    if (typeof ack === 'function') (ack as (answer: typeof REFUSED) => void)(REFUSED);
+    if (!patience.take() && !flooding) {
+      flooding = true;
+      onFlooding();
+    }
+  };
+}

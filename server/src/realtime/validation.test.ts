@@ -211,7 +211,7 @@ describe('malformed HTTP', () => {
     expectJsonError(await patient.api.request('POST', send, poisoned, json), 400, 'VALIDATION_FAILED', 'prototype poisoning');
     expectJsonError(
       await patient.api.request('POST', send, JSON.stringify({ clientMessageId: clientId(), content: 'x'.repeat(2 * 1024 * 1024) }), json),
-      400,
+      413,
       'VALIDATION_FAILED',
       'over the body limit',
     );

@@ -6,13 +6,11 @@ import { AppError, toAppError, validationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Inflight } from './inflight.js';
-import type { TokenBucket } from './rate-limit.js';
 
 export interface SocketContext {
   socket: Socket;
   actor: Actor;
   log: Logger;
-  bucket: TokenBucket;
   inflight: Inflight;
   metrics: Metrics;
   /** Marks the session active; not called for automatic events such as delivery receipts. */
@@ -25,7 +23,8 @@ interface Options {
 }
 
 /**
- * The one place socket acks are built: rate-limit, parse with the shared schema, run the
+ * The one place socket acks are built (but for the event budget's refusals, answered before
+ * any handler runs: `eventBudget` in rate-limit.ts): parse with the shared schema, run the
  * service, answer `{ok: true, ...result}` or `{ok: false, error}`. A client that sends no
  * callback still gets the effect; a thrown error never reaches the connection.
  */
@@ -45,7 +44,6 @@ export function withAck<S extends z.ZodType, R extends object>(
       let answer: Ack;
       try {
         if (ctx.inflight.closing) throw new AppError('SERVICE_UNAVAILABLE', 'The server is restarting; send again shortly');
-        if (!ctx.bucket.take()) throw new AppError('RATE_LIMITED', 'Too many events; slow down');
         const parsed = schema.safeParse(payload);
         if (!parsed.success) throw validationError(parsed.error);
         if (options.activity) await ctx.touch();

@@ -9,6 +9,14 @@ export async function cleanJpeg(width = 64, height = 48): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: { r: 20, g: 140, b: 200 } } }).jpeg({ quality: 80 }).toBuffer();
 }
 
+/**
+ * A black PNG marked as turned (EXIF orientation 6), built row by row by libvips: a
+ * 16,000 x 16,000 one is 750 KB and a gigabyte once decoded. Tests and the bench's attacks.
+ */
+export async function sidewaysPng(width: number, height: number): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).withMetadata({ orientation: 6 }).toBuffer();
+}
+
 /** The APP1 (EXIF) segment of a JPEG carrying a GPS position. */
 export async function gpsExifSegment(): Promise<Buffer> {
   const tagged = await sharp(await cleanJpeg())
