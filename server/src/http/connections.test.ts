@@ -106,3 +106,55 @@ describe('addressKey', () => {
     expect(addressKey('127.0.0.2')).toBe('127.0.0.2');
   });
 });
+
+/** One request over `agent` (kept alive: every request from it shares one connection). */
+function request(agent: http.Agent, url: string, body?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { agent, method: body === undefined ? 'GET' : 'POST', headers: body === undefined ? {} : { 'content-type': 'text/plain;charset=UTF-8' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('Socket.IO sessions not signed in yet', () => {
+  const t = useTestApp({ ANONYMOUS_CONNECTIONS_PER_IP: '3' });
+
+  it('are capped per address even over one kept-alive connection; signing in or closing gives a place back', async () => {
+    const from = (localAddress: string) => new http.Agent({ keepAlive: true, maxSockets: 1, localAddress });
+    const polling = `${t.url}/socket.io/?EIO=4&transport=polling`;
+    const handshake = (agent: http.Agent) => request(agent, polling);
+    const a = from('127.0.0.2');
+    const other = from('127.0.0.3');
+    try {
+      const sids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const opened = await handshake(a);
+        expect(opened.status).toBe(200);
+        sids.push((JSON.parse(opened.body.slice(1)) as { sid: string }).sid);
+      }
+      const refused = await handshake(a);
+      expect(refused.status).toBe(403);
+      expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'FORBIDDEN' } });
+      expect((await handshake(other)).status).toBe(200);
+
+      // The first session signs in (Socket.IO's CONNECT with a token): its place is free.
+      const patient = await createPatient(t);
+      expect((await request(a, `${polling}&sid=${sids[0]}`, `40${JSON.stringify({ token: patient.token })}`)).status).toBe(200);
+      expect((await request(a, `${polling}&sid=${sids[0]}`)).body).toMatch(/^40\{"sid"/);
+      expect((await handshake(a)).status).toBe(200);
+      expect((await handshake(a)).status).toBe(403);
+
+      // The second closes (Engine.IO's close packet): its place is free too.
+      expect((await request(a, `${polling}&sid=${sids[1]}`, '1')).status).toBe(200);
+      expect((await handshake(a)).status).toBe(200);
+    } finally {
+      a.destroy();
+      other.destroy();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket as TcpSocket } from 'node:net';
 import { Server } from 'socket.io';
+import { capAnonymousSessions, sessionSignedIn, SIGN_IN_WITHIN_MS } from './anonymous-sessions.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { endedSessions } from '../auth/sessions.store.js';
 import type { Deps } from '../context.js';
@@ -31,7 +32,11 @@ export function initIo(httpServer: HttpServer, deps: Deps): Io {
     serveClient: false,
     pingInterval: 20_000,
     pingTimeout: 20_000,
+    // A session that has not signed in by then is closed (socket.io's default is 45 s): real
+    // clients send their CONNECT the moment the handshake answers.
+    connectTimeout: SIGN_IN_WITHIN_MS,
   }) as Io;
+  capAnonymousSessions(io, deps.config.http.anonymousConnectionsPerIp, deps.config.trustProxy);
   // After Socket.IO has attached: it takes over the listeners present before it.
   answerRefusalsInProtocolShape(httpServer);
   return io;
@@ -110,6 +115,7 @@ export function attachSocketHandlers(
         // The WebSocket's connection (or the first long-polling request's) no longer counts
         // as anonymous; nor do the long-polling requests of this session that follow.
         trustConnection(socket.request.socket);
+        sessionSignedIn(socket.conn);
         // Engine.IO's types keep the session id private; it is the `sid` of every request.
         const sid = (socket.conn as unknown as { id: string }).id;
         signedInSessions.add(sid);
