@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { clientId, createAppointment, createDoctor, createPatient } from './test/factories.js';
 import { spawnServer, type ServerProcess } from './test/server-process.js';
+import { RawConnection } from './test/raw-http.js';
 import { connectClient } from './test/socket-client.js';
 
 let server: ServerProcess | undefined;
@@ -45,5 +46,28 @@ describe('logs', () => {
     const { rows } = await probe.query<{ autovacuum: string }>('SHOW autovacuum');
     await probe.end();
     expect(logs.includes('autovacuum off')).toBe(rows[0]!.autovacuum === 'off');
+  });
+
+  it('call an upload the client abandoned mid-body an event of the client, not an error with a stack', async () => {
+    const patient = await createPatient(server!);
+    const doctor = await createDoctor(server!);
+    await createAppointment(server!, patient, doctor);
+    const { body: conversation } = await patient.api.post('/api/chat/conversations', { participantId: doctor.id });
+    const before = server!.output().length;
+    const boundary = 'carechatabandoned';
+    const head = `--${boundary}\r\nContent-Disposition: form-data; name="conversationId"\r\n\r\n${conversation.id}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="scan.png"\r\nContent-Type: image/png\r\n\r\n`;
+    const conn = await RawConnection.open(server!.url);
+    conn.write(
+      `POST /api/chat/attachments HTTP/1.1\r\nHost: ${new URL(server!.url).host}\r\nAuthorization: Bearer ${patient.token}\r\n` +
+        `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${5 * 1024 * 1024}\r\n\r\n${head}`,
+    );
+    conn.write(Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(256 * 1024, 7)]));
+    // The phone loses its signal a quarter of a megabyte in.
+    await new Promise((r) => setTimeout(r, 300));
+    conn.socket.destroy();
+    await expect.poll(() => server!.output().slice(before), { timeout: 10_000 }).toMatch(/request failed|client closed/);
+    const logs = server!.output().slice(before);
+    expect(logs).not.toMatch(/"level":50/);
+    expect(logs).not.toContain('"stack"');
   });
 });

@@ -23,7 +23,12 @@ export function installErrorHandler(app: FastifyInstance, spaIndex: string | nul
     // Any other client error from Fastify or a plugin (multipart limits, content types).
     else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
       appError = new AppError('VALIDATION_FAILED', `body: ${err.code ?? 'not accepted'}`);
-    else {
+    else if (req.raw.aborted) {
+      // The client went away mid-body (a closed tab, a lost phone signal, an attacker's
+      // abort): nobody to answer, and nothing wrong on our side worth an error and a stack.
+      req.log.info({ code: err.code }, 'client closed the request before its body was read');
+      appError = new AppError('VALIDATION_FAILED', 'body: the request ended before its body did');
+    } else {
       const mapped = toAppError(err);
       appError = mapped.error;
       if (mapped.internal) req.log.error({ err: { message: err.message, code: err.code, stack: err.stack } }, 'request failed');
