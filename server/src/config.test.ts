@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, Env, loadConfig } from './config.js';
 
 const key = 'ab'.repeat(32);
 
@@ -49,5 +50,16 @@ describe('configuration', () => {
     expect(() => loadConfig({ WORKERS: '2' })).toThrow(/WORKERS above 1 needs REDIS_URL/);
     expect(() => loadConfig({ WORKERS: '2', REDIS_URL: 'redis://r', TLS_CERT_FILE: '/c', TLS_KEY_FILE: '/k' })).toThrow(/terminate TLS in a proxy/);
     expect(() => loadConfig({ WORKERS: '0' })).toThrow(/WORKERS/);
+  });
+
+  it('is documented: the README\'s configuration table lists exactly the variables the schema reads', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.split(/^## Configuration$/m)[1]!.split(/^## /m)[0]!;
+    // A row's first cell names one variable or several, each written out whole in backticks.
+    const documented = section
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .flatMap((line) => [...line.split('|')[1]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
+    expect(documented.sort()).toEqual(Object.keys(Env.shape).sort());
   });
 });

@@ -4,7 +4,11 @@ import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
-const Env = z.object({
+/**
+ * Every variable the server reads, and nothing else: the README's configuration table lists
+ * exactly these (config.test.ts checks it).
+ */
+export const Env = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -93,106 +97,8 @@ const Env = z.object({
   SOCKETS_PER_USER: z.coerce.number().int().positive().default(20),
 });
 
-export interface Config {
-  production: boolean;
-  port: number;
-  host: string;
-  dataDir: string;
-  /** Unset: start an embedded PostgreSQL under dataDir. */
-  databaseUrl: string | undefined;
-  databasePoolSize: number;
-  /** At most a third of the pool each, so the rest stays free for everything else. */
-  databaseSendLanes: number;
-  demoSeed: boolean;
-  demoPassword: string;
-  /** Unset outside production: generated once and kept under dataDir. */
-  masterKeyHex: string | undefined;
-  masterKeyVersion: number;
-  /** Earlier master keys still needed until `keys:rotate` has re-wrapped everything. */
-  previousMasterKeys: Map<number, string>;
-  jwtSecret: string | undefined;
-  /** When set, a host JWT's `iss` must equal it. */
-  jwtIssuer: string | undefined;
-  /** When set, a host JWT's `aud` must be it or list it. */
-  jwtAudience: string | undefined;
-  /** The host's identity provider's keys: tokens it signs (RS256, ES256, EdDSA) are taken too. */
-  jwksUrl: string | undefined;
-  /** Least time between two JWKS fetches for a key id not in it (a rotation is seen after at most this). */
-  jwksCooldownMs: number;
-  /** A host token living longer than this (by `exp` - `iat`, and by `exp` - now) is refused. */
-  jwtMaxLifetimeMs: number;
-  serviceApiKey: string | undefined;
-  clamdUrl: string | undefined;
-  clamdTimeoutMs: number;
-  redisUrl: string | undefined;
-  /** Starts every Redis key and stream name: deployments (or test runs) can share a Redis. */
-  redisPrefix: string;
-  /** Server processes behind PORT (node:cluster); more than one needs Redis. */
-  workers: number;
-  /** Set: GET /metrics wants it as a bearer token. */
-  metricsToken: string | undefined;
-  /** Given keys; unset, a pair is generated once under dataDir. */
-  vapid: { publicKey: string; privateKey: string; subject: string } | null;
-  vapidSubject: string;
-  /** Tests' own push service speaks plain HTTP; real push services are HTTPS only. */
-  pushAllowHttp: boolean;
-  pushSweep: { everyMs: number; afterMs: number; windowMs: number };
-  /** Set: attachments go to this S3-compatible bucket instead of DATA_DIR/attachments. */
-  s3: {
-    bucket: string;
-    region: string;
-    endpoint: string | undefined;
-    credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
-  } | null;
-  /** Extra browser origins allowed besides the server's own. */
-  allowedOrigins: string[];
-  sessionIdleMs: number;
-  sessionSweepMs: number;
-  /**
-   * Password sign-ins of these roles work only for setting up two-factor sign-in until it is
-   * on. Unset: DOCTOR and ADMIN in production, none elsewhere (demo accounts, tests).
-   */
-  mfaRequiredRoles: Role[];
-  /** The hard limit: wrong passwords for one account from one address. */
-  loginMaxFailuresPerAccountAndIp: number;
-  /** Across addresses (a spread-out attack); a device the account signed in on before is exempt. */
-  loginMaxFailuresPerAccount: number;
-  /** Across accounts (spraying from one address); high enough for a NAT; known devices exempt. */
-  loginMaxFailuresPerIp: number;
-  loginFailureWindowMs: number;
-  socketEventsPer10s: number;
-  /** Uploads one person may have in flight in one process; past it RATE_LIMITED. */
-  uploadsInFlightPerUser: number;
-  /** Messages one person may send a minute, across devices, transports and (with Redis) processes. */
-  userSendsPerMinute: number;
-  logLevel: string;
-  trustProxy: boolean;
-  /**
-   * How many proxies in front append to X-Forwarded-For: the client is the address the outermost
-   * of them saw. Entries further left are whatever the client wrote, and it can write anything.
-   */
-  trustProxyHops: number;
-  /** Serve HTTPS directly with these PEM files. */
-  tls: { certFile: string; keyFile: string } | null;
-  shutdownGraceMs: number;
-  /** Messages and their files older than this are deleted for good. */
-  retentionDays: number;
-  /** Conversations with no message for this long are archived for both sides. */
-  archiveAfterDays: number;
-  jobsIntervalMs: number;
-  /** Delay before the first retention run after start. */
-  retentionFirstRunMs: number;
-  /** Messages deleted per transaction: small batches never hold long locks. */
-  retentionBatch: number;
-  auditRetentionDays: number;
-  /**
-   * Time-outs of the HTTP server (headers, whole request, idle keep-alive) and the open
-   * connections one address may hold before any request on them is signed in.
-   */
-  http: { headersTimeoutMs: number; requestTimeoutMs: number; idleTimeoutMs: number; anonymousConnectionsPerIp: number };
-  /** Sockets (devices, tabs) one person may hold at once; past it the handshake is RATE_LIMITED. */
-  socketsPerUser: number;
-}
+/** The settings as the server uses them: inferred from the mapping, so a variable is declared in Env and mapped once. */
+export type Config = ReturnType<typeof toConfig>;
 
 /** Parses the environment once; a wrong value stops the process with a message naming it. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -209,21 +115,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // audience tell which of them are for CareChat.
   if (e.AUTH_JWKS_URL && (!e.AUTH_JWT_ISSUER || !e.AUTH_JWT_AUDIENCE))
     throw new ConfigError('AUTH_JWKS_URL needs AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE: the identity provider also signs tokens for other applications');
+  const config = toConfig(e);
+  if (config.production) refuseWeakProduction(e);
+  return config;
+}
+
+/** The parsed variables in the shape the server uses: units in milliseconds, related settings grouped. */
+function toConfig(e: z.infer<typeof Env>) {
   const production = e.NODE_ENV === 'production';
-  if (production) refuseWeakProduction(e);
+  const mfaDefault: Role[] = production ? ['DOCTOR', 'ADMIN'] : [];
   return {
     production,
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
+    /** Unset: start an embedded PostgreSQL under dataDir. */
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    /** At most a third of the pool each, so the rest stays free for everything else. */
     databaseSendLanes: Math.max(1, Math.min(e.DATABASE_SEND_LANES, Math.floor(e.DATABASE_POOL_SIZE / 3))),
     // Embedded mode is the "try it on a bare machine" mode, so it seeds unless told not to.
     demoSeed: !production && (e.DEMO_SEED ?? !e.DATABASE_URL),
     demoPassword: e.DEMO_PASSWORD,
+    /** Unset outside production: generated once and kept under dataDir. */
     masterKeyHex: e.MASTER_KEY,
     masterKeyVersion: e.MASTER_KEY_VERSION,
+    /** Earlier master keys still needed until `keys:rotate` has re-wrapped everything. */
     previousMasterKeys: new Map(
       (e.MASTER_KEYS_PREVIOUS ?? '')
         .split(',')
@@ -231,22 +148,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .map((pair) => [Number(pair.split(':')[0]), pair.split(':')[1]!] as [number, string]),
     ),
     jwtSecret: e.AUTH_JWT_SECRET,
+    /** When set, a host JWT's `iss` must equal it. */
     jwtIssuer: e.AUTH_JWT_ISSUER,
+    /** When set, a host JWT's `aud` must be it or list it. */
     jwtAudience: e.AUTH_JWT_AUDIENCE,
+    /** The host's identity provider's keys: tokens it signs (RS256, ES256, EdDSA) are taken too. */
     jwksUrl: e.AUTH_JWKS_URL,
+    /** Least time between two JWKS fetches for a key id not in it (a rotation is seen after at most this). */
     jwksCooldownMs: e.AUTH_JWKS_COOLDOWN_SECONDS * 1000,
+    /** A host token living longer than this (by `exp` - `iat`, and by `exp` - now) is refused. */
     jwtMaxLifetimeMs: e.AUTH_JWT_MAX_LIFETIME_MINUTES * 60_000,
     serviceApiKey: e.SERVICE_API_KEY,
     clamdUrl: e.CLAMD_URL,
     clamdTimeoutMs: e.CLAMD_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
+    /** Starts every Redis key and stream name: deployments (or test runs) can share a Redis. */
     redisPrefix: e.REDIS_PREFIX,
+    /** Server processes behind PORT (node:cluster); more than one needs Redis. */
     workers: e.WORKERS,
+    /** Set: GET /metrics wants it as a bearer token. */
     metricsToken: e.METRICS_TOKEN,
+    /** Given keys; unset, a pair is generated once under dataDir. */
     vapid: e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT } : null,
     vapidSubject: e.VAPID_SUBJECT,
+    /** Tests' own push service speaks plain HTTP; real push services are HTTPS only. */
     pushAllowHttp: !production && e.PUSH_ALLOW_HTTP_ENDPOINTS,
     pushSweep: { everyMs: e.PUSH_SWEEP_SECONDS * 1000, afterMs: e.PUSH_SWEEP_AFTER_SECONDS * 1000, windowMs: e.PUSH_SWEEP_WINDOW_HOURS * 3_600_000 },
+    /** Set: attachments go to this S3-compatible bucket instead of DATA_DIR/attachments. */
     s3: e.S3_BUCKET
       ? {
           bucket: e.S3_BUCKET,
@@ -256,31 +184,54 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined,
         }
       : null,
+    /** Extra browser origins allowed besides the server's own. */
     allowedOrigins: (e.ALLOWED_ORIGINS ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionSweepMs: e.SESSION_SWEEP_SECONDS * 1000,
-    mfaRequiredRoles: e.MFA_REQUIRED_ROLES ?? (production ? ['DOCTOR', 'ADMIN'] : []),
+    /**
+     * Password sign-ins of these roles work only for setting up two-factor sign-in until it is
+     * on. Unset: DOCTOR and ADMIN in production, none elsewhere (demo accounts, tests).
+     */
+    mfaRequiredRoles: e.MFA_REQUIRED_ROLES ?? mfaDefault,
+    /** The hard limit: wrong passwords for one account from one address. */
     loginMaxFailuresPerAccountAndIp: e.LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP,
+    /** Across addresses (a spread-out attack); a device the account signed in on before is exempt. */
     loginMaxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+    /** Across accounts (spraying from one address); high enough for a NAT; known devices exempt. */
     loginMaxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
     loginFailureWindowMs: e.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,
     socketEventsPer10s: e.SOCKET_EVENTS_PER_10S,
+    /** Uploads one person may have in flight in one process; past it RATE_LIMITED. */
     uploadsInFlightPerUser: e.UPLOADS_IN_FLIGHT_PER_USER,
+    /** Messages one person may send a minute, across devices, transports and (with Redis) processes. */
     userSendsPerMinute: e.USER_SENDS_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    /**
+     * How many proxies in front append to X-Forwarded-For: the client is the address the outermost
+     * of them saw. Entries further left are whatever the client wrote, and it can write anything.
+     */
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    /** Serve HTTPS directly with these PEM files. */
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : null,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    /** Messages and their files older than this are deleted for good. */
     retentionDays: e.RETENTION_DAYS,
+    /** Conversations with no message for this long are archived for both sides. */
     archiveAfterDays: e.ARCHIVE_AFTER_DAYS,
     jobsIntervalMs: e.JOBS_INTERVAL_MINUTES * 60_000,
+    /** Delay before the first retention run after start. */
     retentionFirstRunMs: e.RETENTION_FIRST_RUN_SECONDS * 1000,
+    /** Messages deleted per transaction: small batches never hold long locks. */
     retentionBatch: e.RETENTION_BATCH,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    /**
+     * Time-outs of the HTTP server (headers, whole request, idle keep-alive) and the open
+     * connections one address may hold before any request on them is signed in.
+     */
     http: {
       headersTimeoutMs: Math.min(e.HTTP_HEADERS_TIMEOUT_SECONDS, e.HTTP_REQUEST_TIMEOUT_SECONDS) * 1000,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
@@ -289,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleTimeoutMs: (e.HTTP_IDLE_TIMEOUT_SECONDS ?? (e.TRUST_PROXY ? 72 : 10)) * 1000,
       anonymousConnectionsPerIp: e.ANONYMOUS_CONNECTIONS_PER_IP,
     },
+    /** Sockets (devices, tabs) one person may hold at once; past it the handshake is RATE_LIMITED. */
     socketsPerUser: e.SOCKETS_PER_USER,
   };
 }
