@@ -140,7 +140,7 @@ export async function createApp(deps: Deps): Promise<App> {
 
   const io = initIo(http.server, deps);
   const redis = await connectFanout(io, config, log);
-  const metrics = new Metrics(io, deps.db, redis);
+  const metrics = new Metrics(io, { main: deps.db, send: deps.sendDb }, redis);
   const notifier = new Notifier(io, redis, metrics);
   const presence = new Presence(deps, notifier, redis ? new SharedPresence(redis, crypto.randomUUID()) : null);
   const limits = {

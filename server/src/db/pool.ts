@@ -41,7 +41,46 @@ export function initPool(connectionString: string, max: number, log: Logger, { g
   });
   // An idle client dies when PostgreSQL restarts; without this listener that kills the process.
   pool.on('error', (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'idle database client failed'));
+  timeQueries(pool);
   return pool;
+}
+
+/** Told how long one of a pool's own queries took, from call to result (a transaction's client's are not). */
+export type QueryObserver = (durationMs: number) => void;
+
+const queryObservers = new WeakMap<Db, QueryObserver[]>();
+
+/**
+ * `observer` hears of every query `db` runs from now on. Metrics are made after the pools
+ * (createApp builds them on pools main.ts opened), so observers join a pool already in use.
+ */
+export function observeQueries(db: Db, observer: QueryObserver): void {
+  const observers = queryObservers.get(db);
+  if (!observers) throw new Error('observeQueries: the pool was not made by initPool');
+  observers.push(observer);
+}
+
+/**
+ * pg has no event for a query's end, and Pool.query's overloads (promise or callback) cannot be
+ * overridden in a typed subclass, so the pool's own `query` is wrapped once, here where the pool
+ * is made. Both pools are timed alike, and nothing else replaces `query`.
+ */
+function timeQueries(pool: Db): void {
+  const observers: QueryObserver[] = [];
+  queryObservers.set(pool, observers);
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  pool.query = ((...args: unknown[]) => {
+    const start = performance.now();
+    const result = query(...args);
+    if (result instanceof Promise) {
+      const done = () => {
+        const durationMs = performance.now() - start;
+        for (const observer of observers) observer(durationMs);
+      };
+      result.then(done, done);
+    }
+    return result;
+  }) as Db['query'];
 }
 
 /** Runs `fn` in a transaction: committed when it resolves, rolled back when it throws. */

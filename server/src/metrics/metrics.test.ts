@@ -69,6 +69,9 @@ describe('/metrics', () => {
     expect(value(after, 'carechat_sockets_connected')).toBeGreaterThanOrEqual(2);
     expect(value(after, 'carechat_db_pool_clients', { state: 'total' })).toBeGreaterThan(0);
     expect(value(after, 'carechat_db_query_seconds_count')).toBeGreaterThan(value(before, 'carechat_db_query_seconds_count'));
+    // The sends' own pool is timed too: each of the three sends is at least one statement on it.
+    const sendPool = { pool: 'send' };
+    expect(value(after, 'carechat_db_query_seconds_count', sendPool) - value(before, 'carechat_db_query_seconds_count', sendPool)).toBeGreaterThanOrEqual(3);
     // Routes are labelled as registered: ids never become label values.
     const routes = after.filter((s) => s.name === 'carechat_http_request_seconds_count').map((s) => s.labels.route);
     expect(routes).toContain('/api/chat/conversations');

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Db } from '../db/pool.js';
+import { observeQueries, type Db } from '../db/pool.js';
 import type { RedisLink } from '../redis/redis-link.js';
 import type { Io } from '../realtime/notifier.js';
 
@@ -46,12 +46,15 @@ export class Metrics {
 
   readonly queries = new Histogram({
     name: 'carechat_db_query_seconds',
-    help: 'Queries run on the pool (outside transactions), from call to result',
+    help: 'Queries run on a pool (outside transactions), from call to result, by pool (main, or send for the grouped send statements)',
+    labelNames: ['pool'] as const,
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
 
-  constructor(io: Io, db: Db, redis: RedisLink | null) {
+  /** `pools`: the main pool (its clients are counted) and the send pool; both have their queries timed. */
+  constructor(io: Io, pools: { main: Db; send: Db }, redis: RedisLink | null) {
+    const db = pools.main;
     collectDefaultMetrics({ register: this.registry, prefix: 'carechat_process_' });
     const registers = [this.registry];
     new Gauge({
@@ -95,18 +98,6 @@ export class Metrics {
           this.set(redis.isHealthy ? 1 : 0);
         },
       });
-    this.timeQueries(db);
-  }
-
-  /** Times the pool's own queries; transactions' client queries are counted with their request. */
-  private timeQueries(db: Db): void {
-    const query = db.query.bind(db) as (...args: unknown[]) => unknown;
-    const queries = this.queries;
-    (db as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      const end = queries.startTimer();
-      const result = query(...args);
-      if (result instanceof Promise) result.then(() => end(), () => end());
-      return result;
-    };
+    for (const [pool, timed] of Object.entries(pools)) observeQueries(timed, (ms) => this.queries.observe({ pool }, ms / 1000));
   }
 }
