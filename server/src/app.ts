@@ -170,14 +170,13 @@ export async function createApp(deps: Deps): Promise<App> {
   const pushDispatcher = new PushDispatcher(deps, await loadVapidKeys(config, log), presence);
   const push = new PushService(deps, presence, pushDispatcher);
   const sendBudget = new SendBudget(config.userSendsPerMinute, redis);
-  const messages = new MessagesService(
-    deps,
+  const messages = new MessagesService(deps, {
     notifier,
     sendBudget,
-    (keys) => attachments.removeBlobs(keys),
-    (conv, senderId) => push.messageSent(conv, senderId),
-    (conversationId, userIds) => conversations.notifyUpdated(conversationId, userIds),
-  );
+    removeAttachmentFiles: (keys) => attachments.removeBlobs(keys),
+    pushNewMessage: (conv, senderId) => push.messageSent(conv, senderId),
+    refreshConversationRows: (conversationId, userIds) => conversations.notifyUpdated(conversationId, userIds),
+  });
   const receipts = new ReceiptsService(deps, notifier, conversations);
   const typing = new TypingService(deps, notifier);
   const statusEffects = new UserStatusEffects(deps, notifier, conversations);

@@ -28,6 +28,19 @@ export interface SendResult {
   duplicate: boolean;
 }
 
+/** What MessagesService works with besides the process's Deps, each named for its use. */
+export interface MessagesCollaborators {
+  notifier: Notifier;
+  /** Each person's sends per minute. */
+  sendBudget: SendBudget;
+  /** Removes stored attachment bytes once the rows saying they are deleted have committed. */
+  removeAttachmentFiles: (storageKeys: string[]) => Promise<void>;
+  /** Told of each new message after commit (push notifications); must not throw or block. */
+  pushNewMessage: (conv: ConversationAccessRow, senderId: string) => void;
+  /** Sends these people their fresh view of the conversation (its list row: preview, unread count). */
+  refreshConversationRows: (conversationId: string, userIds: string[]) => Promise<void>;
+}
+
 export class MessagesService {
   /** Sends under load share round trips: one query for many sends' checks, one statement for their writes. */
   private readonly contexts: Batcher<store.SendKey, store.SendContextRow | null>;
@@ -35,14 +48,7 @@ export class MessagesService {
 
   constructor(
     private readonly deps: Deps,
-    private readonly notifier: Notifier,
-    private readonly budget: SendBudget,
-    /** Removes stored attachment bytes once the rows saying they are deleted have committed. */
-    private readonly removeFiles: (storageKeys: string[]) => Promise<void>,
-    /** Told of each new message after commit (push notifications); must not throw or block. */
-    private readonly onSent: (conv: ConversationAccessRow, senderId: string) => void = () => undefined,
-    /** Sends these people their fresh view of the conversation (its list row: preview, unread count). */
-    private readonly listChanged: (conversationId: string, userIds: string[]) => Promise<void> = async () => undefined,
+    private readonly uses: MessagesCollaborators,
   ) {
     const db = deps.sendDb;
     const lanes = deps.config.databaseSendLanes;
@@ -61,7 +67,7 @@ export class MessagesService {
    */
   async send(actor: Actor, input: MessageSendInput): Promise<SendResult> {
     const { db, keyring } = this.deps;
-    if (!this.budget.take(actor.id)) throw new AppError('RATE_LIMITED', 'Too many messages this minute; wait a little and send again');
+    if (!this.uses.sendBudget.take(actor.id)) throw new AppError('RATE_LIMITED', 'Too many messages this minute; wait a little and send again');
     const attachmentIds = [...new Set(input.attachmentIds ?? [])];
     let key = attachmentIds.length === 0 ? keyring.cachedDataKey(input.conversationId) : undefined;
     let checked: store.SendContextRow | null = null;
@@ -105,8 +111,8 @@ export class MessagesService {
     }
     // Attachments need their rows decrypted; a text message is known in full already.
     const message = attachmentIds.length ? await this.viewById(actor.id, id, ctx) : this.freshView(actor, input, key, ctx, id, stored);
-    this.notifier.toUsers(participantsOf(ctx), 'chat:message', message);
-    this.onSent(ctx, actor.id);
+    this.uses.notifier.toUsers(participantsOf(ctx), 'chat:message', message);
+    this.uses.pushNewMessage(ctx, actor.id);
     return { message, duplicate: false };
   }
 
@@ -182,7 +188,7 @@ export class MessagesService {
     const view = await this.viewById(actor.id, messageId, conv);
     await this.notifyEach(conv, 'chat:edited', actor.id, view);
     // The newest message is the list's preview: both lists show the new text.
-    if (view.seq === conv.last_seq) await this.listChanged(conv.id, participantsOf(conv));
+    if (view.seq === conv.last_seq) await this.uses.refreshConversationRows(conv.id, participantsOf(conv));
     return view;
   }
 
@@ -204,16 +210,16 @@ export class MessagesService {
       await store.insertHide(tx, { messageId: message.id, userId: actor.id, conversationId: conv.id, rev: await store.nextRev(tx, conv.id) });
       return { conv, message, to: [actor.id], files: [] };
     });
-    if (event?.files.length) await this.removeFiles(event.files);
+    if (event?.files.length) await this.uses.removeAttachmentFiles(event.files);
     if (event) {
-      this.notifier.toUsers(event.to, 'chat:deleted', {
+      this.uses.notifier.toUsers(event.to, 'chat:deleted', {
         conversationId: event.conv.id,
         messageId: event.message.id,
         seq: event.message.seq,
         scope,
       });
       // A deleted message may have been the list's preview, or counted unread by the peer.
-      await this.listChanged(event.conv.id, event.to);
+      await this.uses.refreshConversationRows(event.conv.id, event.to);
     }
   }
 
@@ -316,7 +322,7 @@ export class MessagesService {
   private async notifyEach(conv: ConversationAccessRow, event: 'chat:edited' | 'chat:reaction', actorId: string, actorView: Message): Promise<void> {
     for (const userId of participantsOf(conv)) {
       const view = userId === actorId ? actorView : await this.viewById(userId, actorView.id, conv);
-      this.notifier.toUsers([userId], event, view);
+      this.uses.notifier.toUsers([userId], event, view);
     }
   }
 
