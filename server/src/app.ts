@@ -217,8 +217,13 @@ export async function createApp(deps: Deps): Promise<App> {
     })().catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'fan-out catch-up failed'));
   });
 
-  const sockets = attachSocketHandlers(io, deps, auth, presence, notifier, inflight, metrics, {
-    register(ctx) {
+  const sockets = attachSocketHandlers(io, deps, {
+    auth,
+    presence,
+    notifier,
+    inflight,
+    metrics,
+    registerFeatureEvents(ctx) {
       registerMessageEvents(ctx, messages, typing);
       registerReceiptEvents(ctx, receipts);
       registerTypingEvents(ctx, typing);

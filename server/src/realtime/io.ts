@@ -75,25 +75,25 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
-export interface SocketFeatures {
-  register(ctx: SocketContext): void;
+/** What the sockets' handshake and lifetime work with, besides the process's Deps. */
+export interface SocketHandlerDeps {
+  auth: AuthService;
+  presence: Presence;
+  notifier: Notifier;
+  /** Event handlers' work, which shutdown waits for. */
+  inflight: Inflight;
+  metrics: Metrics;
+  /** Registers each feature's events on a signed-in socket. */
+  registerFeatureEvents(ctx: SocketContext): void;
 }
 
 /**
  * Handshake (origin, then credentials), rooms, presence, per-socket rate limits, session
- * expiry. Feature events are registered by `features`.
+ * expiry. Feature events are registered by `registerFeatureEvents`.
  */
-export function attachSocketHandlers(
-  io: Io,
-  deps: Deps,
-  auth: AuthService,
-  presence: Presence,
-  notifier: Notifier,
-  inflight: Inflight,
-  metrics: Metrics,
-  features: SocketFeatures,
-): { close(): void } {
+export function attachSocketHandlers(io: Io, deps: Deps, handlerDeps: SocketHandlerDeps): { close(): void } {
   const { config, log } = deps;
+  const { auth, presence, notifier, inflight, metrics } = handlerDeps;
   const signedInSessions = new Set<string>();
   io.engine.on('headers', (_headers: unknown, req: { url?: string; socket: TcpSocket }) => {
     const sid = /[?&]sid=([^&]+)/.exec(req.url ?? '')?.[1];
@@ -179,7 +179,7 @@ export function attachSocketHandlers(
         }
       },
     };
-    features.register(ctx);
+    handlerDeps.registerFeatureEvents(ctx);
 
     // Tracked so shutdown waits for the last-seen writes of the sockets it disconnects.
     const presenceFailed = (err: unknown) => socketLog.warn({ err: { message: (err as Error).message } }, 'presence update failed');
