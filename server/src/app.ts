@@ -162,7 +162,13 @@ export async function createApp(deps: Deps): Promise<App> {
     },
     log,
   );
-  const auth = new AuthService(deps, notifier, mfa, loginLimiter, hostTokens, new KnownDevices(deps.keyring.deriveKey('known-device-cookie')));
+  const auth = new AuthService(deps, {
+    notifier,
+    mfa,
+    loginLimiter,
+    hostTokens,
+    knownDevices: new KnownDevices(deps.keyring.deriveKey('known-device-cookie')),
+  });
   const conversations = new ConversationsService(deps, notifier, presence);
   const storage: BlobStorage = config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(path.join(config.dataDir, 'attachments'));
   const scanner = new ClamdScanner(config.clamdUrl ? [config.clamdUrl] : DEFAULT_CLAMD_URLS, config.clamdTimeoutMs);

@@ -20,6 +20,18 @@ export interface RequestOrigin {
 /** A sign-in's result, with what the HTTP route puts in cookies rather than the body. */
 export type SignedIn = LoginResult & { token: string; deviceCookie: string };
 
+/** What AuthService works with besides the process's Deps. */
+export interface AuthCollaborators {
+  notifier: Notifier;
+  mfa: MfaService;
+  /** Bounds failed sign-ins per account, per source and per both. */
+  loginLimiter: LoginLimiter;
+  /** Verifies host-platform tokens (JWTs). */
+  hostTokens: HostTokenVerifier;
+  /** The cookie that lets a device that signed in before past the wide sign-in limits. */
+  knownDevices: KnownDevices;
+}
+
 export class AuthService {
   /** When each session was last written as active; spares a write on every request. */
   private readonly lastTouch = new Map<string, number>();
@@ -27,11 +39,7 @@ export class AuthService {
 
   constructor(
     private readonly deps: Deps,
-    private readonly notifier: Notifier,
-    private readonly mfa: MfaService,
-    private readonly limiter: LoginLimiter,
-    private readonly hostTokens: HostTokenVerifier,
-    private readonly knownDevices: KnownDevices,
+    private readonly uses: AuthCollaborators,
   ) {
     const c = deps.config;
     this.touchEveryMs = Math.min(15_000, c.sessionIdleMs / 10);
@@ -44,7 +52,7 @@ export class AuthService {
     secondFactor: { totp?: string | undefined; recoveryCode?: string | undefined } = {},
   ): Promise<SignedIn> {
     const { db, config } = this.deps;
-    const attempt = { account: email, source: origin.ip ?? 'unknown', knownDevice: this.knownDevices.vouchesFor(origin.deviceCookie, email) };
+    const attempt = { account: email, source: origin.ip ?? 'unknown', knownDevice: this.uses.knownDevices.vouchesFor(origin.deviceCookie, email) };
     const fail = async (user: UserRow | null, outcome: 'failure' | 'denied', reason: string) => {
       await insertAuditEvent(db, {
         actorId: user?.id ?? null,
@@ -57,7 +65,7 @@ export class AuthService {
       });
     };
     // Holds a place until the outcome is recorded, so parallel guesses cannot all pass.
-    const release = await this.limiter.tryBegin(attempt);
+    const release = await this.uses.loginLimiter.tryBegin(attempt);
     if (!release) {
       await fail(null, 'denied', 'rate_limited');
       throw new AppError('RATE_LIMITED', 'Too many failed sign-ins; wait a few minutes and try again');
@@ -67,7 +75,7 @@ export class AuthService {
       const usable = user && user.status !== 'deleted' ? user : null;
       const ok = await verifyPassword(usable?.password_hash ?? null, password);
       if (!ok || !usable) {
-        await this.limiter.recordFailure(attempt);
+        await this.uses.loginLimiter.recordFailure(attempt);
         await fail(usable, 'failure', 'bad_credentials');
         throw unauthenticated('Wrong email or password');
       }
@@ -76,15 +84,15 @@ export class AuthService {
         throw new AppError('USER_BLOCKED', 'This account is blocked');
       }
       try {
-        await this.mfa.checkSignIn(usable, secondFactor.totp, secondFactor.recoveryCode);
+        await this.uses.mfa.checkSignIn(usable, secondFactor.totp, secondFactor.recoveryCode);
       } catch (err) {
         if ((err as AppError).code !== 'MFA_REQUIRED') {
-          await this.limiter.recordFailure(attempt);
+          await this.uses.loginLimiter.recordFailure(attempt);
           await fail(usable, 'failure', 'bad_second_factor');
         }
         throw err;
       }
-      await this.limiter.recordSuccess(attempt);
+      await this.uses.loginLimiter.recordSuccess(attempt);
       const session = await createSession(db, usable.id);
       await insertAuditEvent(db, {
         actorId: usable.id,
@@ -98,7 +106,7 @@ export class AuthService {
         user: toUser(usable),
         accessToken: session.token,
         token: session.token,
-        deviceCookie: this.knownDevices.afterSignIn(origin.deviceCookie, email),
+        deviceCookie: this.uses.knownDevices.afterSignIn(origin.deviceCookie, email),
         expiresAt: new Date(session.lastActiveAt.getTime() + config.sessionIdleMs).toISOString(),
       };
     } finally {
@@ -149,7 +157,7 @@ export class AuthService {
   /** The session bound to a valid host token, made on its first use (and its user on their first sight). */
   private async hostTokenSession(token: string) {
     const { db, config } = this.deps;
-    const claims = await this.hostTokens.verify(token);
+    const claims = await this.uses.hostTokens.verify(token);
     if (!claims) throw unauthenticated('Invalid or expired token');
     const bound = await findSession(db, token, config.sessionIdleMs);
     if (bound) return bound;
@@ -176,7 +184,7 @@ export class AuthService {
   async logout(actor: Actor): Promise<void> {
     await revokeSession(this.deps.db, actor.sessionId);
     this.lastTouch.delete(actor.sessionId);
-    this.notifier.endSession(actor.sessionId, 'logout');
+    this.uses.notifier.endSession(actor.sessionId, 'logout');
     await audit(this.deps.db, actor, { action: 'auth.logout', outcome: 'success' });
   }
 
