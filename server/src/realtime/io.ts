@@ -137,16 +137,16 @@ export function attachSocketHandlers(io: Io, deps: Deps, handlerDeps: SocketHand
     const actor = socket.data.actor;
     const socketLog = log.child({ socketId: socket.id, userId: actor.id });
     socket.use(
-      eventBudget(
-        config.socketEventsPer10s,
-        10_000,
-        () => metrics.socketEventsRefused.inc(),
-        () => {
+      eventBudget({
+        perWindow: config.socketEventsPer10s,
+        windowMs: 10_000,
+        onRefused: () => metrics.socketEventsRefused.inc(),
+        onFlooding: () => {
           socketLog.warn('socket disconnected: it went on sending far past its event budget');
           devices.holdOff(actor.id, FLOOD_HOLD_OFF_MS);
           socket.disconnect(true);
         },
-      ),
+      }),
     );
     void socket.join(userRoom(actor.id));
     void socket.join(sessionRoom(actor.sessionId));

@@ -29,7 +29,14 @@ const REFUSED = Object.freeze({ ok: false, error: Object.freeze({ code: 'RATE_LI
  * window (and at least 100 times) is flooding, not busy, and is disconnected: a client that
  * retries its refused sends, even briskly (the web app's queue), stays far below that.
  */
-export function eventBudget(perWindow: number, windowMs: number, onRefused: () => void, onFlooding: () => void) {
+export function eventBudget({ perWindow, windowMs, onRefused, onFlooding }: {
+  perWindow: number;
+  windowMs: number;
+  /** Each event refused over the budget (counted in metrics). */
+  onRefused: () => void;
+  /** Once, when the socket has gone on far past its budget (it is disconnected). */
+  onFlooding: () => void;
+}) {
   const budget = new TokenBucket(perWindow, windowMs);
   const patience = new TokenBucket(Math.max(2 * perWindow, 100), windowMs);
   let flooding = false;
