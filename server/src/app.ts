@@ -191,7 +191,7 @@ export async function createApp(deps: Deps): Promise<App> {
 
   const authenticate = authenticateWith(auth);
   registerHealthRoutes(http, deps, state, redis);
-  registerAuthRoutes(http, deps, auth, mfa, authenticate);
+  registerAuthRoutes(http, deps, { auth, mfa, authenticate });
   registerConversationRoutes(http, conversations, authenticate);
   registerMessageRoutes(http, messages, typing, authenticate);
   registerReceiptRoutes(http, receipts, authenticate);

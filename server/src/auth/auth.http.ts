@@ -11,7 +11,11 @@ import { KNOWN_DEVICE_COOKIE, KNOWN_DEVICE_DAYS } from './known-devices.js';
 import type { Deps } from '../context.js';
 import { DEMO_ACCOUNTS } from '../demo/seed.js';
 
-export function registerAuthRoutes(app: FastifyInstance, deps: Deps, auth: AuthService, mfa: MfaService, authenticate: Authenticate): void {
+export function registerAuthRoutes(
+  app: FastifyInstance,
+  deps: Deps,
+  { auth, mfa, authenticate }: { auth: AuthService; mfa: MfaService; authenticate: Authenticate },
+): void {
   app.post('/api/auth/login', { bodyLimit: BODY_LIMITS.signIn }, async (req, reply) => {
     const { email, password, totp, recoveryCode } = parse(LoginInput, req.body);
     const origin = { ...requestOrigin(req), deviceCookie: req.cookies[KNOWN_DEVICE_COOKIE] };
