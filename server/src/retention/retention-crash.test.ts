@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, startTestApp, uniqueId } from '../test/app.js';
 import { createPair } from '../test/factories.js';
+import { RETENTION_LOCK } from './retention.service.js';
 import { spawnServer, type ServerProcess } from '../test/server-process.js';
 
 // Retention deletes across the whole database, so this file has one of its own.
@@ -35,6 +36,19 @@ describe('retention across a crash', () => {
     while ((await due()) === 1000) await new Promise((r) => setTimeout(r, 5));
     server.child.kill('SIGKILL');
     await server.exited;
+    // PostgreSQL ends the dead server's session, and frees the retention lock it held, only
+    // once it notices the connection closed: a run started before that finds the lock taken
+    // and does nothing (a CI run failed so). Wait for the lock as the next run would take it.
+    const lockHolders = async () =>
+      (
+        await app.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_locks
+            WHERE locktype = 'advisory' AND objid = $1 AND granted
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          [RETENTION_LOCK],
+        )
+      ).rows[0]!.n;
+    await expect.poll(lockHolders, { timeout: 10_000 }).toBe(0);
     const left = await due();
     expect(left).toBeLessThan(1000);
     expect(left).toBeGreaterThan(0); // the kill landed in the middle of the run

@@ -4,7 +4,7 @@ import { withTransaction } from '../db/pool.js';
 import { archiveIdle, expireIdleConversations, purgeAuditBatch, purgeExpiredBatch, removeEmptiedConversations } from './retention.store.js';
 
 // Any constant shared by every CareChat process on a database.
-const RETENTION_LOCK = 4_202_612;
+export const RETENTION_LOCK = 4_202_612;
 
 export interface RetentionRun {
   ran: boolean;
