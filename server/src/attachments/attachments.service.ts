@@ -17,7 +17,8 @@ import { MAX_IMAGE_PIXELS } from './image-decode.js';
 import { BadImageError, ImageTooLargeError, sanitizeImage } from './sanitize.js';
 import type { BlobStorage } from './storage.js';
 import { makeThumbnail } from './thumbnail.js';
-import { SlotsPerPerson, WorkQueue } from './upload-limits.js';
+import { SlotsPerPerson } from '../limits/slots.js';
+import { WorkQueue } from './upload-limits.js';
 
 /** Chunks decrypted per read while streaming a download: 1 MiB at a time. */
 const CHUNKS_PER_READ = 16;

@@ -1,34 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { AppError } from '../errors.js';
-
-/**
- * Things one person may hold at once in this process: uploads in flight (each holds up to
- * 10 MiB in memory while it is read, scanned and encrypted), sockets. Past the limit the next
- * is refused with RATE_LIMITED (`refusal` says what to do) before it costs anything.
- */
-export class SlotsPerPerson {
-  private readonly inFlight = new Map<string, number>();
-
-  constructor(
-    private readonly perUser: number,
-    private readonly refusal: (limit: number) => string,
-  ) {}
-
-  /** Takes a slot for `userId`, or throws RATE_LIMITED; the release is safe to call twice. */
-  take(userId: string): () => void {
-    const n = this.inFlight.get(userId) ?? 0;
-    if (n >= this.perUser) throw new AppError('RATE_LIMITED', this.refusal(this.perUser));
-    this.inFlight.set(userId, n + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (this.inFlight.get(userId) ?? 1) - 1;
-      if (left > 0) this.inFlight.set(userId, left);
-      else this.inFlight.delete(userId);
-    };
-  }
-}
 
 /**
  * Runs at most `limit` tasks at once, the rest in arrival order. Decoding an image or

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Config } from '../config.js';
+import { SlotsPerKey } from '../limits/slots.js';
 
 /** Each counted connection's way out of its address's count (its guard's). */
 const releases = new WeakMap<Socket, () => void>();
@@ -34,23 +35,16 @@ export function applyTimeouts(server: Server, http: Config['http']): void {
  */
 export function capAnonymousConnections(server: Server, perAddress: number, behindProxy: boolean): void {
   if (behindProxy) return;
-  const open = new Map<string, number>();
+  const slots = new SlotsPerKey(perAddress);
   server.prependListener('connection', (socket: Socket) => {
-    const address = addressKey(socket.remoteAddress ?? '');
-    const n = open.get(address) ?? 0;
-    if (n >= perAddress) {
+    const giveBack = slots.tryTake(addressKey(socket.remoteAddress ?? ''));
+    if (!giveBack) {
       socket.destroy();
       return;
     }
-    open.set(address, n + 1);
-    let counted = true;
     const release = () => {
-      if (!counted) return;
-      counted = false;
       releases.delete(socket);
-      const left = (open.get(address) ?? 1) - 1;
-      if (left > 0) open.set(address, left);
-      else open.delete(address);
+      giveBack();
     };
     releases.set(socket, release);
     socket.once('close', release);

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { addressKey } from '../http/connections.js';
+import { SlotsPerKey } from '../limits/slots.js';
 import type { Io } from './notifier.js';
 
 /** A Socket.IO session must have signed in (its CONNECT carried credentials) within this. */
@@ -22,24 +23,12 @@ interface EngineSocket {
  */
 export function capAnonymousSessions(io: Io, perAddress: number, behindProxy: boolean): void {
   if (behindProxy) return;
-  const open = new Map<string, number>();
+  const slots = new SlotsPerKey(perAddress);
   const places = new WeakMap<IncomingMessage, () => void>();
-  const take = (address: string) => {
-    open.set(address, (open.get(address) ?? 0) + 1);
-    let held = true;
-    return () => {
-      if (!held) return;
-      held = false;
-      const left = (open.get(address) ?? 1) - 1;
-      if (left > 0) open.set(address, left);
-      else open.delete(address);
-    };
-  };
   // engine.io asks this for handshakes only (requests without a session id).
   io.engine.opts.allowRequest = (req: IncomingMessage, answer: (err: string | null, success: boolean) => void) => {
-    const address = addressKey(req.socket.remoteAddress ?? '');
-    if ((open.get(address) ?? 0) >= perAddress) return answer('too many sessions not signed in from this address', false);
-    const release = take(address);
+    const release = slots.tryTake(addressKey(req.socket.remoteAddress ?? ''));
+    if (!release) return answer('too many sessions not signed in from this address', false);
     places.set(req, release);
     // A handshake that opened no session (refused later, or the client went) gives it back.
     req.once('close', () => {

@@ -1,4 +1,4 @@
-import { SlotsPerPerson } from '../attachments/upload-limits.js';
+import { SlotsPerPerson } from '../limits/slots.js';
 import type { Presence } from '../presence/presence.js';
 import type { Io } from './notifier.js';
 
