@@ -11,9 +11,26 @@ export async function attachmentsScenario(server: BenchServer, rounds = 8) {
     { id: `ap-${run}`, name: 'Patient', role: 'PATIENT', status: 'active' },
     { id: `ad-${run}`, name: 'Dr. Bench', role: 'DOCTOR', status: 'active' },
   ];
-  const appointments = [{ id: `aa-${run}`, patientId: `ap-${run}`, doctorId: `ad-${run}`, startsAt: new Date().toISOString(), status: 'scheduled' }];
-  await fetch(`${server.url}/api/integration/batch`, { method: 'POST', headers: svc, body: JSON.stringify({ users, appointments }) });
-  const token = signJwt(server.jwtSecret, { sub: `ap-${run}`, role: 'PATIENT', name: 'Patient', exp: Math.floor(Date.now() / 1000) + 3600 });
+  const appointments = [
+    {
+      id: `aa-${run}`,
+      patientId: `ap-${run}`,
+      doctorId: `ad-${run}`,
+      startsAt: new Date().toISOString(),
+      status: 'scheduled',
+    },
+  ];
+  await fetch(`${server.url}/api/integration/batch`, {
+    method: 'POST',
+    headers: svc,
+    body: JSON.stringify({ users, appointments }),
+  });
+  const token = signJwt(server.jwtSecret, {
+    sub: `ap-${run}`,
+    role: 'PATIENT',
+    name: 'Patient',
+    exp: Math.floor(Date.now() / 1000) + 3600,
+  });
   const auth = { authorization: `Bearer ${token}` };
   const conv = (await fetch(`${server.url}/api/chat/conversations`, {
     method: 'POST',
@@ -36,9 +53,17 @@ export async function attachmentsScenario(server: BenchServer, rounds = 8) {
     if (res.status !== 201 || !body.id) throw new Error(`upload failed: ${res.status} ${body.error?.code}`);
     upload.push(performance.now() - t0);
     const t1 = performance.now();
-    const down = Buffer.from(await (await fetch(`${server.url}/api/chat/attachments/${body.id}`, { headers: auth })).arrayBuffer());
+    const down = Buffer.from(
+      await (await fetch(`${server.url}/api/chat/attachments/${body.id}`, { headers: auth })).arrayBuffer(),
+    );
     download.push(performance.now() - t1);
     if (!down.equals(file)) throw new Error('downloaded bytes differ');
   }
-  return { scenario: 'attachments', fileBytes: file.length, rounds, uploadMs: summarize(upload), downloadMs: summarize(download) };
+  return {
+    scenario: 'attachments',
+    fileBytes: file.length,
+    rounds,
+    uploadMs: summarize(upload),
+    downloadMs: summarize(download),
+  };
 }

@@ -1,19 +1,23 @@
 import net from 'node:net';
 import { io, type Socket } from 'socket.io-client';
 import { sidewaysPng } from '../../server/src/test/files.js';
+import { must } from './must.js';
 
 /**
  * One attack, in a process of its own (forked by attacks.ts) so its load lands on the server
  * and not on the bench's measuring event loop; it runs until killed. argv: kind, then JSON
  * `{url, token, conversationId}` (the attacker's own account and conversation).
  */
-const [kind, json] = process.argv.slice(2);
-const { url, token, conversationId } = JSON.parse(json!) as { url: string; token: string; conversationId: string };
+const [kind = '', json] = process.argv.slice(2);
+const { url, token, conversationId } = JSON.parse(must(json, "the attack's JSON argument")) as {
+  url: string;
+  token: string;
+  conversationId: string;
+};
 const { hostname, port } = new URL(url);
 const MiB = 1024 * 1024;
 let requests = 0;
 let refusedConnections = 0;
-
 
 /** `n` loops of `step` at once, for ever. */
 function loops(n: number, step: () => Promise<unknown>): void {
@@ -31,7 +35,11 @@ const attacks: Record<string, () => Promise<void> | void> = {
   'nested-json': () => {
     const body = '['.repeat(2 * MiB) + ']'.repeat(2 * MiB);
     const post = (path: string, headers: Record<string, string>) => () =>
-      fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then((r) => r.arrayBuffer());
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      }).then((r) => r.arrayBuffer());
     loops(2, post('/api/chat/conversations', {}));
     loops(2, post('/api/chat/conversations', { authorization: `Bearer ${token}` }));
     loops(2, post('/api/auth/login', {}));
@@ -46,7 +54,12 @@ const attacks: Record<string, () => Promise<void> | void> = {
       const socket = net.connect({ host: hostname, port: Number(port), localAddress });
       let timer: NodeJS.Timeout | undefined;
       socket.on('connect', () => {
-        socket.write(body ? `POST /api/auth/login HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n` : `GET /healthz HTTP/1.1\r\nHost: ${hostname}\r\n`);
+        socket.write(
+          body
+            ? `POST /api/auth/login HTTP/1.1\r\nHost: ${hostname}\r\n` +
+                'Content-Type: application/json\r\nContent-Length: 4000\r\n\r\n'
+            : `GET /healthz HTTP/1.1\r\nHost: ${hostname}\r\n`,
+        );
         let i = 0;
         timer = setInterval(() => socket.write(body ? ' ' : `X-Slow-${i++}: x\r\n`), 1000);
       });
@@ -80,7 +93,11 @@ const attacks: Record<string, () => Promise<void> | void> = {
         const burst = () => {
           if (!s.connected) return;
           for (let i = 0; i < 50; i++) {
-            s.emit(i % 2 ? 'chat:message' : 'no:such:event', { conversationId, clientMessageId: 'x', content: '' }, () => undefined);
+            s.emit(
+              i % 2 ? 'chat:message' : 'no:such:event',
+              { conversationId, clientMessageId: 'x', content: '' },
+              () => undefined,
+            );
             requests++;
           }
           setImmediate(burst);
@@ -109,10 +126,14 @@ function upload(png: Buffer): Promise<unknown> {
   const form = new FormData();
   form.append('conversationId', conversationId);
   form.append('file', new Blob([new Uint8Array(png)]), 'photo.png');
-  return fetch(`${url}/api/chat/attachments`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form }).then((r) => r.arrayBuffer());
+  return fetch(`${url}/api/chat/attachments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  }).then((r) => r.arrayBuffer());
 }
 
-const attack = attacks[kind!];
+const attack = attacks[kind];
 if (!attack) throw new Error(`unknown attack ${kind}`);
 void Promise.resolve(attack()).then(() => {
   process.send?.({ started: true });

@@ -16,22 +16,55 @@ export async function attacksScenario(server: BenchServer, opts: { phaseSeconds:
   const run = Date.now().toString(36);
   const svc = { authorization: `Bearer ${server.serviceKey}`, 'content-type': 'application/json' };
   const people = ['victim', 'doctor', 'attacker', 'attacked-doctor'];
-  const users = people.map((p) => ({ id: `${p}-${run}`, name: p, role: p.includes('doctor') ? 'DOCTOR' : 'PATIENT', status: 'active' }));
+  const users = people.map((p) => ({
+    id: `${p}-${run}`,
+    name: p,
+    role: p.includes('doctor') ? 'DOCTOR' : 'PATIENT',
+    status: 'active',
+  }));
   const appointments = [
-    { id: `va-${run}`, patientId: `victim-${run}`, doctorId: `doctor-${run}`, startsAt: new Date().toISOString(), status: 'scheduled' },
-    { id: `aa-${run}`, patientId: `attacker-${run}`, doctorId: `attacked-doctor-${run}`, startsAt: new Date().toISOString(), status: 'scheduled' },
+    {
+      id: `va-${run}`,
+      patientId: `victim-${run}`,
+      doctorId: `doctor-${run}`,
+      startsAt: new Date().toISOString(),
+      status: 'scheduled',
+    },
+    {
+      id: `aa-${run}`,
+      patientId: `attacker-${run}`,
+      doctorId: `attacked-doctor-${run}`,
+      startsAt: new Date().toISOString(),
+      status: 'scheduled',
+    },
   ];
-  const batch = await fetch(`${server.url}/api/integration/batch`, { method: 'POST', headers: svc, body: JSON.stringify({ users, appointments }) });
+  const batch = await fetch(`${server.url}/api/integration/batch`, {
+    method: 'POST',
+    headers: svc,
+    body: JSON.stringify({ users, appointments }),
+  });
   if (!batch.ok) throw new Error(`provisioning failed: ${batch.status}`);
-  const token = (who: string) => signJwt(server.jwtSecret, { sub: `${who}-${run}`, role: who.includes('doctor') ? 'DOCTOR' : 'PATIENT', name: who, exp: Math.floor(Date.now() / 1000) + 7200 });
+  const token = (who: string) =>
+    signJwt(server.jwtSecret, {
+      sub: `${who}-${run}`,
+      role: who.includes('doctor') ? 'DOCTOR' : 'PATIENT',
+      name: who,
+      exp: Math.floor(Date.now() / 1000) + 7200,
+    });
   const open = async (who: string, doctor: string) =>
-    ((await fetch(`${server.url}/api/chat/conversations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token(who)}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ participantId: `${doctor}-${run}` }),
-    }).then((r) => r.json())) as { id: string }).id;
+    (
+      (await fetch(`${server.url}/api/chat/conversations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token(who)}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ participantId: `${doctor}-${run}` }),
+      }).then((r) => r.json())) as { id: string }
+    ).id;
   const victimConversation = await open('victim', 'doctor');
-  const attacker = { url: server.url, token: token('attacker'), conversationId: await open('attacker', 'attacked-doctor') };
+  const attacker = {
+    url: server.url,
+    token: token('attacker'),
+    conversationId: await open('attacker', 'attacked-doctor'),
+  };
   const victim = await new Promise<Socket>((resolve, reject) => {
     const s = io(server.url, { transports: ['websocket'], auth: { token: token('victim') }, reconnection: true });
     s.once('connect', () => resolve(s));
@@ -52,29 +85,50 @@ export async function attacksScenario(server: BenchServer, opts: { phaseSeconds:
       acks.push(
         victim
           .timeout(15_000)
-          .emitWithAck('chat:message', { conversationId: victimConversation, clientMessageId: `${run}-${sent++}`, content: 'are you there?' })
-          .then((a: { ok: boolean }) => {
-            if (a.ok) ms.push(performance.now() - scheduled);
-            else failed++;
-          }, () => void failed++),
+          .emitWithAck('chat:message', {
+            conversationId: victimConversation,
+            clientMessageId: `${run}-${sent++}`,
+            content: 'are you there?',
+          })
+          .then(
+            (a: { ok: boolean }) => {
+              if (a.ok) ms.push(performance.now() - scheduled);
+              else failed++;
+            },
+            () => void failed++,
+          ),
       );
     }
     await Promise.all(acks);
     const peakRssKb = peakRss(server.pid);
     process.stderr.write(`attacks: ${name} done\n`);
-    return { phase: name, sendMs: summarize(ms), failed, serverPeakRssMb: peakRssKb === null ? null : Math.round(peakRssKb / 1024) };
+    return {
+      phase: name,
+      sendMs: summarize(ms),
+      failed,
+      serverPeakRssMb: peakRssKb === null ? null : Math.round(peakRssKb / 1024),
+    };
   };
 
   const phases = [await phase('none')];
   for (const kind of ATTACKS) {
-    const child = trackChild(fork(new URL('./attack-worker.ts', import.meta.url), [kind, JSON.stringify(attacker)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+    const child = trackChild(
+      fork(new URL('./attack-worker.ts', import.meta.url), [kind, JSON.stringify(attacker)], {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      }),
+    );
     const last: { requests?: number; refusedConnections?: number } = {};
     child.on('message', (m: typeof last) => Object.assign(last, m));
     await new Promise<void>((resolve) => child.once('message', () => resolve())); // started (photos are built first)
     await new Promise((r) => setTimeout(r, 1000)); // under way
     const result = await phase(kind);
     await stop(child);
-    phases.push({ ...result, attackRequests: last.requests ?? 0, attackRefusedConnections: last.refusedConnections ?? 0 } as (typeof phases)[number]);
+    phases.push({
+      ...result,
+      attackRequests: last.requests ?? 0,
+      attackRefusedConnections: last.refusedConnections ?? 0,
+    } as (typeof phases)[number]);
     await new Promise((r) => setTimeout(r, 2000)); // the server settles
   }
   victim.close();

@@ -13,7 +13,13 @@ import { Server } from 'socket.io';
  * Forked by baseline.ts; tells its port over IPC and exits with its parent.
  */
 const http = createServer();
-const io = new Server(http, { perMessageDeflate: false, serveClient: false, pingInterval: 20_000, pingTimeout: 20_000, maxHttpBufferSize: 64 * 1024 });
+const io = new Server(http, {
+  perMessageDeflate: false,
+  serveClient: false,
+  pingInterval: 20_000,
+  pingTimeout: 20_000,
+  maxHttpBufferSize: 64 * 1024,
+});
 
 interface SendInput {
   conversationId: string;
@@ -28,10 +34,27 @@ let seq = 0;
 
 /** A `message` of the protocol's shape, or the old relay's five fields. */
 function messageOf(input: SendInput, senderId: string) {
-  const core = { id: randomUUID(), conversationId: input.conversationId, clientMessageId: input.clientMessageId, content: input.content, createdAt: new Date().toISOString() };
+  const core = {
+    id: randomUUID(),
+    conversationId: input.conversationId,
+    clientMessageId: input.clientMessageId,
+    content: input.content,
+    createdAt: new Date().toISOString(),
+  };
   if (toPeerOnly) return core;
   seq++;
-  return { ...core, seq, rev: seq, senderId, senderRole: 'PATIENT', replyTo: null, attachments: [], reactions: [], editedAt: null, deletedAt: null };
+  return {
+    ...core,
+    seq,
+    rev: seq,
+    senderId,
+    senderRole: 'PATIENT',
+    replyTo: null,
+    attachments: [],
+    reactions: [],
+    editedAt: null,
+    deletedAt: null,
+  };
 }
 
 io.on('connection', (socket) => {

@@ -9,6 +9,7 @@ import { connectLoad } from './load/session.js';
 import { Stepper } from './load/steps.js';
 import { runPgbench } from './pgbench.js';
 import { machineQuiet } from './proc.js';
+import { must } from './must.js';
 import { startServer } from './server.js';
 
 const RELAY = fileURLToPath(new URL('./baseline-relay.ts', import.meta.url));
@@ -21,8 +22,12 @@ export const RELAY_TARGETS = ['participants', 'peer'] as const;
 export type RelayTarget = (typeof RELAY_TARGETS)[number];
 
 /** The bare relay as its own process (baseline-relay.ts). */
-export async function startRelay(to: RelayTarget = 'participants'): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const child = trackChild(fork(RELAY, [to], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+export async function startRelay(
+  to: RelayTarget = 'participants',
+): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const child = trackChild(
+    fork(RELAY, [to], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+  );
   const stop = deferStop(async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
@@ -33,7 +38,7 @@ export async function startRelay(to: RelayTarget = 'participants'): Promise<{ ur
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`the relay exited (${code})`)));
   });
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop };
+  return { url: `http://127.0.0.1:${port}`, pid: must(child.pid, "the relay's pid"), stop };
 }
 
 /** The send transaction alone in PostgreSQL, on conversations opened through the real server. */
@@ -51,9 +56,21 @@ export async function pgbenchScenario(o: { clients: number; seconds: number }) {
  * connected at once and take each rate in turn, relay then CareChat, so a slow spell of the
  * machine (its speed drifts by half over minutes) lands on both rather than on one.
  */
-export async function baselineScenario(o: { connections: number; workers: number; rates: number[]; stepSeconds: number; pgbenchClients: number; pgbenchSeconds: number; relayTo: RelayTarget }) {
+export async function baselineScenario(o: {
+  connections: number;
+  workers: number;
+  rates: number[];
+  stepSeconds: number;
+  pgbenchClients: number;
+  pgbenchSeconds: number;
+  relayTo: RelayTarget;
+}) {
   const relay = await startRelay(o.relayTo);
-  const relayLoad = await connectLoad({ urls: [relay.url], pids: [relay.pid], clients: relayClients(Math.max(1, Math.floor(o.connections / 2)), o.workers) });
+  const relayLoad = await connectLoad({
+    urls: [relay.url],
+    pids: [relay.pid],
+    clients: relayClients(Math.max(1, Math.floor(o.connections / 2)), o.workers),
+  });
   const { database, databaseUrl, servers, loaded } = await startCarechatLoad(o);
 
   const relaySteps = new Stepper(relayLoad, { rates: o.rates, stepSeconds: o.stepSeconds, label: 'relay' });
@@ -73,14 +90,21 @@ export async function baselineScenario(o: { connections: number; workers: number
   await loaded.pool.stop();
   const steps = carechatSteps.report();
   const relayReport = relaySteps.report();
-  const pgPairs = await provisionPairs(servers[0]!, o.pgbenchClients, { conversations: true });
+  const pgPairs = await provisionPairs(servers[0], o.pgbenchClients, { conversations: true });
   for (const s of servers) await s.stop();
   const pgbench = await runPgbench(databaseUrl, pgPairs, { clients: o.pgbenchClients, seconds: o.pgbenchSeconds });
 
-  const ratio = (a: number | null, b: number | null) => (a !== null && b !== null && b > 0 ? Math.round((a / b) * 100) / 100 : null);
+  const ratio = (a: number | null, b: number | null) =>
+    a !== null && b !== null && b > 0 ? Math.round((a / b) * 100) / 100 : null;
   const byRate = steps.steps.map((s) => {
     const r = relayReport.steps.find((x) => x.targetRatePerSec === s.targetRatePerSec);
-    return { ratePerSec: s.targetRatePerSec, carechatP99Ms: s.deliveryMs.p99, relayP99Ms: r?.deliveryMs.p99 ?? null, carechatP50Ms: s.deliveryMs.p50, relayP50Ms: r?.deliveryMs.p50 ?? null };
+    return {
+      ratePerSec: s.targetRatePerSec,
+      carechatP99Ms: s.deliveryMs.p99,
+      relayP99Ms: r?.deliveryMs.p99 ?? null,
+      carechatP50Ms: s.deliveryMs.p50,
+      relayP50Ms: r?.deliveryMs.p50 ?? null,
+    };
   });
   return {
     scenario: 'baseline',

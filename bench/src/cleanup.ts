@@ -25,8 +25,8 @@ let stopping: Promise<void> | null = null;
 /** Stops everything registered; a second caller (a signal during a failure) waits for the first. */
 export function stopAll(): Promise<void> {
   stopping ??= (async () => {
-    while (stops.length) {
-      const stop = stops[stops.length - 1]!;
+    // Each stop removes itself from `stops`: the newest first, until none is left.
+    for (let stop = stops.at(-1); stop; stop = stops.at(-1)) {
       await stop().catch((err: unknown) => process.stderr.write(`bench cleanup: ${(err as Error).message}\n`));
     }
     stopping = null;

@@ -3,6 +3,7 @@ import { pairClients } from './load/layout.js';
 import { provisionPairs } from './load/provision.js';
 import { connectLoad } from './load/session.js';
 import { startServer } from './server.js';
+import { must } from './must.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -23,7 +24,7 @@ export async function connectionsScenario(o: { connections: number; workers: num
   });
   await sleep(o.holdSeconds * 1000);
   const after = await pool.held();
-  const idle = meters[0]!.sample();
+  const idle = must(meters[0], "the server's meter").sample();
   return {
     scenario: 'connections',
     database: db.source,

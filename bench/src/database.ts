@@ -25,7 +25,10 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
     const { rows } = await client.query<{ autovacuum: string }>('SHOW autovacuum');
     await client.end();
     if (rows[0]?.autovacuum === 'off')
-      process.stderr.write('bench: BENCH_DATABASE_URL has autovacuum off; rates and latencies will degrade as the run goes on (unset it for an embedded PostgreSQL)\n');
+      process.stderr.write(
+        'bench: BENCH_DATABASE_URL has autovacuum off; rates and latencies will degrade as the run goes on ' +
+          '(unset it for an embedded PostgreSQL)\n',
+      );
     return { url: process.env.BENCH_DATABASE_URL, source: 'BENCH_DATABASE_URL', stop: async () => {} };
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'carechat-bench-pg-'));
@@ -38,7 +41,8 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
   const stop = deferStop(async () => {
     // A Ctrl-C reaches PostgreSQL too and it may be gone already: skip the stop then, and
     // never wait too long.
-    if (existsSync(path.join(dir, 'pg', 'postmaster.pid'))) await Promise.race([db.stop(), new Promise((r) => setTimeout(r, 15_000).unref())]);
+    if (existsSync(path.join(dir, 'pg', 'postmaster.pid')))
+      await Promise.race([db.stop(), new Promise((r) => setTimeout(r, 15_000).unref())]);
     // PostgreSQL may still be writing its last files as it exits.
     await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });

@@ -1,5 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
-import { signJwt, type BenchServer } from './server.js';
+import { must } from './must.js';
+import { provisionPairs } from './load/provision.js';
+import type { BenchServer } from './server.js';
 import { summarize } from './stats.js';
 
 /**
@@ -7,35 +9,24 @@ import { summarize } from './stats.js';
  * sending `perPair` messages at `ratePerSec` in total; measures send → ack and
  * send → peer receipt.
  */
-export async function latencyScenario(server: BenchServer, opts: { pairs: number; perPair: number; ratePerSec: number }) {
-  const svc = { authorization: `Bearer ${server.serviceKey}`, 'content-type': 'application/json' };
+export async function latencyScenario(
+  server: BenchServer,
+  opts: { pairs: number; perPair: number; ratePerSec: number },
+) {
   const run = Date.now().toString(36);
-  const users = [];
-  const appointments = [];
-  for (let i = 0; i < opts.pairs; i++) {
-    users.push({ id: `bp-${run}-${i}`, name: `Patient ${i}`, role: 'PATIENT', status: 'active' });
-    users.push({ id: `bd-${run}-${i}`, name: `Dr. ${i}`, role: 'DOCTOR', status: 'active' });
-    appointments.push({ id: `ba-${run}-${i}`, patientId: `bp-${run}-${i}`, doctorId: `bd-${run}-${i}`, startsAt: new Date().toISOString(), status: 'scheduled' });
-  }
-  const batch = await fetch(`${server.url}/api/integration/batch`, { method: 'POST', headers: svc, body: JSON.stringify({ users, appointments }) });
-  if (!batch.ok) throw new Error(`provisioning failed: ${batch.status}`);
-  const token = (id: string, role: string) => signJwt(server.jwtSecret, { sub: id, role, name: id, exp: Math.floor(Date.now() / 1000) + 3600 });
   const connect = (t: string) =>
     new Promise<Socket>((resolve, reject) => {
       const s = io(server.url, { transports: ['websocket'], auth: { token: t }, reconnection: false });
       s.once('connect', () => resolve(s));
       s.once('connect_error', reject);
     });
-
   const pairs = [];
-  for (let i = 0; i < opts.pairs; i++) {
-    const pt = token(`bp-${run}-${i}`, 'PATIENT');
-    const res = await fetch(`${server.url}/api/chat/conversations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${pt}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ participantId: `bd-${run}-${i}` }),
-    }).then((r) => r.json() as Promise<{ id: string }>);
-    pairs.push({ conversationId: res.id, patient: await connect(pt), doctor: await connect(token(`bd-${run}-${i}`, 'DOCTOR')) });
+  for (const pair of await provisionPairs(server, opts.pairs, { conversations: true, tag: run })) {
+    pairs.push({
+      conversationId: must(pair.conversationId, "a pair's conversation"),
+      patient: await connect(pair.patientToken),
+      doctor: await connect(pair.doctorToken),
+    });
   }
 
   const sentAt = new Map<string, number>();
@@ -55,7 +46,11 @@ export async function latencyScenario(server: BenchServer, opts: { pairs: number
   // Warm up (JIT, pool connections, prepared plans) outside the measurement.
   await Promise.all(
     pairs.map((p, i) =>
-      p.patient.timeout(10_000).emitWithAck('chat:message', { conversationId: p.conversationId, clientMessageId: `${run}-warm-${i}`, content: 'warm-up' }),
+      p.patient.timeout(10_000).emitWithAck('chat:message', {
+        conversationId: p.conversationId,
+        clientMessageId: `${run}-warm-${i}`,
+        content: 'warm-up',
+      }),
     ),
   );
   await new Promise((r) => setTimeout(r, 500));
@@ -67,18 +62,25 @@ export async function latencyScenario(server: BenchServer, opts: { pairs: number
     const scheduled = start + n * interval;
     const wait = scheduled - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const p = pairs[n % pairs.length]!;
+    const p = must(pairs[n % pairs.length], 'a pair');
     const cid = `${run}-${n}`;
     // Open loop: latency counts from the scheduled time, so a stalled server shows up.
     sentAt.set(cid, scheduled);
     acks.push(
       p.patient
         .timeout(10_000)
-        .emitWithAck('chat:message', { conversationId: p.conversationId, clientMessageId: cid, content: `benchmark message ${n}` })
-        .then((a: { ok: boolean }) => {
-          if (a.ok) ack.push(performance.now() - scheduled);
-          else failed++;
-        }, () => void failed++),
+        .emitWithAck('chat:message', {
+          conversationId: p.conversationId,
+          clientMessageId: cid,
+          content: `benchmark message ${n}`,
+        })
+        .then(
+          (a: { ok: boolean }) => {
+            if (a.ok) ack.push(performance.now() - scheduled);
+            else failed++;
+          },
+          () => void failed++,
+        ),
     );
   }
   await Promise.all(acks);

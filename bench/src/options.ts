@@ -8,7 +8,8 @@ export class Options {
 
   private raw(name: string): string | undefined {
     const i = this.argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-    if (i >= 0) return this.argv[i]!.includes('=') ? this.argv[i]!.split('=')[1] : this.argv[i + 1];
+    const arg = this.argv[i]; // undefined when not given (i = -1)
+    if (arg !== undefined) return arg.includes('=') ? arg.split('=')[1] : this.argv[i + 1];
     return process.env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`];
   }
 
@@ -24,14 +25,16 @@ export class Options {
     const v = this.raw(name);
     if (v === undefined) return fallback;
     const list = v.split(',').map(Number);
-    if (list.some((n) => !Number.isFinite(n) || n <= 0)) throw new Error(`--${name} must be positive numbers separated by commas, not "${v}"`);
+    if (list.some((n) => !Number.isFinite(n) || n <= 0))
+      throw new Error(`--${name} must be positive numbers separated by commas, not "${v}"`);
     return list;
   }
 
   choice<T extends string>(name: string, choices: readonly T[], fallback: T): T {
     const v = this.raw(name);
     if (v === undefined) return fallback;
-    if (!(choices as readonly string[]).includes(v)) throw new Error(`--${name} must be one of ${choices.join(', ')}, not "${v}"`);
+    if (!(choices as readonly string[]).includes(v))
+      throw new Error(`--${name} must be one of ${choices.join(', ')}, not "${v}"`);
     return v as T;
   }
 }

@@ -25,9 +25,13 @@ function readOne(pid: number): { rssKb: number; cpuMs: number } {
 }
 
 function descendants(pid: number): number[] {
-  let children: number[] = [];
+  let children: number[];
   try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return []; // gone, or a kernel without the children file
   }
@@ -71,7 +75,9 @@ export class ProcessMeter {
 
 /** Busy and total CPU ticks of the whole machine so far, from /proc/stat. */
 function machineTicks(): { busy: number; total: number } {
-  const cpu = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // The first line, "cpu  user nice system idle iowait ...": the whole machine.
+  const [cpuLine = ''] = readFileSync('/proc/stat', 'utf8').split('\n', 1);
+  const cpu = cpuLine.trim().split(/\s+/).slice(1).map(Number);
   const total = cpu.reduce((a, b) => a + b, 0);
   const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0); // idle + iowait
   return { busy: total - idle, total };

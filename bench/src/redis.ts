@@ -12,12 +12,17 @@ const REDIS_SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].fi
  */
 export async function startRedis(): Promise<{ url: string; source: string }> {
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, source: 'REDIS_URL' };
-  if (!REDIS_SERVER) return { url: 'redis://127.0.0.1:6379', source: 'default redis://127.0.0.1:6379 (no redis-server to start)' };
+  if (!REDIS_SERVER)
+    return { url: 'redis://127.0.0.1:6379', source: 'default redis://127.0.0.1:6379 (no redis-server to start)' };
   const port = await freePort();
   const child = trackChild(
-    spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    }),
+    spawn(
+      REDIS_SERVER,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    ),
   );
   deferStop(async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;

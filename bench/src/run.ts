@@ -11,45 +11,79 @@ import { BASELINE_RATES, DEFAULT_RATES } from './load/steps.js';
 import { Options } from './options.js';
 import { pagingScenario } from './paging.js';
 import { formatTable } from './report.js';
-import { startServer } from './server.js';
+import { remindersScenario } from './reminders.js';
+import { searchScenario } from './search.js';
+import { freePort, startServer } from './server.js';
 import { soakScenario } from './soak.js';
 import { throughputScenario } from './throughput.js';
 import { webScenario } from './web.js';
 // The same real clamd the server's tests start, with their test signatures.
-import { startClamd } from '../../server/src/test/clamd.js';
+import { startClamd, type Clamd } from '../../server/src/test/clamd.js';
 
 // `npm run bench -- <scenario> [--json] [--connections N] [--rates 500,1000] ...`: see README.md.
 const [scenario = 'latency', ...flags] = process.argv.slice(2);
 const o = new Options(flags);
 const workers = () => o.number('workers', 2);
 
+/** CLAMD_URL's clamd when set (left running afterwards), else one started for this run. */
+async function benchClamd(): Promise<Clamd> {
+  const given = process.env.CLAMD_URL;
+  if (given) return { url: given, stop: async () => undefined };
+  return startClamd(path.join(process.cwd(), '.bench-clamd'));
+}
+
 const scenarios: Record<string, () => Promise<Record<string, unknown> & { scenario: string }>> = {
   latency: async () => latencyScenario(await startServer(), { pairs: 50, perPair: 40, ratePerSec: 200 }),
-  web: async () => webScenario(await startServer({ DEMO_SEED: 'true', LOGIN_MAX_FAILURES_PER_IP: '1000' })),
+  web: async () => {
+    // The widget's host page: another site (localhost) than the server's 127.0.0.1.
+    const hostPort = await freePort();
+    const server = await startServer({
+      DEMO_SEED: 'true',
+      LOGIN_MAX_FAILURES_PER_IP: '1000',
+      EMBED_ORIGINS: `http://localhost:${hostPort}`,
+    });
+    return webScenario(server, hostPort, o.number('rounds', 8));
+  },
   attachments: async () => {
-    const clamd = process.env.CLAMD_URL ? null : await startClamd(path.join(process.cwd(), '.bench-clamd'));
+    const clamd = await benchClamd();
     try {
-      return await attachmentsScenario(await startServer({ CLAMD_URL: process.env.CLAMD_URL ?? clamd!.url }));
+      return await attachmentsScenario(await startServer({ CLAMD_URL: clamd.url }));
     } finally {
       await stopAll(); // the server before its clamd
-      await clamd?.stop();
+      await clamd.stop();
     }
   },
   // The server with its default budgets and caps (but the victim's sends a minute), with a
   // clamd for the photo attacks.
   attacks: async () => {
-    const clamd = process.env.CLAMD_URL ? null : await startClamd(path.join(process.cwd(), '.bench-clamd'));
+    const clamd = await benchClamd();
     try {
-      const server = await startServer({ CLAMD_URL: process.env.CLAMD_URL ?? clamd!.url, SOCKET_EVENTS_PER_10S: '200', USER_SENDS_PER_MINUTE: '100000', ANONYMOUS_CONNECTIONS_PER_IP: '128', LOG_LEVEL: 'error' });
+      const server = await startServer({
+        CLAMD_URL: clamd.url,
+        SOCKET_EVENTS_PER_10S: '200',
+        USER_SENDS_PER_MINUTE: '100000',
+        ANONYMOUS_CONNECTIONS_PER_IP: '128',
+        LOG_LEVEL: 'error',
+      });
       return await attacksScenario(server, { phaseSeconds: o.number('phase-seconds', 15) });
     } finally {
       await stopAll();
-      await clamd?.stop();
+      await clamd.stop();
     }
   },
-  connections: () => connectionsScenario({ connections: o.number('connections', 10_000), workers: workers(), holdSeconds: o.number('hold-seconds', 10) }),
+  connections: () =>
+    connectionsScenario({
+      connections: o.number('connections', 10_000),
+      workers: workers(),
+      holdSeconds: o.number('hold-seconds', 10),
+    }),
   throughput: () =>
-    throughputScenario({ connections: o.number('connections', 10_000), workers: workers(), rates: o.numbers('rates', DEFAULT_RATES), stepSeconds: o.number('step-seconds', 10) }),
+    throughputScenario({
+      connections: o.number('connections', 10_000),
+      workers: workers(),
+      rates: o.numbers('rates', DEFAULT_RATES),
+      stepSeconds: o.number('step-seconds', 10),
+    }),
   soak: () =>
     soakScenario({
       connections: o.number('connections', 10_000),
@@ -66,6 +100,15 @@ const scenarios: Record<string, () => Promise<Record<string, unknown> & { scenar
       stepSeconds: o.number('step-seconds', 10),
     }),
   paging: () => pagingScenario({ messages: o.number('messages', 1_000_000), requests: o.number('requests', 200) }),
+  search: () => searchScenario({ messages: o.number('messages', 10_000), requests: o.number('requests', 50) }),
+  reminders: () =>
+    remindersScenario({
+      patients: o.number('patients', 10_000),
+      doctors: o.number('doctors', 50),
+      smsEvery: o.number('sms-every', 10),
+      sweepSeconds: o.number('sweep-seconds', 5),
+      afterMinutes: o.number('after-minutes', 1),
+    }),
   pgbench: () => pgbenchScenario({ clients: o.number('pgbench-clients', 8), seconds: o.number('pgbench-seconds', 10) }),
   baseline: () =>
     baselineScenario({

@@ -7,16 +7,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deferStop, signalled, trackChild } from './cleanup.js';
+import { must } from './must.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** The node flags of `npm start` (between `node` and `--import`), read from its script: the bench measures the server as it is run. */
-const START_NODE_ARGS: string[] = (() => {
-  const script = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const words = script.split(/\s+/);
-  const [from, to] = [words.indexOf('node'), words.indexOf('--import')];
-  if (from < 0 || to < from) throw new Error(`bench: cannot read node's flags from the start script "${script}"`);
-  return words.slice(from + 1, to);
+/**
+ * `npm start`'s command read from its script (`exec node <flags> <entry>`): the bench
+ * measures the server as it is run, the compiled build with the same node flags.
+ */
+const START: { nodeArgs: string[]; entry: string } = (() => {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(/\s+/);
+  const afterNode = words.slice(words.indexOf('node') + 1);
+  const entryAt = afterNode.findIndex((w) => !w.startsWith('-'));
+  const entry = words.includes('node') ? afterNode[entryAt] : undefined;
+  if (entry === undefined)
+    throw new Error(`bench: cannot read node's flags and entry from the start script "${pkg.scripts.start}"`);
+  return { nodeArgs: afterNode.slice(0, entryAt), entry };
 })();
+
+const benchNodeArgs = () => process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 
 /** What every process of one service must share. */
 export interface ServerSecrets {
@@ -59,7 +68,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts the real server as `npm start` would, on BENCH_DATABASE_URL or its own embedded PostgreSQL. */
-export async function startServer(extraEnv: Record<string, string> = {}, opts: ServerOptions = {}): Promise<BenchServer> {
+export async function startServer(
+  extraEnv: Record<string, string> = {},
+  opts: ServerOptions = {},
+): Promise<BenchServer> {
   const port = await freePort();
   const secrets = opts.secrets ?? newSecrets();
   // Its own data directory (attachments, an embedded database), never the repository's.
@@ -88,9 +100,9 @@ export async function startServer(extraEnv: Record<string, string> = {}, opts: S
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
   const child = trackChild(
-    // START_NODE_ARGS are `npm start`'s; BENCH_SERVER_NODE_ARGS adds flags for the server
+    // START's flags are `npm start`'s; BENCH_SERVER_NODE_ARGS adds flags for the server
     // alone (`--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
-    spawn(process.execPath, [...START_NODE_ARGS, ...(opts.nodeArgs ?? []), ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'server/src/main.ts'], {
+    spawn(process.execPath, [...START.nodeArgs, ...(opts.nodeArgs ?? []), ...benchNodeArgs(), START.entry], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -100,7 +112,8 @@ export async function startServer(extraEnv: Record<string, string> = {}, opts: S
   let stopping = false;
   // Otherwise a crash mid-run surfaces only as "fetch failed" or a wall of lost acks.
   child.once('exit', (code, signal) => {
-    if (!stopping && !signalled) process.stderr.write(`bench: the server (pid ${child.pid}) exited unexpectedly (${code ?? signal})\n`);
+    if (!stopping && !signalled)
+      process.stderr.write(`bench: the server (pid ${child.pid}) exited unexpectedly (${code ?? signal})\n`);
   });
   const stop = deferStop(async () => {
     stopping = true;
@@ -113,14 +126,20 @@ export async function startServer(extraEnv: Record<string, string> = {}, opts: S
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(`the server did not become ready (exit code ${child.exitCode})`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { ...secrets, url, child, pid: child.pid!, stop };
+  return { ...secrets, url, child, pid: must(child.pid, "the server's pid"), stop };
 }
 
 export function signJwt(secret: string, claims: Record<string, unknown>): string {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { stopAll } from './cleanup.js';
+import { remindersScenario } from './reminders.js';
 import { throughputScenario } from './throughput.js';
 
 // Provided by server/src/test/global-setup.ts (declared again here: bench does not compile server's tests).
@@ -44,11 +45,24 @@ describe('bench smoke run', () => {
 
   it('holds 300 connections and delivers every acknowledged message exactly once', async () => {
     db = await createDatabase();
-    const r = await throughputScenario({ databaseUrl: db.url, connections: 300, workers: 2, rates: [200], stepSeconds: 4, settleMs: 500 });
+    const r = await throughputScenario({
+      databaseUrl: db.url,
+      connections: 300,
+      workers: 2,
+      rates: [200],
+      stepSeconds: 4,
+      settleMs: 500,
+    });
     expect(r.connections).toMatchObject({ requested: 300, connected: 300, failed: 0, held: 300 });
     for (const step of [r.warmUp, ...r.steps]) {
       expect(step.sent).toBeGreaterThan(0);
-      expect({ acked: step.acked, acksLost: step.acksLost, notDelivered: step.notDelivered, duplicates: step.duplicates, errors: step.ackErrors }).toEqual({
+      expect({
+        acked: step.acked,
+        acksLost: step.acksLost,
+        notDelivered: step.notDelivered,
+        duplicates: step.duplicates,
+        errors: step.ackErrors,
+      }).toEqual({
         acked: step.sent,
         acksLost: 0,
         notDelivered: 0,
@@ -58,4 +72,30 @@ describe('bench smoke run', () => {
     }
     expect(r.steps[0]!.sent).toBeGreaterThanOrEqual(790); // 200/s for 4 s, open loop
   }, 60_000);
+});
+
+/**
+ * The reminders scenario, small: 30 patients (3 with SMS), messages 6 s old. Its figures are
+ * not asserted; every address getting exactly one reminder without the message's text is.
+ */
+describe('bench reminders smoke run', () => {
+  let db: Awaited<ReturnType<typeof createDatabase>> | undefined;
+  afterAll(async () => {
+    await stopAll();
+    await db?.drop();
+  });
+
+  it('sends each patient exactly one PHI-free reminder per chosen channel', async () => {
+    db = await createDatabase();
+    const r = await remindersScenario({
+      databaseUrl: db.url,
+      patients: 30,
+      doctors: 3,
+      smsEvery: 10,
+      sweepSeconds: 1,
+      afterMinutes: 0.1,
+    });
+    expect(r.received).toEqual({ email: 30, sms: 3 });
+    expect(r.checks).toEqual({ missing: 0, duplicated: 0, strangers: 0, withMessageText: 0 });
+  }, 120_000);
 });

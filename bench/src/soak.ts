@@ -1,6 +1,7 @@
 import { startCarechatLoad, type LoadOptions } from './load/carechat.js';
 import { isClean } from './load/pool.js';
 import { progress } from './load/steps.js';
+import { must } from './must.js';
 
 const INTERVAL_S = 10;
 
@@ -31,15 +32,20 @@ export async function soakScenario(o: LoadOptions & { ratePerSec: number; durati
   const warmUp = await pool.step({ ratePerSec: Math.min(200, o.ratePerSec), durationMs: 2000, meters });
   const samples = [];
   for (let done = 0; done < o.durationSeconds; done += INTERVAL_S) {
-    const s = await pool.step({ ratePerSec: o.ratePerSec, durationMs: Math.min(INTERVAL_S, o.durationSeconds - done) * 1000, meters });
+    const s = await pool.step({
+      ratePerSec: o.ratePerSec,
+      durationMs: Math.min(INTERVAL_S, o.durationSeconds - done) * 1000,
+      meters,
+    });
     progress(`soak ${done + INTERVAL_S} s`, s);
-    const heap = await heapMb(servers[0]!.url);
+    const heap = await heapMb(servers[0].url);
+    const server = must(s.servers[0], "the step's server sample");
     samples.push({
       atSeconds: Math.min(done + INTERVAL_S, o.durationSeconds),
-      rssMb: s.servers[0]!.rssMb,
+      rssMb: server.rssMb,
       heapUsedMb: heap.used,
       heapAfterGcMb: heap.afterGc,
-      cpuPercent: s.servers[0]!.cpuPercent,
+      cpuPercent: server.cpuPercent,
       step: s,
     });
   }
@@ -76,7 +82,12 @@ export async function soakScenario(o: LoadOptions & { ratePerSec: number; durati
     heapAfterGcStartMb: gcStart,
     heapAfterGcEndMb: gcEnd,
     heapAfterGcGrowthPercent: gcStart && gcEnd ? Math.round(((gcEnd - gcStart) / gcStart) * 1000) / 10 : null,
-    samples: samples.map(({ step, ...rest }) => ({ ...rest, deliveryP99Ms: step.deliveryMs.p99, acksLost: step.acksLost, notDelivered: step.notDelivered })),
+    samples: samples.map(({ step, ...rest }) => ({
+      ...rest,
+      deliveryP99Ms: step.deliveryMs.p99,
+      acksLost: step.acksLost,
+      notDelivered: step.notDelivered,
+    })),
   };
 }
 

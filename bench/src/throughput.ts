@@ -9,5 +9,12 @@ export async function throughputScenario(o: LoadOptions & { rates: number[]; ste
   const { database, loaded } = await startCarechatLoad(o);
   const steps = await runSteps(loaded, { rates: o.rates, stepSeconds: o.stepSeconds, label: 'carechat' });
   await loaded.pool.stop();
-  return { scenario: 'throughput', database, workers: o.workers, connections: loaded.connect, stepSeconds: o.stepSeconds, ...steps };
+  return {
+    scenario: 'throughput',
+    database,
+    workers: o.workers,
+    connections: loaded.connect,
+    stepSeconds: o.stepSeconds,
+    ...steps,
+  };
 }

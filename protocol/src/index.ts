@@ -6,3 +6,6 @@ export * from './inputs.js';
 export * from './events.js';
 export * from './responses.js';
 export * from './text.js';
+export * from './search.js';
+export * from './embed.js';
+export * from './audit-actions.js';

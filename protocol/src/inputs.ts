@@ -5,6 +5,7 @@ import {
   DEFAULT_CHANGES_PAGE_SIZE,
   DEFAULT_CONVERSATION_PAGE_SIZE,
   DEFAULT_PAGE_SIZE,
+  DEFAULT_SEARCH_PAGE_SIZE,
   MAX_ATTACHMENTS_PER_MESSAGE,
   MAX_BATCH_ITEMS,
   MAX_CHANGES_PAGE_SIZE,
@@ -12,7 +13,12 @@ import {
   MAX_EXTERNAL_ID_LENGTH,
   MAX_MESSAGE_LENGTH,
   MAX_PAGE_SIZE,
+  MAX_SAVED_REPLIES,
+  MAX_SAVED_REPLY_NAME_LENGTH,
+  MAX_SEARCH_LENGTH,
+  MAX_SEARCH_PAGE_SIZE,
 } from './limits.js';
+import { searchTerms } from './search.js';
 
 /** The schemas every input is parsed with, on the server and (for forms) in the web app. */
 const uuid = z.uuid();
@@ -21,7 +27,15 @@ const uuid = z.uuid();
  * "1e3" and "0x10" are refused instead of being read as 0, 7, 1000 and 16.
  */
 const wholeNumber = (min: number, max: number) =>
-  z.union([z.number(), z.string().regex(/^\d{1,16}$/, 'must be a whole number').transform(Number)]).pipe(z.number().int().min(min).max(max));
+  z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\d{1,16}$/, 'must be a whole number')
+        .transform(Number),
+    ])
+    .pipe(z.number().int().min(min).max(max));
 const seq = wholeNumber(0, 2_147_483_647);
 const rev = wholeNumber(0, Number.MAX_SAFE_INTEGER);
 const externalId = identifier(MAX_EXTERNAL_ID_LENGTH);
@@ -77,33 +91,64 @@ export const MessagePageQuery = z
   .object({ before: seq.optional(), after: seq.optional(), limit: limit(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE) })
   .refine((v) => v.before === undefined || v.after === undefined, 'give before or after, not both');
 
+/**
+ * Extension: an admin's transcript page: `before` or `after` a seq as for participants, or
+ * `at` a time, the page that starts with the first message sent at or after it (the newest
+ * page when none was).
+ */
+export const TranscriptQuery = z
+  .object({
+    before: seq.optional(),
+    after: seq.optional(),
+    at: Instant.optional(),
+    limit: limit(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+  })
+  .refine(
+    (v) => [v.before, v.after, v.at].filter((x) => x !== undefined).length <= 1,
+    'give one of before, after and at',
+  );
+
+/**
+ * Extension: words to find in one conversation's messages, newest first; `before` (a seq) pages
+ * on to older hits. A query with no letter or digit finds nothing, so it is refused.
+ */
+export const MessageSearchQuery = z.object({
+  q: text(1, MAX_SEARCH_LENGTH).refine((q) => searchTerms(q).length > 0, 'must hold a letter or digit'),
+  before: seq.optional(),
+  limit: limit(DEFAULT_SEARCH_PAGE_SIZE, MAX_SEARCH_PAGE_SIZE),
+});
+
 export const ChangesQuery = z.object({ since: rev, limit: limit(DEFAULT_CHANGES_PAGE_SIZE, MAX_CHANGES_PAGE_SIZE) });
 
-/** A new message; its clientMessageId makes retries idempotent. */
-export const MessageSendInput = z
-  .object({
-    conversationId: uuid,
-    clientMessageId,
-    content: MessageContent.optional(),
-    replyToId: uuid.optional(),
-    attachmentIds: z.array(uuid).max(MAX_ATTACHMENTS_PER_MESSAGE).optional(),
-  })
-  .refine((v) => v.content !== undefined || (v.attachmentIds?.length ?? 0) > 0, {
-    message: 'a message needs content or attachments',
-    path: ['content'],
-  });
-
-/** The REST send: the conversation comes from the path. */
-export const MessageSendBody = z.object({
+/** What a new message holds, wherever the conversation is named; its clientMessageId makes retries idempotent. */
+const messageFields = {
   clientMessageId,
   content: MessageContent.optional(),
   replyToId: uuid.optional(),
   attachmentIds: z.array(uuid).max(MAX_ATTACHMENTS_PER_MESSAGE).optional(),
-});
+  /** Extension: a clinician asks the patient to confirm they read it (a patient asking is FORBIDDEN). */
+  requestAck: z.boolean().optional(),
+  /** Extension: a patient marks their message urgent (a clinician doing so is FORBIDDEN). */
+  urgent: z.boolean().optional(),
+};
+/** A message must say something: text, files, or both. */
+const hasContentOrAttachments = (v: { content?: string | undefined; attachmentIds?: string[] | undefined }) =>
+  v.content !== undefined || (v.attachmentIds?.length ?? 0) > 0;
+const NEEDS_CONTENT = { message: 'a message needs content or attachments', path: ['content'] };
+
+/** A new message over the socket. */
+export const MessageSendInput = z
+  .object({ conversationId: uuid, ...messageFields })
+  .refine(hasContentOrAttachments, NEEDS_CONTENT);
+
+/** The REST send: the conversation comes from the path. */
+export const MessageSendBody = z.object(messageFields).refine(hasContentOrAttachments, NEEDS_CONTENT);
 
 export const MessageEditInput = z.object({ messageId: uuid, content: MessageContent });
 export const MessageDeleteInput = z.object({ messageId: uuid, scope: z.enum(['self', 'everyone']) });
 export const MessageReactInput = z.object({ messageId: uuid, emoji: Emoji, on: z.boolean() });
+/** Extension: the patient's "I have read this" on a message that asked for it. */
+export const AcknowledgeInput = z.object({ messageId: uuid });
 export const ReceiptInput = z.object({ conversationId: uuid, upToSeq: seq });
 export const ReadBody = z.object({ upToSeq: seq });
 export const ConversationRef = z.object({ conversationId: uuid });
@@ -118,24 +163,42 @@ export const AdminConversationQuery = z.object({
   limit: limit(DEFAULT_CONVERSATION_PAGE_SIZE, MAX_PAGE_SIZE),
 });
 
-export const AuditQuery = z.object({
+/** What narrows the audit trail, for its page and its export alike. */
+const AuditFilters = z.object({
+  /** One person's events (the console finds the id by name: `/api/admin/people?q=`). */
   actorId: externalId.optional(),
   conversationId: uuid.optional(),
+  /** One of `AUDIT_ACTIONS`, or any action a newer server writes. */
   action: text(1, 100).optional(),
   from: Instant.optional(),
   to: Instant.optional(),
+});
+
+export const AuditQuery = AuditFilters.extend({
   /** The `nextCursor` of the previous page; anything else is refused, not read as "from the start". */
-  cursor: z.string().regex(/^\d{1,15}$/, 'not a cursor this server gave out').optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,17}_\S{1,400}$/, 'not a cursor this server gave out')
+    .optional(),
   limit: limit(50, 200),
 });
 
-export const AuditExportQuery = z.object({
+export const AuditExportQuery = AuditFilters.extend({
   from: Instant,
   to: Instant,
   format: z.enum(['jsonl', 'fhir']).default('jsonl'),
 });
 
+/** The admin's search for a person by name (the audit log's person picker). */
+export const PeopleQuery = z.object({ q: text(1, 100), limit: limit(10, 50) });
+
 export const LegalHoldInput = z.object({ hold: z.boolean() });
+
+/** The oversight page's range: the last 7 days when left out. */
+export const OversightQuery = z.object({ from: Instant.optional(), to: Instant.optional() });
+
+/** Every conversation of one person with messages in [from, to), and their audit events (e-discovery). */
+export const EDiscoveryQuery = z.object({ from: Instant, to: Instant });
 
 /** An admin's stated reason for opening content (`?reason=`), kept on the audit row. */
 export const AccessReasonQuery = z.object({ reason: text(0, 500).optional() });
@@ -147,6 +210,22 @@ export const IntegrationUserInput = z.object({
   status: z.enum(['active', 'blocked', 'deleted']),
   /** Extension: a doctor's designation ("Cardiologist"), shown in the conversation list. */
   designation: text(0, 200).optional().nullable(),
+  /**
+   * Extension (reminders): where this person's e-mail and SMS reminders go. Stored encrypted and
+   * shown to no one, the person included. Left out, what is stored stays; null removes it.
+   */
+  contact: z
+    .object({
+      /** The address e-mail reminders go to (the sign-in `email` is not used for them). */
+      email: z.email().max(320).toLowerCase().optional().nullable(),
+      /** The number SMS reminders go to, in E.164: "+", the country code, the number (+14155550123). */
+      phone: z
+        .string()
+        .regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 number: + then up to 15 digits, such as +14155550123')
+        .optional()
+        .nullable(),
+    })
+    .optional(),
 });
 
 export const IntegrationAppointmentInput = z.object({
@@ -180,9 +259,13 @@ export type MessageEditInput = z.infer<typeof MessageEditInput>;
 export type MessageDeleteInput = z.infer<typeof MessageDeleteInput>;
 export type MessageReactInput = z.infer<typeof MessageReactInput>;
 export type ReceiptInput = z.infer<typeof ReceiptInput>;
+export type AcknowledgeInput = z.infer<typeof AcknowledgeInput>;
+export type ConversationRef = z.infer<typeof ConversationRef>;
 export type ConversationListQuery = z.infer<typeof ConversationListQuery>;
 export type MessagePageQuery = z.infer<typeof MessagePageQuery>;
+export type TranscriptQuery = z.infer<typeof TranscriptQuery>;
 export type ChangesQuery = z.infer<typeof ChangesQuery>;
+export type MessageSearchQuery = z.infer<typeof MessageSearchQuery>;
 export type AuditQuery = z.infer<typeof AuditQuery>;
 export type IntegrationUserInput = z.infer<typeof IntegrationUserInput>;
 export type IntegrationAppointmentInput = z.infer<typeof IntegrationAppointmentInput>;
@@ -192,7 +275,12 @@ export type HostJwtClaims = z.infer<typeof HostJwtClaims>;
 /** The REST edit: the message comes from the path. */
 export const MessageEditBody = z.object({ content: MessageContent });
 
-const base64url = (min: number, max: number) => z.string().min(min).max(max).regex(/^[A-Za-z0-9_-]+={0,2}$/, 'not base64url');
+const base64url = (min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+={0,2}$/, 'not base64url');
 
 /** A browser's PushSubscription as `subscription.toJSON()` gives it. */
 export const PushSubscriptionInput = z.object({
@@ -214,3 +302,53 @@ export const PushSettingsInput = z.object({
   showSender: z.boolean(),
 });
 export type PushSettingsInput = z.infer<typeof PushSettingsInput>;
+
+/** A local time of day, "HH:MM" on a 24-hour clock. */
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM (00:00 to 23:59)');
+
+/** An IANA time zone this server's Intl knows ("America/New_York", "Asia/Kolkata", "UTC"). */
+export const TimeZone = z
+  .string()
+  .max(64)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone, such as America/New_York');
+
+/** Extension (reminders): how a person wants to hear of messages left unread while no device of theirs is on. */
+export const ReminderSettingsInput = z.object({
+  /** The channels reminders go by; an empty list turns them off. */
+  channels: z.array(z.enum(['email', 'sms'])).max(2),
+  /** No reminder goes out from `start` until `end` (local time in `timeZone`); one due then waits until `end`. */
+  quietHours: z.object({ start: timeOfDay, end: timeOfDay, timeZone: TimeZone }),
+});
+export type ReminderSettingsInput = z.infer<typeof ReminderSettingsInput>;
+
+/**
+ * Extension (saved replies): what a clinician calls a saved reply, typed after "/" in the
+ * composer to find it: one line, unique per set whatever its case.
+ */
+export const SavedReplyName = text(1, MAX_SAVED_REPLY_NAME_LENGTH).refine((v) => !/[\r\n]/.test(v), 'must be one line');
+/**
+ * Extension (saved replies): the text it puts in the composer, a message's length at most, with
+ * `{patient.firstName}` and `{doctor.name}` filled in by the client when inserted. Stored as text,
+ * so no NUL.
+ */
+export const SavedReplyBody = text(1, MAX_MESSAGE_LENGTH);
+
+export const SavedReplyInput = z.object({ name: SavedReplyName, body: SavedReplyBody });
+export const SavedReplyPatch = z
+  .object({ name: SavedReplyName.optional(), body: SavedReplyBody.optional() })
+  .refine((v) => v.name !== undefined || v.body !== undefined, 'give name, body or both');
+
+/** Extension (saved replies): the integration API's whole set, replacing what was there (an empty list: none). */
+export const SavedReplySetInput = z.object({
+  replies: z.array(SavedReplyInput).max(MAX_SAVED_REPLIES, `at most ${MAX_SAVED_REPLIES} saved replies in a set`),
+});
+export type SavedReplyInput = z.infer<typeof SavedReplyInput>;
+export type SavedReplyPatch = z.infer<typeof SavedReplyPatch>;
+export type SavedReplySetInput = z.infer<typeof SavedReplySetInput>;

@@ -9,7 +9,14 @@ export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 50;
 export const DEFAULT_CONVERSATION_PAGE_SIZE = 20;
 export const DEFAULT_CHANGES_PAGE_SIZE = 100;
+export const DEFAULT_SEARCH_PAGE_SIZE = 20;
+export const MAX_SEARCH_PAGE_SIZE = 50;
+export const MAX_SEARCH_LENGTH = 200;
 export const MAX_CHANGES_PAGE_SIZE = 500;
 export const MAX_CLIENT_MESSAGE_ID_LENGTH = 128;
 export const MAX_EXTERNAL_ID_LENGTH = 128;
 export const MAX_BATCH_ITEMS = 10_000;
+/** Extension (saved replies): a name short enough to type after "/" in the composer. */
+export const MAX_SAVED_REPLY_NAME_LENGTH = 60;
+/** Extension (saved replies): at most this many in one set (a clinician's own, or the shared one). */
+export const MAX_SAVED_REPLIES = 200;

@@ -46,6 +46,34 @@ export interface Conversation {
   createdAt: string;
   /** Extension: false while the pair shares no live appointment or either side is blocked. */
   canMessage: boolean;
+  /** Extension, admins only: what the conversation holds, in place of its content (`lastMessage` is null). */
+  counts?: ConversationCounts;
+  /**
+   * Extension (urgent messages): when the patient's oldest urgent message the doctor has not yet
+   * answered was sent; null once the doctor writes after it. Doctors' lists put these first.
+   */
+  urgentAt?: string | null;
+  /** Extension: the clinic's own emergency notice (EMERGENCY_NOTICE); absent, a client shows its own wording. */
+  emergencyNotice?: string;
+  /** Extension, admins only: the state the console's actions change, shown beside them. */
+  adminState?: ConversationAdminState;
+}
+
+/** Extension: a conversation's legal hold and shredding, and whether each participant is blocked. */
+export interface ConversationAdminState {
+  legalHold: boolean;
+  /** When its data key was destroyed; null while it can be read. */
+  shreddedAt: string | null;
+  patientStatus: UserStatus;
+  doctorStatus: UserStatus;
+}
+
+/** Extension: how many messages a conversation holds, and how many of them were deleted or edited or carry files. */
+export interface ConversationCounts {
+  messages: number;
+  deleted: number;
+  edited: number;
+  attachments: number;
 }
 
 export interface Attachment {
@@ -86,6 +114,27 @@ export interface Message {
   editedAt: string | null;
   deletedAt: string | null;
   hiddenForMe?: boolean;
+  /** Extension: present when the clinician who sent it asked the patient to confirm they read it. */
+  acknowledgement?: MessageAcknowledgement;
+  /** Extension: true on a patient's message sent as urgent (absent otherwise). */
+  urgent?: boolean;
+}
+
+/** Extension: the patient's "I have read this" on a message that asked for it; nulls until then. */
+export interface MessageAcknowledgement {
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+}
+
+/** Extension: a message of the caller's still waiting for the patient's acknowledgement. */
+export interface PendingAcknowledgement {
+  messageId: string;
+  conversationId: string;
+  seq: number;
+  patient: { id: string; name: string };
+  sentAt: string;
+  /** Reminder rounds sent to the patient so far (at most ACK_REMINDER_LIMIT). */
+  reminders: number;
 }
 
 /** Extension: an earlier text of an edited or deleted message, for admins' audit view. */
@@ -94,6 +143,21 @@ export interface MessageVersion {
   content: string;
   createdAt: string;
   replacedAt: string;
+  /** What replaced it: a later edit, or the message's deletion (the text it had when deleted). */
+  replacedBy?: 'edit' | 'delete';
+}
+
+/** Extension: a message of an admin's transcript: as stored, with every earlier text, oldest first. */
+export interface TranscriptMessage extends Message {
+  versions: MessageVersion[];
+  /** The files a message deleted for everyone had: what they were; their bytes went with it. */
+  removedAttachments: Attachment[];
+}
+
+/** Extension: a page of an admin's transcript, oldest first; `hasMore` in the direction it was read. */
+export interface TranscriptPage {
+  data: TranscriptMessage[];
+  hasMore: boolean;
 }
 
 export interface AuditEvent {
@@ -108,6 +172,14 @@ export interface AuditEvent {
   ip: string | null;
   userAgent: string | null;
   outcome: 'success' | 'failure' | 'denied';
+  /** The actor's name beside the id, for people reading the log. */
+  actorName: string | null;
+  /** "Patient · Doctor" of the conversation named, if any. */
+  conversationName: string | null;
+  /** Never content: counts, reasons, scopes, versions. */
+  details: Record<string, unknown> | null;
+  /** False for events read from the message and session rows (sends, edits, ...): the hash chain covers none. */
+  chained: boolean;
 }
 
 export interface Page<T> {
@@ -117,6 +189,22 @@ export interface Page<T> {
 
 export interface MessagePage {
   data: Message[];
+  hasMore: boolean;
+}
+
+/** Extension: a message of a conversation whose text holds every word searched for. */
+export interface MessageSearchHit {
+  messageId: string;
+  seq: number;
+  senderId: string;
+  createdAt: string;
+  /** At most 120 characters of the text around the first word found, "…" where cut. */
+  snippet: string;
+}
+
+/** Hits newest first; `hasMore`: older hits may exist, asked for with `before` the last hit's seq. */
+export interface MessageSearchPage {
+  data: MessageSearchHit[];
   hasMore: boolean;
 }
 
@@ -150,8 +238,63 @@ export interface PushPayload {
   senderName?: string;
 }
 
+/** Extension (reminders): the caller's reminder settings (`GET /api/me/reminders`). */
+export interface ReminderSettings {
+  channels: ('email' | 'sms')[];
+  quietHours: { start: string; end: string; timeZone: string };
+  /** Which addresses the host platform gave for the caller: a channel without one sends nothing. */
+  known: { email: boolean; phone: boolean };
+  /** False when the caller never saved settings and these are the defaults. */
+  saved: boolean;
+}
+
 export interface PushSettings {
   showSender: boolean;
   /** False when the server has no way to push (no VAPID keys could be made). */
   available: boolean;
+}
+
+/**
+ * Extension (saved replies): a clinician's text kept for reuse. `mine`: the caller's own, which
+ * they manage; `team`: the shared set the host platform manages (read-only in the app).
+ */
+export interface SavedReply {
+  id: string;
+  scope: 'mine' | 'team';
+  name: string;
+  /** May hold `{patient.firstName}` and `{doctor.name}`, filled in when inserted into the composer. */
+  body: string;
+  updatedAt: string;
+}
+
+/** Extension (saved replies): the caller's own and the team's, by name. */
+export interface SavedReplyList {
+  data: SavedReply[];
+}
+
+/** Extension: one reader who opened many conversations in a short time (the oversight page). */
+export interface OversightBurst {
+  actorId: string | null;
+  actorName: string | null;
+  actorRole: AuditEvent['actorRole'];
+  /** The first and last read of the run: each read in it is within the window of a threshold's worth. */
+  from: string;
+  to: string;
+  /** Distinct conversations read in the run, and reads in all. */
+  conversations: number;
+  reads: number;
+}
+
+/** Extension: the reads that need a look, counted, with the newest of each kind (GET /api/admin/oversight). */
+export interface OversightReport {
+  from: string;
+  to: string;
+  /** The rules the server judged by (its configuration). */
+  rules: {
+    workingHours: { start: string; end: string; days: number[]; timeZone: string };
+    burst: { conversations: number; minutes: number };
+  };
+  noReason: { count: number; items: AuditEvent[] };
+  outsideHours: { count: number; items: AuditEvent[] };
+  bursts: { count: number; items: OversightBurst[] };
 }

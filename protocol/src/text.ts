@@ -36,7 +36,8 @@ export const wellFormedText = (min: number, max: number) =>
     .max(max);
 
 /** Text stored as PostgreSQL text (names, searches): as `wellFormedText`, and no NUL. */
-export const text = (min: number, max: number) => wellFormedText(min, max).refine(hasNoNul, 'must not contain NUL characters');
+export const text = (min: number, max: number) =>
+  wellFormedText(min, max).refine(hasNoNul, 'must not contain NUL characters');
 
 /**
  * An identifier (a host platform's id, a client's message id): compared byte for byte, so it

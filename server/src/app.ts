@@ -5,7 +5,13 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import { MAX_ATTACHMENT_BYTES } from '@carechat/protocol';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { registerAdminRoutes } from './admin/admin.http.js';
 import { registerAttachmentRoutes } from './attachments/attachments.http.js';
 import { AttachmentsService } from './attachments/attachments.service.js';
@@ -22,6 +28,8 @@ import { MfaService } from './auth/mfa.service.js';
 import type { Deps } from './context.js';
 import { registerConversationRoutes } from './conversations/conversations.http.js';
 import { registerDocsRoutes } from './docs/docs.http.js';
+import { registerEmbedRoutes } from './embed/embed.http.js';
+import { collectRoutes, type RegisteredRoute } from './docs/routes.js';
 import { Metrics } from './metrics/metrics.js';
 import { registerMetricsRoutes } from './metrics/metrics.http.js';
 import { ConversationsService } from './conversations/conversations.service.js';
@@ -33,17 +41,28 @@ import { applyTimeouts, capAnonymousConnections } from './http/connections.js';
 import { registerCors } from './http/cors.js';
 import { clientErrorHandler, installErrorHandler } from './http/error-handler.js';
 import { requireOwnOrigin } from './http/origin.js';
+import { installSecurityHeaders } from './http/security-headers.js';
 import { registerIntegrationRoutes } from './integration/integration.http.js';
 import { IntegrationService } from './integration/integration.service.js';
+import { registerAcknowledgementRoutes } from './acknowledgements/acknowledgements.http.js';
+import { AcknowledgementsService } from './acknowledgements/acknowledgements.service.js';
+import { registerAcknowledgementEvents } from './acknowledgements/acknowledgements.socket.js';
 import { registerMessageRoutes } from './messages/messages.http.js';
 import { MessagesService } from './messages/messages.service.js';
 import { registerMessageEvents } from './messages/messages.socket.js';
+import { registerMessageSearchRoute } from './messages/search.http.js';
+import { registerManifestRoute } from './webapp/manifest.http.js';
 import { Presence } from './presence/presence.js';
 import { PushDispatcher } from './push/push.dispatcher.js';
 import { registerPushRoutes } from './push/push.http.js';
 import { PushService } from './push/push.service.js';
 import { loadVapidKeys } from './push/vapid.js';
 import { SharedPresence } from './presence/shared-presence.js';
+import { ReminderDispatcher, type ReminderPass } from './reminders/reminders.dispatcher.js';
+import { registerReminderRoutes } from './reminders/reminders.http.js';
+import { RemindersService } from './reminders/reminders.service.js';
+import { registerSavedReplyRoutes } from './saved-replies/saved-replies.http.js';
+import { SavedRepliesService } from './saved-replies/saved-replies.service.js';
 import { connectFanout } from './redis/fanout.js';
 import { SendBudget } from './messages/send-budget.js';
 import { Inflight } from './realtime/inflight.js';
@@ -57,30 +76,25 @@ import { TypingService } from './typing/typing.service.js';
 import { registerTypingEvents } from './typing/typing.socket.js';
 import { UserStatusEffects } from './users/user-status.service.js';
 
-/**
- * On every response (a route may set its own, as downloads do): no inline or foreign script,
- * no framing, no referrer, no sniffing. HSTS is added when the request came over HTTPS
- * (behind a proxy, with TRUST_PROXY).
- */
-const SECURITY_HEADERS: [string, string][] = [
-  [
-    'Content-Security-Policy',
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  ],
-  ['X-Content-Type-Options', 'nosniff'],
-  ['X-Frame-Options', 'DENY'],
-  ['Referrer-Policy', 'no-referrer'],
-  ['Cross-Origin-Opener-Policy', 'same-origin'],
-  ['Permissions-Policy', 'camera=(), microphone=(), geolocation=()'],
-];
-
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 export interface App {
   http: FastifyInstance;
   io: Io;
+  /** Every route registered, with its docs: the API document and the route tests read these. */
+  routes: readonly RegisteredRoute[];
   /** Jobs the server runs on a schedule, callable directly by operators and tests. */
-  jobs: { sweepUnsentUploads(maxAgeMs?: number): Promise<number>; runRetention(): Promise<RetentionRun> };
+  jobs: {
+    sweepUnsentUploads(maxAgeMs?: number): Promise<number>;
+    runRetention(): Promise<RetentionRun>;
+    /** One reminder pass: queue what is due (read from the services' clock), then send it. */
+    runReminders(): Promise<ReminderPass>;
+  };
+  /**
+   * Resolves once nothing is in flight (requests, socket events, presence changes of sockets
+   * that left), or after the shutdown grace: tests wait on it instead of a fixed time.
+   */
+  settled(): Promise<void>;
   /** Stops taking work, waits for what is in flight (acks included), closes sockets. */
   close(): Promise<void>;
 }
@@ -108,6 +122,8 @@ export async function createApp(deps: Deps): Promise<App> {
       return reply.status(500).send({ error: { code: 'INTERNAL', message: 'Something went wrong on our side' } });
     },
   });
+  // First, so it sees every route the plugins and features below register.
+  const routes = collectRoutes(http);
   applyTimeouts(http.server, config.http);
   capAnonymousConnections(http.server, config.http.anonymousConnectionsPerIp, config.trustProxy);
   installJsonParser(http);
@@ -116,7 +132,9 @@ export async function createApp(deps: Deps): Promise<App> {
   const inflight = new Inflight();
   http.addHook('onRequest', async (req, reply) => {
     if (state.shuttingDown && req.url.startsWith('/api/')) {
-      return reply.status(503).send({ error: { code: 'SERVICE_UNAVAILABLE', message: 'The server is restarting; try again' } });
+      return reply
+        .status(503)
+        .send({ error: { code: 'SERVICE_UNAVAILABLE', message: 'The server is restarting; try again' } });
     }
   });
   http.addHook('preHandler', (_req, _reply, done) => {
@@ -124,11 +142,7 @@ export async function createApp(deps: Deps): Promise<App> {
     done();
   });
 
-  http.addHook('onSend', async (req, reply, payload) => {
-    for (const [name, value] of SECURITY_HEADERS) if (!reply.hasHeader(name)) void reply.header(name, value);
-    if (req.protocol === 'https') void reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    return payload;
-  });
+  installSecurityHeaders(http);
   await registerCors(http, config.allowedOrigins);
   requireOwnOrigin(http, config.allowedOrigins);
   await http.register(fastifyCookie);
@@ -170,41 +184,54 @@ export async function createApp(deps: Deps): Promise<App> {
     knownDevices: new KnownDevices(deps.keyring.deriveKey('known-device-cookie')),
   });
   const conversations = new ConversationsService(deps, notifier, presence);
-  const storage: BlobStorage = config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(path.join(config.dataDir, 'attachments'));
+  const storage: BlobStorage = config.s3
+    ? new S3Storage(config.s3)
+    : new LocalDiskStorage(path.join(config.dataDir, 'attachments'));
   const scanner = new ClamdScanner(config.clamdUrl ? [config.clamdUrl] : DEFAULT_CLAMD_URLS, config.clamdTimeoutMs);
   const attachments = new AttachmentsService(deps, storage, scanner);
   const pushDispatcher = new PushDispatcher(deps, await loadVapidKeys(config, log), presence);
   const push = new PushService(deps, presence, pushDispatcher);
+  const reminderDispatcher = new ReminderDispatcher(deps, presence);
+  const reminders = new RemindersService(deps);
   const sendBudget = new SendBudget(config.userSendsPerMinute, redis);
+  const typing = new TypingService(deps, notifier);
   const messages = new MessagesService(deps, {
     notifier,
     sendBudget,
     removeAttachmentFiles: (keys) => attachments.removeBlobs(keys),
     pushNewMessage: (conv, senderId) => push.messageSent(conv, senderId),
     refreshConversationRows: (conversationId, userIds) => conversations.notifyUpdated(conversationId, userIds),
+    stopTyping: (conversationId, userId) => typing.stopped(conversationId, userId),
   });
   const receipts = new ReceiptsService(deps, notifier, conversations);
-  const typing = new TypingService(deps, notifier);
+  const acknowledgements = new AcknowledgementsService(deps, notifier);
   const statusEffects = new UserStatusEffects(deps, notifier, conversations);
-  const admin = new AdminService(deps, statusEffects);
+  const admin = new AdminService(deps, { statusEffects, conversations, messages });
   const integration = new IntegrationService(deps, statusEffects, conversations);
 
   const authenticate = authenticateWith(auth);
   registerHealthRoutes(http, deps, state, redis);
   registerAuthRoutes(http, deps, { auth, mfa, authenticate });
   registerConversationRoutes(http, conversations, authenticate);
-  registerMessageRoutes(http, messages, typing, authenticate);
+  registerMessageRoutes(http, messages, authenticate);
+  registerMessageSearchRoute(http, deps, authenticate);
   registerReceiptRoutes(http, receipts, authenticate);
-  registerAdminRoutes(http, deps, { conversations, messages, admin }, authenticate);
+  registerAcknowledgementRoutes(http, acknowledgements, authenticate);
+  registerAdminRoutes(http, { messages, admin, attachments }, authenticate);
   registerIntegrationRoutes(http, deps, integration);
   registerAttachmentRoutes(http, attachments, authenticate);
   registerPushRoutes(http, push, authenticate);
-  registerDocsRoutes(http);
+  registerReminderRoutes(http, reminders, authenticate);
+  registerSavedReplyRoutes(http, config, new SavedRepliesService(deps), authenticate);
+  registerEmbedRoutes(http, config.embedOrigins, WEB_DIST);
+  registerManifestRoute(http);
+  registerDocsRoutes(http, routes);
   registerMetricsRoutes(http, config, metrics);
 
   // Scheduled jobs: unsent uploads go after 24 hours; retention and idle archiving.
   const retention = new RetentionService(deps, (keys) => attachments.removeBlobs(keys));
-  const jobFailed = (job: string) => (err: unknown) => log.warn({ job, err: { message: (err as Error).message } }, 'scheduled job failed');
+  const jobFailed = (job: string) => (err: unknown) =>
+    log.warn({ job, err: { message: (err as Error).message } }, 'scheduled job failed');
   const sweepUnsent = setInterval(() => attachments.sweepUnsent().catch(jobFailed('unsent-uploads')), 15 * 60_000);
   const retentionTimer = setInterval(() => retention.run().catch(jobFailed('retention')), config.jobsIntervalMs);
   const firstRetention = setTimeout(() => retention.run().catch(jobFailed('retention')), config.retentionFirstRunMs);
@@ -216,10 +243,12 @@ export async function createApp(deps: Deps): Promise<App> {
   // reach other processes are sent their conversations' new state, so their devices catch up.
   presence.start();
   pushDispatcher.start();
+  reminderDispatcher.start();
   redis?.on('up', () => {
     void (async () => {
       await presence.resync();
-      for (const [conversationId, userIds] of notifier.takeMissed()) await conversations.notifyUpdated(conversationId, userIds);
+      for (const [conversationId, userIds] of notifier.takeMissed())
+        await conversations.notifyUpdated(conversationId, userIds);
     })().catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'fan-out catch-up failed'));
   });
 
@@ -230,17 +259,24 @@ export async function createApp(deps: Deps): Promise<App> {
     inflight,
     metrics,
     registerFeatureEvents(ctx) {
-      registerMessageEvents(ctx, messages, typing);
+      registerMessageEvents(ctx, messages);
       registerReceiptEvents(ctx, receipts);
+      registerAcknowledgementEvents(ctx, acknowledgements);
       registerTypingEvents(ctx, typing);
-      registerConversationEvents(ctx, deps);
+      registerConversationEvents(ctx, conversations);
     },
   });
 
   return {
     http,
     io,
-    jobs: { sweepUnsentUploads: (maxAgeMs) => attachments.sweepUnsent(maxAgeMs), runRetention: () => retention.run() },
+    routes,
+    settled: () => inflight.drained(config.shutdownGraceMs),
+    jobs: {
+      sweepUnsentUploads: (maxAgeMs) => attachments.sweepUnsent(maxAgeMs),
+      runRetention: () => retention.run(),
+      runReminders: () => reminderDispatcher.run(),
+    },
     async close() {
       state.shuttingDown = true;
       inflight.closing = true;
@@ -248,6 +284,7 @@ export async function createApp(deps: Deps): Promise<App> {
       typing.close();
       sendBudget.close();
       pushDispatcher.stop();
+      const remindersStopped = reminderDispatcher.stop();
       clearInterval(sweepUnsent);
       clearInterval(retentionTimer);
       clearTimeout(firstRetention);
@@ -259,6 +296,7 @@ export async function createApp(deps: Deps): Promise<App> {
       // This process's sockets only: through the adapter it would disconnect every process's.
       io.local.disconnectSockets(true);
       await inflight.drained(config.shutdownGraceMs);
+      await remindersStopped;
       await presence.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await http.close();

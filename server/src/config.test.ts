@@ -9,7 +9,39 @@ describe('configuration', () => {
     expect(loadConfig({}).demoSeed).toBe(true);
     expect(loadConfig({ DATABASE_URL: 'postgres://x/y' }).demoSeed).toBe(false);
     expect(loadConfig({ DATABASE_URL: 'postgres://x/y', DEMO_SEED: 'true' }).demoSeed).toBe(true);
-    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', MASTER_KEY: '3f9a1c7e5b2d8f604a1e9c3b7d5f2a8e6c4b0d9f1a3e5c7b9d2f4a6c8e0b1d3f', TRUST_PROXY: 'true', DEMO_SEED: 'true' }).demoSeed).toBe(false);
+    expect(
+      loadConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://x/y',
+        MASTER_KEY: '3f9a1c7e5b2d8f604a1e9c3b7d5f2a8e6c4b0d9f1a3e5c7b9d2f4a6c8e0b1d3f',
+        TRUST_PROXY: 'true',
+        DEMO_SEED: 'true',
+      }).demoSeed,
+    ).toBe(false);
+  });
+
+  it('reads the oversight page’s working hours, days, zone and run threshold, and refuses bad ones', () => {
+    expect(loadConfig({}).oversight).toEqual({
+      workingHours: { start: '07:00', end: '19:00', days: [1, 2, 3, 4, 5], timeZone: 'UTC' },
+      burst: { conversations: 20, minutes: 10 },
+    });
+    const set = loadConfig({
+      OVERSIGHT_WORKING_HOURS: '08:30-24:00',
+      OVERSIGHT_WORKING_DAYS: '6, 1,2',
+      OVERSIGHT_TIME_ZONE: 'Europe/Madrid',
+      OVERSIGHT_BURST_CONVERSATIONS: '5',
+      OVERSIGHT_BURST_MINUTES: '2.5',
+    }).oversight;
+    expect(set).toEqual({
+      workingHours: { start: '08:30', end: '24:00', days: [1, 2, 6], timeZone: 'Europe/Madrid' },
+      burst: { conversations: 5, minutes: 2.5 },
+    });
+    expect(() => loadConfig({ OVERSIGHT_WORKING_HOURS: '19:00-07:00' })).toThrow(/OVERSIGHT_WORKING_HOURS/);
+    expect(() => loadConfig({ OVERSIGHT_WORKING_HOURS: '7-19' })).toThrow(/OVERSIGHT_WORKING_HOURS/);
+    expect(() => loadConfig({ OVERSIGHT_WORKING_DAYS: '0,8' })).toThrow(/OVERSIGHT_WORKING_DAYS/);
+    expect(() => loadConfig({ OVERSIGHT_WORKING_DAYS: 'mon' })).toThrow(/OVERSIGHT_WORKING_DAYS/);
+    expect(() => loadConfig({ OVERSIGHT_TIME_ZONE: 'Mars/Olympus' })).toThrow(/OVERSIGHT_TIME_ZONE/);
+    expect(() => loadConfig({ OVERSIGHT_BURST_CONVERSATIONS: '1' })).toThrow(/OVERSIGHT_BURST_CONVERSATIONS/);
   });
 
   it('refuses to start in production on missing or weak settings, and names a bad value', () => {
@@ -23,7 +55,10 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...prod, AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET/);
     expect(() => loadConfig({ ...prod, DATABASE_URL: undefined })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ ...prod, TRUST_PROXY: 'false' })).toThrow(/TLS is required/);
-    expect(loadConfig({ ...prod, TRUST_PROXY: 'false', TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem' }).tls).toEqual({ certFile: '/c.pem', keyFile: '/k.pem' });
+    expect(loadConfig({ ...prod, TRUST_PROXY: 'false', TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem' }).tls).toEqual({
+      certFile: '/c.pem',
+      keyFile: '/k.pem',
+    });
     expect(() => loadConfig({ MASTER_KEY: 'short' })).toThrow(/MASTER_KEY/);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
   });
@@ -48,11 +83,13 @@ describe('configuration', () => {
     expect(loadConfig({}).workers).toBe(1);
     expect(loadConfig({ WORKERS: '4', REDIS_URL: 'redis://127.0.0.1:6379' }).workers).toBe(4);
     expect(() => loadConfig({ WORKERS: '2' })).toThrow(/WORKERS above 1 needs REDIS_URL/);
-    expect(() => loadConfig({ WORKERS: '2', REDIS_URL: 'redis://r', TLS_CERT_FILE: '/c', TLS_KEY_FILE: '/k' })).toThrow(/terminate TLS in a proxy/);
+    expect(() => loadConfig({ WORKERS: '2', REDIS_URL: 'redis://r', TLS_CERT_FILE: '/c', TLS_KEY_FILE: '/k' })).toThrow(
+      /terminate TLS in a proxy/,
+    );
     expect(() => loadConfig({ WORKERS: '0' })).toThrow(/WORKERS/);
   });
 
-  it('is documented: the README\'s configuration table lists exactly the variables the schema reads', () => {
+  it("is documented: the README's configuration table lists exactly the variables the schema reads", () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const section = readme.split(/^## Configuration$/m)[1]!.split(/^## /m)[0]!;
     // A row's first cell names one variable or several, each written out whole in backticks.

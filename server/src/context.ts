@@ -1,4 +1,5 @@
 import type { Role } from '@carechat/protocol';
+import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Keyring } from './crypto/keyring.js';
 import type { Db } from './db/pool.js';
@@ -31,4 +32,6 @@ export interface Deps {
   sendDb: Db;
   log: Logger;
   keyring: Keyring;
+  /** What services read the time from and set their timers on; tests pass one they move. */
+  clock: Clock;
 }

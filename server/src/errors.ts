@@ -42,12 +42,21 @@ export function toAppError(err: unknown): { error: AppError; internal: boolean }
   const code = (err as { code?: unknown })?.code;
   const message = (err as { message?: unknown })?.message;
   if (typeof code === 'string' && UNSTORABLE_TEXT.has(code))
-    return { error: new AppError('VALIDATION_FAILED', 'input: contains a character that cannot be stored (NUL)'), internal: false };
+    return {
+      error: new AppError('VALIDATION_FAILED', 'input: contains a character that cannot be stored (NUL)'),
+      internal: false,
+    };
   if (
     (typeof code === 'string' && (DB_UNAVAILABLE.has(code) || NET_UNAVAILABLE.has(code))) ||
-    (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message))
+    (typeof message === 'string' &&
+      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+        message,
+      ))
   ) {
-    return { error: new AppError('SERVICE_UNAVAILABLE', 'The database is unavailable; try again shortly'), internal: true };
+    return {
+      error: new AppError('SERVICE_UNAVAILABLE', 'The database is unavailable; try again shortly'),
+      internal: true,
+    };
   }
   return { error: new AppError('INTERNAL', 'Something went wrong on our side'), internal: true };
 }

@@ -12,7 +12,11 @@ export function createLogger(level: string): Logger {
     base: { service: 'carechat' },
     serializers: {
       // Query strings can carry a name search (`?q=Alice`): log the path only.
-      req: (req: { method?: string; url?: string; ip?: string }) => ({ method: req.method, path: req.url?.split('?')[0], ip: req.ip }),
+      req: (req: { method?: string; url?: string; ip?: string }) => ({
+        method: req.method,
+        path: req.url?.split('?')[0],
+        ip: req.ip,
+      }),
     },
     redact: {
       paths: [

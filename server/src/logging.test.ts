@@ -19,14 +19,25 @@ describe('logs', () => {
     const secret = `rash on left forearm ${clientId()}`;
     const socket = await connectClient(server.url, { token: patient.token });
 
-    const sent = await socket.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: secret });
+    const sent = await socket.emitAck('chat:message', {
+      conversationId: conversation.id,
+      clientMessageId: clientId(),
+      content: secret,
+    });
     expect(sent.ok).toBe(true);
     await socket.emitAck('chat:edit', { messageId: sent.message.id, content: `${secret} (edited)` });
     // Refusals and failures must not echo what was sent either.
-    const tooLong = await socket.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: secret.repeat(200) });
+    const tooLong = await socket.emitAck('chat:message', {
+      conversationId: conversation.id,
+      clientMessageId: clientId(),
+      content: secret.repeat(200),
+    });
     expect(tooLong.error.code).toBe('VALIDATION_FAILED');
     await doctor.api.get(`/api/chat/conversations?q=${encodeURIComponent('Quinterra')}`);
-    await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, `{"content": "${secret}", broken json`);
+    await doctor.api.post(
+      `/api/chat/conversations/${conversation.id}/messages`,
+      `{"content": "${secret}", broken json`,
+    );
     await doctor.api.get(`/api/chat/conversations/${conversation.id}/messages`);
     socket.close();
     await new Promise((r) => setTimeout(r, 300));
@@ -55,17 +66,23 @@ describe('logs', () => {
     const { body: conversation } = await patient.api.post('/api/chat/conversations', { participantId: doctor.id });
     const before = server!.output().length;
     const boundary = 'carechatabandoned';
-    const head = `--${boundary}\r\nContent-Disposition: form-data; name="conversationId"\r\n\r\n${conversation.id}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="scan.png"\r\nContent-Type: image/png\r\n\r\n`;
+    const head =
+      `--${boundary}\r\nContent-Disposition: form-data; name="conversationId"\r\n\r\n${conversation.id}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="scan.png"\r\n` +
+      'Content-Type: image/png\r\n\r\n';
     const conn = await RawConnection.open(server!.url);
     conn.write(
-      `POST /api/chat/attachments HTTP/1.1\r\nHost: ${new URL(server!.url).host}\r\nAuthorization: Bearer ${patient.token}\r\n` +
+      `POST /api/chat/attachments HTTP/1.1\r\nHost: ${new URL(server!.url).host}\r\n` +
+        `Authorization: Bearer ${patient.token}\r\n` +
         `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${5 * 1024 * 1024}\r\n\r\n${head}`,
     );
     conn.write(Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(256 * 1024, 7)]));
     // The phone loses its signal a quarter of a megabyte in.
     await new Promise((r) => setTimeout(r, 300));
     conn.socket.destroy();
-    await expect.poll(() => server!.output().slice(before), { timeout: 10_000 }).toMatch(/request failed|client closed/);
+    await expect
+      .poll(() => server!.output().slice(before), { timeout: 10_000 })
+      .toMatch(/request failed|client closed/);
     const logs = server!.output().slice(before);
     expect(logs).not.toMatch(/"level":50/);
     expect(logs).not.toContain('"stack"');

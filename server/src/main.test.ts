@@ -11,7 +11,14 @@ import { spawnServer, startUntilExit, type ServerProcess } from './test/server-p
 
 // `npm start` as a newcomer runs it: no DATABASE_URL, no MASTER_KEY, a fresh DATA_DIR.
 const dataDir = path.resolve('.test-data', `npm-start-${process.pid}-${Date.now()}`);
-const bare = { DATA_DIR: dataDir, DATABASE_URL: '', MASTER_KEY: '', DEMO_SEED: '', AUTH_JWT_SECRET: '', SERVICE_API_KEY: '' };
+const bare = {
+  DATA_DIR: dataDir,
+  DATABASE_URL: '',
+  MASTER_KEY: '',
+  DEMO_SEED: '',
+  AUTH_JWT_SECRET: '',
+  SERVICE_API_KEY: '',
+};
 const running: ServerProcess[] = [];
 
 afterAll(async () => {
@@ -26,7 +33,7 @@ const login = (url: string, email: string) =>
   new HttpClient(url).post('/api/auth/login', { email, password: 'carechat-demo' });
 
 describe('npm start on a bare machine', () => {
-  it('starts an embedded PostgreSQL with demo data and a generated master key, and a second start reuses them', async () => {
+  it('starts an embedded PostgreSQL with demo data and a new master key; a second start reuses them', async () => {
     const first = await spawnServer(bare, { viaNpm: true });
     running.push(first);
     const alice = await login(first.url, 'alice@carechat.test');
@@ -42,7 +49,10 @@ describe('npm start on a bare machine', () => {
 
     const grey = contacts.body.data.find((c: any) => c.name === 'Dr. Meredith Grey');
     const conv = await aliceApi.post('/api/chat/conversations', { participantId: grey.id });
-    const sent = await aliceApi.post(`/api/chat/conversations/${conv.body.id}/messages`, { clientMessageId: 'first-start', content: 'kept across restarts' });
+    const sent = await aliceApi.post(`/api/chat/conversations/${conv.body.id}/messages`, {
+      clientMessageId: 'first-start',
+      content: 'kept across restarts',
+    });
     expect(sent.status).toBe(201);
 
     const key = await stat(path.join(dataDir, 'master.key'));
@@ -52,16 +62,22 @@ describe('npm start on a bare machine', () => {
     // shutdown then stops the embedded database, which removes its pid file.
     first.child.kill('SIGTERM');
     expect([0, 'SIGTERM']).toContain(await first.exited);
-    await expect.poll(() => existsSync(path.join(existingPgData(dataDir), 'postmaster.pid')), { timeout: 20_000, interval: 200 }).toBe(false);
+    await expect
+      .poll(() => existsSync(path.join(existingPgData(dataDir), 'postmaster.pid')), { timeout: 20_000, interval: 200 })
+      .toBe(false);
 
     const second = await spawnServer(bare, { viaNpm: true });
     running.push(second);
     const again = await login(second.url, 'alice@carechat.test');
-    const page = await new HttpClient(second.url, again.body.accessToken).get(`/api/chat/conversations/${conv.body.id}/messages`);
+    const page = await new HttpClient(second.url, again.body.accessToken).get(
+      `/api/chat/conversations/${conv.body.id}/messages`,
+    );
     expect(page.body.data.map((m: any) => m.content)).toEqual(['kept across restarts']);
     second.child.kill('SIGTERM');
     expect([0, 'SIGTERM']).toContain(await second.exited);
-    await expect.poll(() => existsSync(path.join(existingPgData(dataDir), 'postmaster.pid')), { timeout: 20_000, interval: 200 }).toBe(false);
+    await expect
+      .poll(() => existsSync(path.join(existingPgData(dataDir), 'postmaster.pid')), { timeout: 20_000, interval: 200 })
+      .toBe(false);
   }, 120_000);
 });
 
@@ -77,7 +93,9 @@ describe('a start that cannot succeed', () => {
     try {
       const run = await startUntilExit({ DATABASE_URL: inject('databaseUrl'), PORT: String(port) }, { viaNpm: true });
       expect(run.code).toBe(1);
-      expect(run.stderr).toBe(`Port ${port} is already in use: stop the program using it, or set PORT to a free port.\n`);
+      expect(run.stderr).toBe(
+        `Port ${port} is already in use: stop the program using it, or set PORT to a free port.\n`,
+      );
       expect(run.output).not.toMatch(STACK_LINE);
     } finally {
       taken.close();
@@ -86,10 +104,17 @@ describe('a start that cannot succeed', () => {
 
   it('on a DATABASE_URL nothing answers names its address (never its password) and what to check', async () => {
     const port = await freePort();
-    const run = await startUntilExit({ DATABASE_URL: `postgres://carechat:hunter2-secret@127.0.0.1:${port}/carechat` }, { viaNpm: true });
+    const run = await startUntilExit(
+      { DATABASE_URL: `postgres://carechat:hunter2-secret@127.0.0.1:${port}/carechat` },
+      { viaNpm: true },
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
-      new RegExp(`^Cannot connect to the PostgreSQL at DATABASE_URL \\(127\\.0\\.0\\.1:${port}/carechat: connect ECONNREFUSED [^)]*\\): start that server or correct DATABASE_URL, or unset it to use the embedded PostgreSQL\\.\n$`),
+      new RegExp(
+        `^Cannot connect to the PostgreSQL at DATABASE_URL ` +
+          `\\(127\\.0\\.0\\.1:${port}/carechat: connect ECONNREFUSED [^)]*\\): ` +
+          `start that server or correct DATABASE_URL, or unset it to use the embedded PostgreSQL\\.\n$`,
+      ),
     );
     expect(run.output).not.toContain('hunter2-secret');
     expect(run.output).not.toMatch(STACK_LINE);
@@ -102,7 +127,9 @@ describe('a start that cannot succeed', () => {
     const dir = path.join(file, 'data');
     const run = await startUntilExit({ ...bare, DATA_DIR: dir });
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`DATA_DIR (${dir}) cannot be written (ENOTDIR on ${dir}): set DATA_DIR to a folder this user can write to.\n`);
+    expect(run.stderr).toBe(
+      `DATA_DIR (${dir}) cannot be written (ENOTDIR on ${dir}): set DATA_DIR to a folder this user can write to.\n`,
+    );
     expect(run.output).not.toMatch(STACK_LINE);
   });
 
@@ -113,10 +140,16 @@ describe('a start that cannot succeed', () => {
     await chmod(dir, 0o755);
     await mkdir(path.join(dir, 'pg'));
     await writeFile(path.join(dir, 'pg', 'PG_VERSION'), '9\n');
-    const run = await startUntilExit({ ...bare, DATA_DIR: dir }).finally(() => rm(dir, { recursive: true, force: true }));
+    const run = await startUntilExit({ ...bare, DATA_DIR: dir }).finally(() =>
+      rm(dir, { recursive: true, force: true }),
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
-      /^The embedded PostgreSQL in \S+ stopped during start \((?:FATAL|postgres): [^\n]+\): if its files are damaged or from another PostgreSQL version, move that folder away to start afresh, or set DATABASE_URL\.\n$/,
+      new RegExp(
+        String.raw`^The embedded PostgreSQL in \S+ stopped during start \((?:FATAL|postgres): [^\n]+\): ` +
+          String.raw`if its files are damaged or from another PostgreSQL version, ` +
+          String.raw`move that folder away to start afresh, or set DATABASE_URL\.\n$`,
+      ),
     );
     expect(run.output).not.toMatch(STACK_LINE);
   });

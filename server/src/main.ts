@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { loadConfig, type Config } from './config.js';
 import { createApp } from './app.js';
+import { systemClock } from './clock.js';
 import { runPrimary } from './cluster/primary.js';
 import { serveFromPrimary } from './cluster/worker.js';
 import { Keyring } from './crypto/keyring.js';
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   await keyring.verify(db);
   await seedDemo(db, config, log);
 
-  const app = await createApp({ config, db, sendDb, log, keyring });
+  const app = await createApp({ config, db, sendDb, log, keyring, clock: systemClock });
   if (cluster.isWorker) await serveFromPrimary(app);
   else {
     // A deep accept queue: thousands of devices reconnect at once after a deploy or a blip.

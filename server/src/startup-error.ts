@@ -21,16 +21,31 @@ export function startupFailureSentence(err: unknown, config?: Config): string {
   if (e.path && e.code && ['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOSPC', 'EISDIR'].includes(e.code)) {
     const inDataDir = config && path.resolve(e.path).startsWith(config.dataDir);
     return inDataDir
-      ? `DATA_DIR (${config.dataDir}) cannot be written (${e.code} on ${e.path}): set DATA_DIR to a folder this user can write to.`
+      ? `DATA_DIR (${config.dataDir}) cannot be written (${e.code} on ${e.path}): ` +
+          'set DATA_DIR to a folder this user can write to.'
       : `${e.path} cannot be written (${e.code}): make it writable by this user, or change the setting that names it.`;
   }
-  return `CareChat could not start (${oneLine(e.message)}): start it again with LOG_LEVEL=debug to see where it failed.`;
+  return (
+    `CareChat could not start (${oneLine(e.message)}): ` + 'start it again with LOG_LEVEL=debug to see where it failed.'
+  );
 }
 
 export const oneLine = (text: string, max = 300) => text.replace(/\s+/g, ' ').trim().slice(0, max);
 
 // The network's and PostgreSQL's ways of saying "not reachable", "wrong password", "no such database".
-const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', '28P01', '28000', '3D000', '57P03']);
+const CONNECTION_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  '28P01',
+  '28000',
+  '3D000',
+  '57P03',
+]);
 
 /**
  * An error reaching DATABASE_URL's server, as a sentence; the URL's password never appears.
@@ -39,7 +54,8 @@ const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', '
 export function databaseUnreachable(err: unknown, url: string): unknown {
   const code = (err as SystemError).code ?? '';
   const message = (err as Error).message ?? '';
-  const connecting = CONNECTION_FAILURES.has(code) || /^08/.test(code) || /^connection .*(timeout|terminated)/i.test(message);
+  const connecting =
+    CONNECTION_FAILURES.has(code) || /^08/.test(code) || /^connection .*(timeout|terminated)/i.test(message);
   if (!connecting) return err;
   const where = (() => {
     try {
@@ -50,6 +66,7 @@ export function databaseUnreachable(err: unknown, url: string): unknown {
     }
   })();
   return new StartupError(
-    `Cannot connect to the PostgreSQL at DATABASE_URL (${where}: ${oneLine(message, 200)}): start that server or correct DATABASE_URL, or unset it to use the embedded PostgreSQL.`,
+    `Cannot connect to the PostgreSQL at DATABASE_URL (${where}: ${oneLine(message, 200)}): ` +
+      'start that server or correct DATABASE_URL, or unset it to use the embedded PostgreSQL.',
   );
 }

@@ -1,13 +1,13 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { hashPassword } from '../../server/src/auth/password.js';
 import { startTestApp, uniqueId, type TestApp } from '../../server/src/test/app.js';
 import type { TestUser } from '../../server/src/test/factories.js';
 import { HttpClient } from '../../server/src/test/http-client.js';
 import { upsertUsers } from '../../server/src/users/users.store.js';
+import { launchChromium } from './chromium.js';
 
-/** Debian's Chromium: the browser tests skip where it is not installed. */
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM, launchChromium } from './chromium.js';
 
 /** The widths every screen is designed and tested at (STYLE.md: phone first). */
 export const VIEWPORTS = {
@@ -15,21 +15,18 @@ export const VIEWPORTS = {
   desktop: { width: 1280, height: 800 },
 } as const;
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-}
-
 /**
  * The app (with the test clamd) and Chromium, started before the enclosing describe's tests and
- * stopped after them; read `app` and `browser` from the tests and hooks, not before.
+ * stopped after them; read `app` and `browser` from the tests and hooks, not before. `env` is
+ * read when the app starts, after the hooks registered before this call (which may pick ports).
  */
-export function useBrowserApp(): { readonly app: TestApp; readonly browser: Browser } {
+export function useBrowserApp(env: () => Record<string, string> = () => ({})): {
+  readonly app: TestApp;
+  readonly browser: Browser;
+} {
   const started: { app?: TestApp; browser?: Browser } = {};
   beforeAll(async () => {
-    started.app = await startTestApp({ CLAMD_URL: inject('clamdUrl') });
+    started.app = await startTestApp({ CLAMD_URL: inject('clamdUrl'), ...env() });
     started.browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
@@ -54,10 +51,16 @@ export function useBrowserApp(): { readonly app: TestApp; readonly browser: Brow
 export type PersonWithPassword = TestUser & { email: string };
 
 /** A person who signs in with a password in the browser, and an API client signed in as them. */
-export async function personWithPassword(app: TestApp, role: 'PATIENT' | 'DOCTOR' | 'ADMIN', name: string): Promise<PersonWithPassword> {
+export async function personWithPassword(
+  app: TestApp,
+  role: 'PATIENT' | 'DOCTOR' | 'ADMIN',
+  name: string,
+): Promise<PersonWithPassword> {
   const id = uniqueId(role.toLowerCase());
   const email = `${id}@e2e.test`;
-  await upsertUsers(app.db, [{ id, name, email, role, status: 'active', passwordHash: await hashPassword('e2e-password') }]);
+  await upsertUsers(app.db, [
+    { id, name, email, role, status: 'active', passwordHash: await hashPassword('e2e-password') },
+  ]);
   const login = await app.anon.post('/api/auth/login', { email, password: 'e2e-password' });
   return { id, name, role, token: login.body.accessToken, api: new HttpClient(app.url, login.body.accessToken), email };
 }
@@ -75,12 +78,93 @@ export async function signIn(
   browser: Browser,
   app: TestApp,
   email: string,
-  options: { prepare?: (context: BrowserContext) => Promise<void>; viewport?: { width: number; height: number } } = {},
+  options: {
+    prepare?: (context: BrowserContext) => Promise<void>;
+    viewport?: { width: number; height: number };
+    /** The zone the browser lives in (Chromium's default is the machine's). */
+    timezoneId?: string;
+  } = {},
 ): Promise<Page> {
-  const context = await browser.newContext(options.viewport ? { viewport: options.viewport } : {});
+  const { viewport, timezoneId } = options;
+  const context = await browser.newContext({ ...(viewport && { viewport }), ...(timezoneId && { timezoneId }) });
   await options.prepare?.(context);
   const page = await context.newPage();
   await page.goto(app.url);
   await signInOnPage(page, email);
   return page;
+}
+
+/** Uses one of the bar's account actions as a person would: on a phone, through the account menu first. */
+export async function accountAction(
+  page: Page,
+  label: 'Notifications' | 'Saved replies' | 'Two-factor sign-in' | 'Sign out',
+) {
+  const menu = page.getByRole('button', { name: 'Account menu' });
+  if (await menu.isVisible()) await menu.click();
+  await page.getByRole('button', { name: label, exact: true }).click();
+}
+
+/** Opens the conversation with `name` the way a person would: on a phone, back to the list first. */
+export async function openConversation(page: Page, name: string) {
+  const back = page.getByRole('button', { name: 'Back to conversations' });
+  if (await back.isVisible()) await back.click();
+  await page
+    .getByRole('navigation', { name: 'Conversations' })
+    .getByRole('button', { name: new RegExp(name) })
+    .click();
+  await page.getByRole('region', { name: `Conversation with ${name}` }).waitFor();
+}
+
+export const composerOf = (page: Page) => page.getByLabel('Message', { exact: true });
+
+/**
+ * Whether `text` is anywhere in this page's storage: session, local, or the client SDK's
+ * IndexedDB (where drafts and unsent messages outlive a closed tab). A database the app has
+ * not made yet is not opened here: opening it would make it without its store.
+ */
+export const inStorage = (page: Page, text: string) =>
+  page.evaluate(async (needle) => {
+    const done = <T>(r: IDBRequest<T>) =>
+      new Promise<T>(
+        (resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))),
+      );
+    if ([sessionStorage, localStorage].some((s) => Object.keys(s).some((k) => s.getItem(k)?.includes(needle))))
+      return true;
+    if (!(await indexedDB.databases()).some((d) => d.name === 'carechat')) return false;
+    const db = await done(indexedDB.open('carechat'));
+    try {
+      if (!db.objectStoreNames.contains('kv')) return false;
+      const values = await done(db.transaction('kv').objectStore('kv').getAll());
+      return values.some((v) => typeof v === 'string' && v.includes(needle));
+    } finally {
+      db.close();
+    }
+  }, text);
+
+/**
+ * Every socket.io connection of a browser context passes through here: to the server while the
+ * gate is open; refused (and its polling aborted) while it is shut, as when the network drops.
+ * Pages and REST still load meanwhile, so a reloaded or reopened tab comes back with its
+ * message still unsent.
+ */
+export async function socketGate(context: BrowserContext) {
+  let open = true;
+  const live = new Set<{ page: WebSocketRoute; server: WebSocketRoute }>();
+  await context.routeWebSocket(/\/socket\.io\//, (page) => {
+    // A route cannot fail a WebSocket, and a clean close before the handshake would leave
+    // socket.io waiting out its 20 s connect timeout. A frame it cannot parse is an error to it,
+    // which it retries after its usual back-off, as it does a connection that failed.
+    if (!open) return void (page.send('refused'), page.close());
+    const pair = { page, server: page.connectToServer() };
+    live.add(pair);
+    page.onClose(() => live.delete(pair));
+  });
+  await context.route('**/socket.io/**', (route) => (open ? route.continue() : route.abort()));
+  return {
+    async shut() {
+      open = false;
+      for (const { page, server } of live) await Promise.all([page.close(), server.close()]);
+    },
+    reopen: () => void (open = true),
+  };
 }

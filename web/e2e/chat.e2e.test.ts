@@ -5,14 +5,22 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { CLAMD_BINARY } from '../../server/src/test/clamd.js';
 import { cleanPng } from '../../server/src/test/files.js';
 import { startTestApp, uniqueId, type TestApp } from '../../server/src/test/app.js';
-import { createAppointment } from '../../server/src/test/factories.js';
+import { createAppointment, createPatientsOf } from '../../server/src/test/factories.js';
 import { encryptText, messageAad } from '../../server/src/crypto/keyring.js';
-import { CHROMIUM, personWithPassword as newPerson, signIn as signInTo, useBrowserApp } from './browser.js';
+import {
+  accountAction,
+  CHROMIUM,
+  personWithPassword as newPerson,
+  signIn as signInTo,
+  useBrowserApp,
+} from './browser.js';
+import { seedHistory } from './history.js';
 
 let t: TestApp;
 let browser: Browser;
 
-const personWithPassword = (role: 'PATIENT' | 'DOCTOR' | 'ADMIN', name: string, app: TestApp = t) => newPerson(app, role, name);
+const personWithPassword = (role: 'PATIENT' | 'DOCTOR' | 'ADMIN', name: string, app: TestApp = t) =>
+  newPerson(app, role, name);
 
 /** A patient and a doctor who share an appointment, with their conversation opened. */
 async function pairInConversation(patientName: string, doctorName: string) {
@@ -23,27 +31,8 @@ async function pairInConversation(patientName: string, doctorName: string) {
   return { patient, doctor, conversation };
 }
 
-/** Writes `n` encrypted messages straight into the database: 10,000 sends would take minutes. */
-async function seedHistory(conversationId: string, senders: [string, string], n: number) {
-  const { rows } = await t.db.query('SELECT wrapped_key, key_version FROM conversations WHERE id = $1', [conversationId]);
-  const key = t.keyring.dataKey(conversationId, { wrappedKey: rows[0].wrapped_key, keyVersion: rows[0].key_version });
-  for (let start = 0; start < n; start += 2000) {
-    const batch = Array.from({ length: Math.min(2000, n - start) }, (_, i) => {
-      const id = crypto.randomUUID();
-      const seq = start + i + 1;
-      return { id, seq, sender: senders[seq % 2]!, body: encryptText(key, `History message ${seq}`, messageAad(conversationId, id, 1)) };
-    });
-    await t.db.query(
-      `INSERT INTO messages (id, conversation_id, seq, rev, sender_id, client_message_id, body, created_at)
-       SELECT b.id, $1, b.seq, b.seq, b.sender, 'seed-' || b.id, b.body, now() - make_interval(secs => $2 - b.seq)
-         FROM unnest($3::uuid[], $4::int[], $5::text[], $6::bytea[]) AS b(id, seq, sender, body)`,
-      [conversationId, n, batch.map((b) => b.id), batch.map((b) => b.seq), batch.map((b) => b.sender), batch.map((b) => b.body)],
-    );
-  }
-  await t.db.query('UPDATE conversations SET last_seq = $2::int, last_rev = $2::int, last_message_at = now(), activity_at = now() WHERE id = $1', [conversationId, n]);
-}
-
-const signIn = (email: string, app: TestApp = t, prepare?: (context: BrowserContext) => Promise<void>): Promise<Page> => signInTo(browser, app, email, { prepare });
+const signIn = (email: string, app: TestApp = t, prepare?: (context: BrowserContext) => Promise<void>): Promise<Page> =>
+  signInTo(browser, app, email, { prepare });
 
 describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
   const started = useBrowserApp();
@@ -58,7 +47,10 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     const d = await signIn(doctor.email);
 
     await p.getByRole('button', { name: 'New conversation' }).click();
-    await p.getByRole('dialog', { name: 'New conversation' }).getByRole('button', { name: /Dr\. Dana Browser/ }).click();
+    await p
+      .getByRole('dialog', { name: 'New conversation' })
+      .getByRole('button', { name: /Dr\. Dana Browser/ })
+      .click();
     const composer = p.getByLabel('Message', { exact: true });
     let alerted = false;
     for (const page of [p, d]) page.on('dialog', (dialog) => ((alerted = true), void dialog.dismiss()));
@@ -67,13 +59,17 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await d.locator('.conversation', { hasText: 'Pat Browser' }).first().waitFor();
     await composer.fill('Hello doctor, my rash is <b>worse</b>');
     await composer.press('Enter');
-    await expect.poll(() => p.locator('.message.mine .text').allTextContents()).toEqual(['<img src=x onerror=alert(1)>', 'Hello doctor, my rash is <b>worse</b>']);
+    await expect
+      .poll(() => p.locator('.message.mine .text').allTextContents())
+      .toEqual(['<img src=x onerror=alert(1)>', 'Hello doctor, my rash is <b>worse</b>']);
 
     // The doctor's list shows it live with an unread badge; the text renders as text, not HTML.
     const row = d.getByRole('button', { name: /Pat Browser/ });
     await row.getByLabel('2 unread').waitFor();
     await row.click();
-    await expect.poll(() => d.locator('.message .text').allTextContents()).toEqual(['<img src=x onerror=alert(1)>', 'Hello doctor, my rash is <b>worse</b>']);
+    await expect
+      .poll(() => d.locator('.message .text').allTextContents())
+      .toEqual(['<img src=x onerror=alert(1)>', 'Hello doctor, my rash is <b>worse</b>']);
     expect(await d.locator('.message .text b, .message .text img').count()).toBe(0);
     expect(alerted).toBe(false);
     await expect.poll(() => p.getByLabel('Read').count()).toBe(2);
@@ -100,6 +96,10 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     const edited = p.locator('.message.mine', { hasText: 'my rash is better' });
     await edited.getByRole('button', { name: 'Message options' }).click();
     await p.getByRole('menuitem', { name: 'Delete for everyone' }).click();
+    await p
+      .getByRole('alertdialog', { name: 'Delete this message for everyone?' })
+      .getByRole('button', { name: 'Delete for everyone' })
+      .click();
     await d.getByText('This message was deleted').waitFor();
     await p.context().close();
     await d.context().close();
@@ -107,10 +107,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
 
   it('lets a doctor with more patients than one page find any of them by name and start a conversation', async () => {
     const doctor = await personWithPassword('DOCTOR', 'Dr. Many Patients');
-    const tag = uniqueId('p');
-    const patients = Array.from({ length: 205 }, (_, i) => ({ id: `${tag}-${i}`, name: `Patient ${String(i).padStart(3, '0')} ${tag}`, role: 'PATIENT', status: 'active' }));
-    const appointments = patients.map((p) => ({ id: `${p.id}-a`, patientId: p.id, doctorId: doctor.id, startsAt: new Date().toISOString(), status: 'scheduled' }));
-    expect((await t.service.post('/api/integration/batch', { users: patients, appointments })).status).toBe(200);
+    await createPatientsOf(t, doctor, 205);
     const d = await signIn(doctor.email);
 
     await d.getByRole('button', { name: 'New conversation' }).click();
@@ -118,7 +115,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await picker.getByText('Showing the first 200 by name: search to find anyone else.').waitFor();
     await expect.poll(() => picker.getByRole('listitem').count()).toBe(200);
     await picker.getByLabel('Search people').fill('Patient 204');
-    await expect.poll(() => picker.getByRole('listitem').allTextContents()).toEqual([expect.stringContaining('Patient 204')]);
+    await expect
+      .poll(() => picker.getByRole('listitem').allTextContents())
+      .toEqual([expect.stringContaining('Patient 204')]);
     await picker.getByRole('button', { name: /Patient 204/ }).click();
     await d.getByLabel('Message', { exact: true }).fill('Hello from page two');
     await d.getByLabel('Message', { exact: true }).press('Enter');
@@ -128,7 +127,10 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
 
   it('queues a message written offline and sends it once when the connection returns', async () => {
     const { patient, doctor, conversation } = await pairInConversation('Olive Offline', 'Dr. Otto Online');
-    await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: uniqueId('m'), content: 'Take it with food' });
+    await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+      clientMessageId: uniqueId('m'),
+      content: 'Take it with food',
+    });
     const p = await signIn(patient.email);
     await p.getByRole('button', { name: /Dr\. Otto Online/ }).click();
     await p.getByLabel('Message', { exact: true }).waitFor();
@@ -141,10 +143,17 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await p.getByLabel('Sending').waitFor();
     // Meanwhile the doctor edits an earlier message and says something new.
     const earlier = (await doctor.api.get(`/api/chat/conversations/${conversation.id}/messages`)).body.data[0];
-    await doctor.api.patch(`/api/chat/messages/${earlier.id}`, { content: 'Take it with food (edited while you were away)' });
-    await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: uniqueId('m'), content: 'Are you there?' });
+    await doctor.api.patch(`/api/chat/messages/${earlier.id}`, {
+      content: 'Take it with food (edited while you were away)',
+    });
+    await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+      clientMessageId: uniqueId('m'),
+      content: 'Are you there?',
+    });
     await p.context().setOffline(false);
-    await p.locator('.message.mine:not(.pending) .text', { hasText: 'Written on the train' }).waitFor({ timeout: 15_000 });
+    await p
+      .locator('.message.mine:not(.pending) .text', { hasText: 'Written on the train' })
+      .waitFor({ timeout: 15_000 });
     await p.locator('.message .text', { hasText: 'edited while you were away' }).waitFor();
     await p.locator('.message .text', { hasText: 'Are you there?' }).waitFor();
     expect(await p.locator('.message .text', { hasText: 'Take it with food' }).count()).toBe(1);
@@ -170,7 +179,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
         await composer.press('Enter');
       }
       await expect
-        .poll(async () => (await doctor.api.get(`/api/chat/conversations/${conversation.id}/messages`)).body.data.map((m: any) => m.content), { timeout: 45_000, interval: 1000 })
+        .poll(
+          async () =>
+            (await doctor.api.get(`/api/chat/conversations/${conversation.id}/messages`)).body.data.map(
+              (m: any) => m.content,
+            ),
+          { timeout: 45_000, interval: 1000 },
+        )
         .toEqual(texts);
       await p.locator('.message.mine.pending').first().waitFor({ state: 'detached', timeout: 10_000 });
       await p.context().close();
@@ -181,28 +196,60 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
 
   it('fetches a message whose broadcast never came as soon as a later one shows the gap', async () => {
     const { patient, doctor, conversation } = await pairInConversation('Gail Gap', 'Dr. Lost Broadcast');
-    await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: uniqueId('m'), content: 'Before' });
+    await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+      clientMessageId: uniqueId('m'),
+      content: 'Before',
+    });
     const p = await signIn(patient.email);
     await p.getByRole('button', { name: /Dr\. Lost Broadcast/ }).click();
     await p.locator('.message .text', { hasText: 'Before' }).waitFor();
     // Stored but never broadcast, as when a server dies between a commit and its fan-out.
-    const { rows } = await t.db.query('SELECT wrapped_key, key_version, last_seq, last_rev FROM conversations WHERE id = $1', [conversation.id]);
-    const key = t.keyring.dataKey(conversation.id, { wrappedKey: rows[0].wrapped_key, keyVersion: rows[0].key_version });
+    const { rows } = await t.db.query(
+      'SELECT wrapped_key, key_version, last_seq, last_rev FROM conversations WHERE id = $1',
+      [conversation.id],
+    );
+    const key = t.keyring.dataKey(conversation.id, {
+      wrappedKey: rows[0].wrapped_key,
+      keyVersion: rows[0].key_version,
+    });
     const id = crypto.randomUUID();
     await t.db.query(
-      `INSERT INTO messages (id, conversation_id, seq, rev, sender_id, client_message_id, body) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [id, conversation.id, rows[0].last_seq + 1, rows[0].last_rev + 1, doctor.id, uniqueId('lost'), encryptText(key, 'The lost one', messageAad(conversation.id, id, 1))],
+      `INSERT INTO messages (id, conversation_id, seq, rev, sender_id, client_message_id, body)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        id,
+        conversation.id,
+        rows[0].last_seq + 1,
+        rows[0].last_rev + 1,
+        doctor.id,
+        uniqueId('lost'),
+        encryptText(key, 'The lost one', messageAad(conversation.id, id, 1)),
+      ],
     );
-    await t.db.query('UPDATE conversations SET last_seq = last_seq + 1, last_rev = last_rev + 1 WHERE id = $1', [conversation.id]);
-    await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: uniqueId('m'), content: 'After' });
-    await expect.poll(() => p.locator('.message .text').allTextContents(), { timeout: 10_000 }).toEqual(['Before', 'The lost one', 'After']);
+    await t.db.query('UPDATE conversations SET last_seq = last_seq + 1, last_rev = last_rev + 1 WHERE id = $1', [
+      conversation.id,
+    ]);
+    await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+      clientMessageId: uniqueId('m'),
+      content: 'After',
+    });
+    await expect
+      .poll(() => p.locator('.message .text').allTextContents(), { timeout: 10_000 })
+      .toEqual(['Before', 'The lost one', 'After']);
     await p.context().close();
   });
 
   it('loads older messages when scrolling up, without moving what the reader was looking at', async () => {
     const { patient, doctor, conversation } = await pairInConversation('Sam Scroll', 'Dr. Hist Ory');
     for (let i = 1; i <= 120; i++)
-      await (i % 2 ? doctor : patient).api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: uniqueId('m'), content: `Message number ${i}` });
+      await (i % 2 ? doctor : patient).api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+        clientMessageId: uniqueId('m'),
+        content: `Message number ${i}`,
+      });
+    // Read up to the newest: a thread with unread messages opens at the first of them, not at the bottom.
+    await t.db.query('UPDATE conversation_members SET last_read_seq = 120 WHERE conversation_id = $1', [
+      conversation.id,
+    ]);
     const p = await signIn(patient.email);
     await p.getByRole('button', { name: /Dr\. Hist Ory/ }).click();
     await p.locator('.message .text', { hasText: 'Message number 120' }).waitFor();
@@ -219,40 +266,51 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
   }, 40_000);
 
   it('gives admins a read-only transcript under an audit banner, and the audit log shows the read', async () => {
-    const { patient, doctor, conversation } = await pairInConversation('Ann Audited', 'Dr. Rex Reviewed');
-    await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: uniqueId('m'), content: 'Please renew my prescription' });
+    const { patient, conversation } = await pairInConversation('Ann Audited', 'Dr. Rex Reviewed');
+    await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+      clientMessageId: uniqueId('m'),
+      content: 'Please renew my prescription',
+    });
     const admin = await personWithPassword('ADMIN', 'Ada Auditor');
     const page = await signIn(admin.email);
     await page.getByLabel('Search conversations').fill('Ann Audited');
     await page.getByRole('button', { name: /Ann Audited · Dr\. Rex Reviewed/ }).click();
     await page.getByLabel('Reason for opening this conversation').fill('Complaint review 88');
     await page.getByRole('button', { name: 'Open transcript' }).click();
-    await page.getByText('Audited access: your reading of this conversation is recorded.').waitFor();
+    await page.getByText(/Audited access: your reading of this conversation is recorded with your reason/).waitFor();
     await page.getByText('Please renew my prescription').waitFor();
     expect(await page.getByLabel('Message', { exact: true }).count()).toBe(0); // read-only
     await page.getByRole('button', { name: 'Audit log' }).click();
-    await page.getByLabel('Action').fill('admin.messages.read');
-    await page.getByRole('cell', { name: 'admin.messages.read' }).first().waitFor();
+    await page.getByLabel('Action').selectOption('admin.messages.read');
+    await page
+      .getByRole('button', { name: /Admin: transcript read.*Ada Auditor/ })
+      .first()
+      .waitFor();
     await page.context().close();
     // The patient sees who read the conversation, and why.
     const p = await signIn(patient.email);
     await p.getByRole('button', { name: /Dr\. Rex Reviewed/ }).click();
     await p.getByRole('button', { name: 'Who else read this' }).click();
-    await p.getByRole('region', { name: 'Access log' }).getByText(/Ada Auditor \(admin\) · Complaint review 88/).waitFor();
+    await p
+      .getByRole('region', { name: 'Access log' })
+      .getByText(/Ada Auditor \(admin\) · Complaint review 88/)
+      .waitFor();
     await p.context().close();
   });
 
   it('scrolls a 10,000-message conversation end to end with fewer than 200 messages in the DOM', async () => {
     const { patient, doctor, conversation } = await pairInConversation('Lena Long', 'Dr. Max Memory');
-    await seedHistory(conversation.id, [patient.id, doctor.id], 10_000);
+    await seedHistory(t, conversation.id, [patient.id, doctor.id], 10_000);
     const p = await signIn(patient.email);
     await p.getByRole('button', { name: /Dr\. Max Memory/ }).click();
     await p.locator('li.message[data-seq="10000"]').waitFor();
     const window = () =>
-      p.locator('li.message').evaluateAll((els) => ({ count: els.length, seqs: els.map((e) => Number((e as HTMLElement).dataset.seq)) }));
+      p
+        .locator('li.message')
+        .evaluateAll((els) => ({ count: els.length, seqs: els.map((e) => Number((e as HTMLElement).dataset.seq)) }));
     const contiguous = (seqs: number[]) => seqs.every((s, i) => i === 0 || s === seqs[i - 1]! + 1);
     let most = 0;
-    for (let first = Infinity; first > 1; ) {
+    for (let first = Infinity; first > 1;) {
       // Scrolled again on every look, as a reader keeps scrolling: a scroll that lands while
       // the previous page is still loading is not the one that asks for the next.
       const scrolledUp = async () => {
@@ -265,7 +323,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
       most = Math.max(most, w.count);
       first = w.seqs[0]!;
     }
-    for (let last = 0; last < 10_000; ) {
+    for (let last = 0; last < 10_000;) {
       const scrolledDown = async () => {
         await p.locator('.messages').evaluate((el) => (el.scrollTop = el.scrollHeight));
         return (await window()).seqs.at(-1);
@@ -278,35 +336,38 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     }
     expect(most).toBeLessThan(200);
     await p.context().close();
-  }, 180_000);
+  }, 300_000);
 
-  it.skipIf(!CLAMD_BINARY)('sends a photo: upload with a preview, a thumbnail for the other side, the full image in a lightbox', async () => {
-    const patient = await personWithPassword('PATIENT', 'Paula Photo');
-    const doctor = await personWithPassword('DOCTOR', 'Dr. Iris Image');
-    await createAppointment(t, patient, doctor);
-    await patient.api.post('/api/chat/conversations', { participantId: doctor.id });
-    const p = await signIn(patient.email);
-    await p.getByRole('button', { name: /Dr\. Iris Image/ }).click();
-    const chooser = p.waitForEvent('filechooser');
-    await p.getByRole('button', { name: 'Attach a file' }).click();
-    await (await chooser).setFiles({ name: 'rash.png', mimeType: 'image/png', buffer: await cleanPng(120, 90) });
-    await p.locator('.uploads img[alt="rash.png"]').waitFor();
-    await p.getByLabel('Message', { exact: true }).fill('Here is the photo');
-    await p.getByRole('button', { name: 'Send' }).click();
-    const d = await signIn(doctor.email);
-    await d.getByRole('button', { name: /Paula Photo/ }).click();
-    const thumb = d.locator('.message img[alt="rash.png"]');
-    await thumb.waitFor();
-    await expect.poll(() => thumb.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(120);
-    await d.getByRole('link', { name: 'View rash.png' }).click();
-    await d.getByRole('dialog', { name: 'rash.png' }).waitFor();
-    await d.keyboard.press('Escape');
-    expect(await d.getByRole('dialog', { name: 'rash.png' }).count()).toBe(0);
-    await p.context().close();
-    await d.context().close();
-  });
+  it.skipIf(!CLAMD_BINARY)(
+    'sends a photo: upload with a preview, a thumbnail for the other side, the full image in a lightbox',
+    async () => {
+      const patient = await personWithPassword('PATIENT', 'Paula Photo');
+      const doctor = await personWithPassword('DOCTOR', 'Dr. Iris Image');
+      await createAppointment(t, patient, doctor);
+      await patient.api.post('/api/chat/conversations', { participantId: doctor.id });
+      const p = await signIn(patient.email);
+      await p.getByRole('button', { name: /Dr\. Iris Image/ }).click();
+      const chooser = p.waitForEvent('filechooser');
+      await p.getByRole('button', { name: 'Attach a file' }).click();
+      await (await chooser).setFiles({ name: 'rash.png', mimeType: 'image/png', buffer: await cleanPng(120, 90) });
+      await p.locator('.uploads img[alt="rash.png"]').waitFor();
+      await p.getByLabel('Message', { exact: true }).fill('Here is the photo');
+      await p.getByRole('button', { name: 'Send' }).click();
+      const d = await signIn(doctor.email);
+      await d.getByRole('button', { name: /Paula Photo/ }).click();
+      const thumb = d.locator('.message img[alt="rash.png"]');
+      await thumb.waitFor();
+      await expect.poll(() => thumb.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(120);
+      await d.getByRole('link', { name: 'View rash.png' }).click();
+      await d.getByRole('dialog', { name: 'rash.png' }).waitFor();
+      await d.keyboard.press('Escape');
+      expect(await d.getByRole('dialog', { name: 'rash.png' }).count()).toBe(0);
+      await p.context().close();
+      await d.context().close();
+    },
+  );
 
-  it('warns before signing out an idle session, keeps it on request, then signs out, turning notifications off', async () => {
+  it('warns before signing out an idle session, keeps it on request, then signs out, notifications off', async () => {
     // 9 s idle: the warning comes 3 s before, enough margin on a loaded machine. Every step has
     // its own timeout, shorter than the test's, so a failure names the step.
     const idle = await startTestApp({ SESSION_IDLE_MINUTES: String(9 / 60), SESSION_SWEEP_SECONDS: '1' });
@@ -315,8 +376,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
       const p = await signIn(patient.email, idle, async (context) => {
         // This machine's Chromium reaches no push service: the browser's subscription is played by a stand-in.
         await context.addInitScript(() => {
-          const fake = { endpoint: 'https://fcm.googleapis.com/fcm/send/ivy', unsubscribe: async () => ((window as any).__pushUnsubscribed = true) };
-          PushManager.prototype.getSubscription = async () => ((window as any).__pushUnsubscribed ? null : (fake as unknown as PushSubscription));
+          const fake = {
+            endpoint: 'https://fcm.googleapis.com/fcm/send/ivy',
+            unsubscribe: async () => ((window as any).__pushUnsubscribed = true),
+          };
+          PushManager.prototype.getSubscription = async () =>
+            (window as any).__pushUnsubscribed ? null : (fake as unknown as PushSubscription);
         });
       });
       const warning = p.getByRole('alertdialog', { name: 'Automatic sign-out' });
@@ -324,10 +389,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
       await p.getByRole('button', { name: 'Stay signed in' }).click({ timeout: 5000 });
       await warning.waitFor({ state: 'hidden', timeout: 5000 });
       await p.getByRole('navigation').first().waitFor({ timeout: 5000 });
-      await p.getByText('You were signed out after a period without activity.').or(p.getByText('Your session has ended.')).waitFor({ timeout: 20_000 });
+      await p
+        .getByText('You were signed out after a period without activity.')
+        .or(p.getByText('Your session has ended.'))
+        .waitFor({ timeout: 20_000 });
       await p.getByLabel('Email').waitFor({ timeout: 5000 });
       // The next person at this computer gets no notifications meant for the last one.
-      await expect.poll(() => p.evaluate(() => (window as any).__pushUnsubscribed === true), { timeout: 5000 }).toBe(true);
+      await expect
+        .poll(() => p.evaluate(() => (window as any).__pushUnsubscribed === true), { timeout: 5000 })
+        .toBe(true);
       await p.context().close();
     } finally {
       await idle.close();
@@ -386,7 +456,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     const enrol = await doctor.api.post('/api/auth/mfa/enroll');
     const app = new TOTP({ secret: Secret.fromBase32(enrol.body.secret), algorithm: 'SHA1', digits: 6, period: 30 });
     await doctor.api.post('/api/auth/mfa/confirm', { code: app.generate() });
-    const last = Number((await t.db.query('SELECT totp_last_step FROM users WHERE id = $1', [doctor.id])).rows[0].totp_last_step);
+    const last = Number(
+      (await t.db.query('SELECT totp_last_step FROM users WHERE id = $1', [doctor.id])).rows[0].totp_last_step,
+    );
     const page = await (await browser.newContext()).newPage();
     await page.goto(t.url);
     await page.getByLabel('Email').fill(doctor.email);
@@ -398,7 +470,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await page.getByRole('navigation').first().waitFor();
     await page.context().close();
   });
-  it('registers its service worker, shows a push without its content, and a click on it opens the conversation', async () => {
+  it('registers its service worker, shows a push without content; a click on it opens the conversation', async () => {
     const { patient, doctor, conversation } = await pairInConversation('Nia Notify', 'Dr. Push Click');
     const page = await signIn(patient.email);
     const context = page.context();
@@ -408,7 +480,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
 
     // The setting to name the sender is the person's own, kept by the server.
-    await page.getByRole('button', { name: 'Notifications' }).click();
+    await accountAction(page, 'Notifications');
     const panel = page.getByRole('dialog', { name: 'Notification settings' });
     await panel.getByLabel(/Show who wrote/).check();
     await expect.poll(async () => (await patient.api.get('/api/push/settings')).body.showSender).toBe(true);
@@ -418,16 +490,23 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     // person is told why in plain words, the switch stays off and the server keeps nothing.
     const notify = panel.getByLabel(/Notify me on this device/);
     await notify.click();
-    await expect.poll(() => panel.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/could not turn on notifications/);
+    await expect
+      .poll(() => panel.getByRole('alert').textContent(), { timeout: 10_000 })
+      .toMatch(/could not turn on notifications/);
     expect(await notify.isChecked()).toBe(false);
     expect(await notify.isDisabled()).toBe(false);
-    expect((await t.db.query('SELECT count(*)::int AS n FROM push_subscriptions WHERE user_id = $1', [patient.id])).rows[0].n).toBe(0);
+    expect(
+      (await t.db.query('SELECT count(*)::int AS n FROM push_subscriptions WHERE user_id = $1', [patient.id])).rows[0]
+        .n,
+    ).toBe(0);
     await panel.getByRole('button', { name: 'Done' }).click();
 
     // A push as the push service hands it to the browser (this machine has no push service).
     await sw.evaluate((id) => {
       const scope = self as any;
-      scope.dispatchEvent(new scope.PushEvent('push', { data: JSON.stringify({ title: 'New secure message', conversationId: id }) }));
+      scope.dispatchEvent(
+        new scope.PushEvent('push', { data: JSON.stringify({ title: 'New secure message', conversationId: id }) }),
+      );
     }, conversation.id);
     const shown = await sw.evaluate(async () => {
       const scope = self as any;
@@ -438,7 +517,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
       }
       return [];
     });
-    expect(shown).toEqual([{ title: 'New secure message', body: 'Open CareChat to read it.', tag: `conversation:${conversation.id}` }]);
+    expect(shown).toEqual([
+      { title: 'New secure message', body: 'Open CareChat to read it.', tag: `conversation:${conversation.id}` },
+    ]);
     expect(await page.evaluate(() => (window as any).__carechat.getSnapshot().openId)).toBeNull();
 
     await sw.evaluate(async () => {
@@ -459,7 +540,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await context.close();
   });
 
-  it('makes a doctor set up two-factor sign-in before the app opens, then asks for a code at the next sign-in', async () => {
+  it('makes a doctor set up two-factor sign-in before the app opens, then asks a code at next sign-in', async () => {
     const strict = await startTestApp({ MFA_REQUIRED_ROLES: 'DOCTOR' });
     try {
       const doctor = await personWithPassword('DOCTOR', 'Dr. Enrol Browser', strict);
@@ -478,7 +559,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
       expect(await page.getByRole('navigation').count()).toBe(0);
       await gate.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
       const secret = (await gate.getByLabel('Setup key').inputValue()).replace(/\s/g, '');
-      expect(await gate.getByRole('link', { name: 'open the authenticator app' }).getAttribute('href')).toMatch(/^otpauth:\/\/totp\/CareChat:/);
+      expect(await gate.getByRole('link', { name: 'open the authenticator app' }).getAttribute('href')).toMatch(
+        /^otpauth:\/\/totp\/CareChat:/,
+      );
       const app = new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 });
       const confirmCode = gate.getByLabel('Enter the 6-digit code the app shows');
       await confirmCode.fill(app.generate());
@@ -496,14 +579,16 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
       expect(await gate.count()).toBe(0);
 
       // Next time the password alone is not enough.
-      await page.getByRole('button', { name: 'Sign out' }).click();
+      await accountAction(page, 'Sign out');
       await signInWithPassword();
       await page.getByRole('alert').filter({ hasText: 'authenticator app' }).waitFor();
-      const last = Number((await strict.db.query('SELECT totp_last_step FROM users WHERE id = $1', [doctor.id])).rows[0].totp_last_step);
+      const last = Number(
+        (await strict.db.query('SELECT totp_last_step FROM users WHERE id = $1', [doctor.id])).rows[0].totp_last_step,
+      );
       await page.getByLabel('Authentication code').fill(app.generate({ timestamp: (last + 1) * 30_000 }));
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('navigation').first().waitFor();
-      await page.getByRole('button', { name: 'Two-factor sign-in', exact: true }).click();
+      await accountAction(page, 'Two-factor sign-in');
       await page.getByRole('dialog', { name: 'Two-factor sign-in' }).getByText('Two-factor sign-in is on').waitFor();
       await page.context().close();
     } finally {

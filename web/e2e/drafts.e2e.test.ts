@@ -5,7 +5,19 @@ import { startTestApp, uniqueId, type TestApp } from '../../server/src/test/app.
 import { CLAMD_BINARY } from '../../server/src/test/clamd.js';
 import { createAppointment } from '../../server/src/test/factories.js';
 import { cleanPng } from '../../server/src/test/files.js';
-import { CHROMIUM, personWithPassword, signIn, signInOnPage, useBrowserApp, VIEWPORTS, type PersonWithPassword } from './browser.js';
+import {
+  accountAction,
+  CHROMIUM,
+  composerOf,
+  inStorage,
+  openConversation,
+  personWithPassword,
+  signIn,
+  signInOnPage,
+  useBrowserApp,
+  VIEWPORTS,
+  type PersonWithPassword,
+} from './browser.js';
 
 let t: TestApp;
 let browser: Browser;
@@ -19,30 +31,32 @@ async function doctorWithTwoPatients() {
   const conversations: Record<string, string> = {};
   for (const patient of [alice, bob]) {
     await createAppointment(t, patient, doctor);
-    conversations[patient.id] = (await patient.api.post('/api/chat/conversations', { participantId: doctor.id })).body.id;
+    conversations[patient.id] = (
+      await patient.api.post('/api/chat/conversations', { participantId: doctor.id })
+    ).body.id;
   }
   const question = (
-    await alice.api.post(`/api/chat/conversations/${conversations[alice.id]}/messages`, { clientMessageId: uniqueId('m'), content: 'Any news on my biopsy?' })
+    await alice.api.post(`/api/chat/conversations/${conversations[alice.id]}/messages`, {
+      clientMessageId: uniqueId('m'),
+      content: 'Any news on my biopsy?',
+    })
   ).body;
-  return { doctor, alice, bob, aliceConversation: conversations[alice.id]!, bobConversation: conversations[bob.id]!, question };
+  return {
+    doctor,
+    alice,
+    bob,
+    aliceConversation: conversations[alice.id]!,
+    bobConversation: conversations[bob.id]!,
+    question,
+  };
 }
-
-/** Opens the conversation with `name` the way a person would: on a phone, back to the list first. */
-async function openConversation(page: Page, name: string) {
-  const back = page.getByRole('button', { name: 'Back to conversations' });
-  if (await back.isVisible()) await back.click();
-  await page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: new RegExp(name) }).click();
-  await page.getByRole('region', { name: `Conversation with ${name}` }).waitFor();
-}
-
-const composerOf = (page: Page) => page.getByLabel('Message', { exact: true });
 
 const messagesOf = async (person: PersonWithPassword, conversationId: string) =>
-  (await person.api.get(`/api/chat/conversations/${conversationId}/messages`)).body.data as { content: string | null; replyTo: { id: string } | null; attachments: { fileName: string }[] }[];
-
-/** Whether `text` is anywhere in this page's session or local storage. */
-const inStorage = (page: Page, text: string) =>
-  page.evaluate((needle) => [sessionStorage, localStorage].some((s) => Object.keys(s).some((k) => s.getItem(k)?.includes(needle))), text);
+  (await person.api.get(`/api/chat/conversations/${conversationId}/messages`)).body.data as {
+    content: string | null;
+    replyTo: { id: string } | null;
+    attachments: { fileName: string }[];
+  }[];
 
 async function attach(page: Page, name: string) {
   const chooser = page.waitForEvent('filechooser');
@@ -55,12 +69,16 @@ async function attach(page: Page, name: string) {
  * before (it survives a reload), and gone from storage and from the composer after, when the
  * same doctor signs in again on the same page.
  */
-async function expectDraftForgottenAfter(viewport: { width: number; height: number }, signOut: (page: Page) => Promise<void>) {
+async function expectDraftForgottenAfter(
+  viewport: { width: number; height: number },
+  signOut: (page: Page) => Promise<void>,
+) {
   const { doctor, alice } = await doctorWithTwoPatients();
   const d = await signIn(browser, t, doctor.email, { viewport });
   await openConversation(d, alice.name);
   await composerOf(d).fill('Your biopsy is positive');
-  expect(await inStorage(d, 'biopsy is positive')).toBe(true);
+  // The write to IndexedDB finishes after the keystroke.
+  await expect.poll(() => inStorage(d, 'biopsy is positive')).toBe(true);
   await signOut(d);
   expect(await inStorage(d, 'biopsy is positive')).toBe(false);
   await signInOnPage(d, doctor.email);
@@ -74,12 +92,15 @@ describe.skipIf(!existsSync(CHROMIUM))('drafts in Chromium', () => {
   beforeAll(() => void ({ app: t, browser } = started));
 
   describe.each(Object.entries(VIEWPORTS))('at %s width', (_, viewport) => {
-    it('keep a message typed to one patient, its reply target and its uploads with that patient, never the next one opened', async () => {
+    it('keep a draft for a patient, its reply target and uploads with that patient, not the next one', async () => {
       const { doctor, alice, bob, aliceConversation, bobConversation, question } = await doctorWithTwoPatients();
       const d = await signIn(browser, t, doctor.email, { viewport });
 
       await openConversation(d, alice.name);
-      await d.locator('.message', { hasText: 'Any news on my biopsy?' }).getByRole('button', { name: 'Message options' }).click();
+      await d
+        .locator('.message', { hasText: 'Any news on my biopsy?' })
+        .getByRole('button', { name: 'Message options' })
+        .click();
       await d.getByRole('menuitem', { name: 'Reply' }).click();
       // One upload done, and one still in flight (held at the network) when the doctor moves on.
       let release!: () => void;
@@ -123,7 +144,9 @@ describe.skipIf(!existsSync(CHROMIUM))('drafts in Chromium', () => {
       await composerOf(d).fill('Hello Bob, your results are normal');
       await composerOf(d).press('Enter');
       await expect.poll(async () => (await messagesOf(bob, bobConversation)).length, { timeout: 10_000 }).toBe(1);
-      expect(await messagesOf(bob, bobConversation)).toMatchObject([{ content: 'Hello Bob, your results are normal', replyTo: null, attachments: [] }]);
+      expect(await messagesOf(bob, bobConversation)).toMatchObject([
+        { content: 'Hello Bob, your results are normal', replyTo: null, attachments: [] },
+      ]);
 
       // Alice's draft goes to Alice, as a reply, with her files.
       await openConversation(d, alice.name);
@@ -156,7 +179,7 @@ describe.skipIf(!existsSync(CHROMIUM))('drafts in Chromium', () => {
 
     it('forget drafts at sign-out: gone from the page and from storage', async () => {
       await expectDraftForgottenAfter(viewport, async (d) => {
-        await d.getByRole('button', { name: 'Sign out' }).click();
+        await accountAction(d, 'Sign out');
         await d.getByLabel('Email').waitFor();
       });
     });
@@ -164,7 +187,9 @@ describe.skipIf(!existsSync(CHROMIUM))('drafts in Chromium', () => {
     it('forget drafts when the server ends the session', async () => {
       await expectDraftForgottenAfter(viewport, async (d) => {
         // This browser's session ends elsewhere: the request carries the page's own cookie.
-        expect((await d.context().request.post(`${t.url}/api/auth/logout`, { headers: { origin: t.url } })).status()).toBe(204);
+        expect(
+          (await d.context().request.post(`${t.url}/api/auth/logout`, { headers: { origin: t.url } })).status(),
+        ).toBe(204);
         await d.getByText('Your session has ended. Please sign in again.').waitFor();
       });
     });
@@ -181,8 +206,12 @@ describe.skipIf(!existsSync(CHROMIUM))('drafts in Chromium', () => {
       const d = await signIn(browser, idle, doctor.email, { viewport: VIEWPORTS.phone });
       await openConversation(d, patient.name);
       await composerOf(d).fill('Your biopsy is positive');
-      expect(await inStorage(d, 'biopsy is positive')).toBe(true);
-      await d.getByText('You were signed out after a period without activity.').or(d.getByText('Your session has ended.')).waitFor({ timeout: 20_000 });
+      // The write to IndexedDB finishes after the keystroke.
+      await expect.poll(() => inStorage(d, 'biopsy is positive')).toBe(true);
+      await d
+        .getByText('You were signed out after a period without activity.')
+        .or(d.getByText('Your session has ended.'))
+        .waitFor({ timeout: 20_000 });
       expect(await inStorage(d, 'biopsy is positive')).toBe(false);
       await d.context().close();
     } finally {

@@ -1,19 +1,16 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { User } from '@carechat/protocol';
+import { defaultStorage, forgetStored } from '@carechat/client';
+import { CareChat } from '@carechat/react';
 import { api, ApiError } from './api/http.js';
 import { AdminConsole } from './admin/AdminConsole.js';
 import { IdleWarning } from './auth/IdleWarning.js';
 import { SignIn } from './auth/SignIn.js';
 import { fetchMe } from './auth/me.js';
-import { TwoFactorPanel } from './auth/TwoFactorPanel.js';
 import { TwoFactorRequired } from './auth/TwoFactorRequired.js';
-import { forgetAllDrafts } from './chat/draftStore.js';
 import { ChatStore } from './chat/store.js';
-import { useChat } from './chat/useChat.js';
-import { ConversationList } from './conversations/ConversationList.js';
-import { ConversationView } from './thread/ConversationView.js';
-import { NotificationSettings } from './notifications/NotificationSettings.js';
-import { conversationFromUrl, registerServiceWorker, unsubscribe } from './notifications/push.js';
+import { TopBar } from './chat/TopBar.js';
+import { conversationFromUrl, devicePush, registerServiceWorker } from './notifications/push.js';
 
 export function App() {
   const [me, setMe] = useState<User | null | undefined>(undefined);
@@ -35,13 +32,19 @@ export function App() {
     [],
   );
 
+  // The next person at this computer is told this browser may still show the last one's notifications.
+  const pushStillOn = useCallback((err: Error) => setNotice((notice) => `${notice ?? ''} ${err.message}`.trim()), []);
+
   useEffect(() => {
     void loadSession();
-    api<{ sessionIdleMinutes: number }>('GET', '/api/auth/options').then((o) => setIdleMinutes(o.sessionIdleMinutes), () => undefined);
+    api<{ sessionIdleMinutes: number }>('GET', '/api/auth/options').then(
+      (o) => setIdleMinutes(o.sessionIdleMinutes),
+      () => undefined,
+    );
     const signedOut = () => {
       // A shared computer must not go on notifying the person whose session ended here; the
       // server's copy goes when the push service next answers that it is gone.
-      void unsubscribe();
+      devicePush.unsubscribe().catch(pushStillOn);
       setNotice('Your session has ended. Please sign in again.');
       setMe(null);
     };
@@ -53,13 +56,13 @@ export function App() {
       window.removeEventListener('carechat:signed-out', signedOut);
       window.removeEventListener('carechat:mfa-enrollment-required', recheck);
     };
-  }, [loadSession]);
+  }, [loadSession, pushStillOn]);
 
   // Every way out (the Sign out button, idle expiry, a session the server ended, a page
   // opened after the session expired) ends here: what the last person wrote and did not send
   // does not wait in this browser for the next.
   useEffect(() => {
-    if (me === null) forgetAllDrafts();
+    if (me === null) void forgetStored(defaultStorage());
   }, [me]);
 
   if (me === undefined) return <p className="muted center">Loading…</p>;
@@ -75,7 +78,10 @@ export function App() {
     );
   const expired = () => {
     // As at "Sign out": notifications stop on this browser first, while the session can still say so.
-    void unsubscribe().finally(() => api('POST', '/api/auth/logout').catch(() => undefined));
+    void devicePush
+      .unsubscribe()
+      .catch(pushStillOn)
+      .finally(() => api('POST', '/api/auth/logout').catch(() => undefined));
     setNotice('You were signed out after a period without activity.');
     setMe(null);
   };
@@ -97,26 +103,24 @@ export function App() {
 
 function Chat({ me, onSignOut, onMfaChanged }: { me: User; onSignOut: () => void; onMfaChanged: () => void }) {
   const store = useMemo(() => new ChatStore(me), [me]);
-  const state = useChat(store);
   useEffect(() => {
     // A handle for end-to-end tests and support sessions; it grants nothing the page lacks.
     (window as unknown as { __carechat?: ChatStore }).__carechat = store;
     // A notification's click opens its conversation: this page if open, else a new one with ?conversation=.
     const fromUrl = conversationFromUrl();
-    if (fromUrl) void store.open(fromUrl);
-    const stopWorker = registerServiceWorker((id) => void store.open(id));
+    if (fromUrl) void store.client.open(fromUrl);
+    const stopWorker = registerServiceWorker((id) => void store.client.open(id));
+    // The unread count in the tab's title; the next person's page starts from none.
+    const title = (total: number) => void (document.title = total > 0 ? `(${total}) CareChat` : 'CareChat');
+    title(0);
+    const stopTitle = store.client.on('unread', ({ total }) => title(total));
     return () => {
+      stopTitle();
+      title(0);
       stopWorker();
       store.close();
     };
   }, [store]);
-  const [settingsOpen, setSettingsOpen] = useState(false);
-  const [twoFactorOpen, setTwoFactorOpen] = useState(false);
-
-  const unread = Object.values(state.conversations).reduce((n, c) => n + c.unreadCount, 0);
-  useEffect(() => {
-    document.title = unread > 0 ? `(${unread}) CareChat` : 'CareChat';
-  }, [unread]);
 
   const handleSignOut = async () => {
     await store.logout();
@@ -124,35 +128,10 @@ function Chat({ me, onSignOut, onMfaChanged }: { me: User; onSignOut: () => void
   };
 
   return (
-    <div className={state.openId ? 'layout thread-open' : 'layout'}>
-      <header className="topbar">
-        <strong>CareChat</strong>
-        <span className="muted small">
-          {me.name} · {me.role.toLowerCase()}
-        </span>
-        <button type="button" className="link" onClick={() => setSettingsOpen((o) => !o)} aria-expanded={settingsOpen}>
-          Notifications
-        </button>
-        <button type="button" className="link" onClick={() => setTwoFactorOpen((o) => !o)} aria-expanded={twoFactorOpen}>
-          Two-factor sign-in
-        </button>
-        <button type="button" className="link" onClick={() => void handleSignOut()}>
-          Sign out
-        </button>
-      </header>
-      {settingsOpen && <NotificationSettings onClose={() => setSettingsOpen(false)} />}
-      {twoFactorOpen && <TwoFactorPanel onClose={() => setTwoFactorOpen(false)} onChanged={onMfaChanged} />}
-      {state.connection !== 'online' && (
-        <p className="banner" role="status">
-          {state.connection === 'connecting' ? 'Connecting…' : 'Reconnecting… Messages you write will be sent when the connection returns.'}
-        </p>
-      )}
-      <ConversationList store={store} />
-      {state.openId ? (
-        <ConversationView store={store} id={state.openId} />
-      ) : (
-        <section className="thread empty muted">Choose a conversation, or start a new one.</section>
-      )}
-    </div>
+    <CareChat
+      client={store.client}
+      className="app-chat"
+      header={<TopBar me={me} onSignOut={() => void handleSignOut()} onMfaChanged={onMfaChanged} />}
+    />
   );
 }

@@ -20,7 +20,8 @@ export interface CarechatLoad {
   /** Where the database came from (BENCH_DATABASE_URL, embedded, given). */
   database: string;
   databaseUrl: string;
-  servers: BenchServer[];
+  /** At least one: the first is the one pairs are provisioned through. */
+  servers: [BenchServer, ...BenchServer[]];
   loaded: Loaded;
 }
 
@@ -32,12 +33,15 @@ export interface CarechatLoad {
 export async function startCarechatLoad(o: LoadOptions): Promise<CarechatLoad> {
   const db = o.databaseUrl ? { url: o.databaseUrl, source: 'given' } : await openBenchDatabase();
   const secrets = newSecrets();
-  const servers: BenchServer[] = [];
+  const start = () => startServer(o.env ?? {}, { databaseUrl: db.url, secrets, nodeArgs: o.nodeArgs });
   // One after the other: the first applies the migrations under its advisory lock.
-  for (let i = 0; i < (o.servers ?? 1); i++) servers.push(await startServer(o.env ?? {}, { databaseUrl: db.url, secrets, nodeArgs: o.nodeArgs }));
+  const servers: [BenchServer, ...BenchServer[]] = [await start()];
+  while (servers.length < (o.servers ?? 1)) servers.push(await start());
   const t0 = performance.now();
-  const pairs = await provisionPairs(servers[0]!, Math.max(1, Math.floor(o.connections / 2)), { conversations: true });
-  process.stderr.write(`  provisioned ${pairs.length} pairs with conversations in ${Math.round(performance.now() - t0)} ms\n`);
+  const pairs = await provisionPairs(servers[0], Math.max(1, Math.floor(o.connections / 2)), { conversations: true });
+  process.stderr.write(
+    `  provisioned ${pairs.length} pairs with conversations in ${Math.round(performance.now() - t0)} ms\n`,
+  );
   const loaded = await connectLoad({
     urls: servers.map((s) => s.url),
     pids: servers.map((s) => s.pid),
@@ -45,7 +49,9 @@ export async function startCarechatLoad(o: LoadOptions): Promise<CarechatLoad> {
     settleMs: o.settleMs,
   });
   const c = loaded.connect;
-  process.stderr.write(`  connected ${c.connected}/${c.requested} in ${c.rampSeconds} s, ${c.kbPerConnection} KB per connection\n`);
+  process.stderr.write(
+    `  connected ${c.connected}/${c.requested} in ${c.rampSeconds} s, ${c.kbPerConnection} KB per connection\n`,
+  );
   if (c.failed > 0) process.stderr.write(`  connect errors: ${c.errors.join('; ')}\n`);
   return { database: db.source, databaseUrl: db.url, servers, loaded };
 }

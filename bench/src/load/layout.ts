@@ -1,5 +1,6 @@
 import type { Pair } from './provision.js';
 import type { ClientSpec } from './wire.js';
+import { must } from '../must.js';
 
 /**
  * Spreads pairs over workers and servers: pair i's patient on worker i mod W and server
@@ -9,8 +10,10 @@ import type { ClientSpec } from './wire.js';
 export function pairClients(pairs: Pair[], workers: number, servers = 1): ClientSpec[][] {
   const out: ClientSpec[][] = Array.from({ length: workers }, () => []);
   pairs.forEach((p, i) => {
-    out[i % workers]!.push({ server: i % servers, auth: { token: p.patientToken }, conversationId: p.conversationId, receives: false });
-    out[(i + 1) % workers]!.push({ server: (i + 1) % servers, auth: { token: p.doctorToken }, receives: p.conversationId !== undefined });
+    const patient = { token: p.patientToken };
+    const doctor = { token: p.doctorToken };
+    onWorker(out, i).push({ server: i % servers, auth: patient, conversationId: p.conversationId, receives: false });
+    onWorker(out, i + 1).push({ server: (i + 1) % servers, auth: doctor, receives: p.conversationId !== undefined });
   });
   return out;
 }
@@ -20,8 +23,11 @@ export function relayClients(pairCount: number, workers: number): ClientSpec[][]
   const out: ClientSpec[][] = Array.from({ length: workers }, () => []);
   for (let i = 0; i < pairCount; i++) {
     const room = `relay-${i}`;
-    out[i % workers]!.push({ server: 0, auth: { rooms: [room] }, conversationId: room, receives: false });
-    out[(i + 1) % workers]!.push({ server: 0, auth: { rooms: [room] }, receives: true });
+    onWorker(out, i).push({ server: 0, auth: { rooms: [room] }, conversationId: room, receives: false });
+    onWorker(out, i + 1).push({ server: 0, auth: { rooms: [room] }, receives: true });
   }
   return out;
 }
+
+/** The list of the worker that client `i` goes to: i mod the number of workers. */
+const onWorker = (lists: ClientSpec[][], i: number): ClientSpec[] => must(lists[i % lists.length], "a worker's list");

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { deferStop, trackChild } from '../cleanup.js';
+import { must } from '../must.js';
 import type { ProcessMeter } from '../proc.js';
 import { summarize } from '../stats.js';
 import {
@@ -87,7 +88,9 @@ export class LoadPool {
         }),
       ),
     );
-    await Promise.all(workers.map((w) => new Promise((resolve, reject) => w.once('spawn', resolve).once('error', reject))));
+    await Promise.all(
+      workers.map((w) => new Promise((resolve, reject) => w.once('spawn', resolve).once('error', reject))),
+    );
     return new LoadPool(workers);
   }
 
@@ -96,14 +99,14 @@ export class LoadPool {
   }
 
   pids(): number[] {
-    return this.workers.map((w) => w.pid!);
+    return this.workers.map((w) => must(w.pid, "a load worker's pid"));
   }
 
   private request<T>(worker: number, cmd: WorkerCommand): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.workers[worker]!.send({ ...cmd, id });
+      must(this.workers[worker], `load worker ${worker}`).send({ ...cmd, id });
     });
   }
 
@@ -115,7 +118,13 @@ export class LoadPool {
   async connect(urls: string[], clients: ClientSpec[][], perSecond = 500) {
     const startAt = monotonicMs() + 100;
     this.senders = clients.flatMap((c, w) => (c.some((x) => x.conversationId) ? [w] : []));
-    const results = await this.all<ConnectResult>((w) => ({ type: 'connect', urls, clients: clients[w] ?? [], perSecond: perSecond / this.size, startAt }));
+    const results = await this.all<ConnectResult>((w) => ({
+      type: 'connect',
+      urls,
+      clients: clients[w] ?? [],
+      perSecond: perSecond / this.size,
+      startAt,
+    }));
     return {
       connected: results.reduce((n, r) => n + r.connected, 0),
       failed: results.reduce((n, r) => n + r.failed, 0),
@@ -133,7 +142,13 @@ export class LoadPool {
    * One open-loop step at `ratePerSec` for `durationMs`, then waits (up to `drainMs`) for
    * every acknowledged message to reach its recipient.
    */
-  async step(opts: { ratePerSec: number; durationMs: number; meters?: ProcessMeter[]; ackTimeoutMs?: number; drainMs?: number }): Promise<StepResult> {
+  async step(opts: {
+    ratePerSec: number;
+    durationMs: number;
+    meters?: ProcessMeter[];
+    ackTimeoutMs?: number;
+    drainMs?: number;
+  }): Promise<StepResult> {
     const step = this.steps++;
     const startAt = monotonicMs() + 200;
     opts.meters?.forEach((m) => m.sample());
@@ -164,7 +179,8 @@ export class LoadPool {
       for (let k = 0; k < s.sent; k++) if (!failed.has(k) && !delivered.has(w * KEY_BASE + k)) notDelivered++;
     });
     const ackErrors: Record<string, number> = {};
-    for (const s of sends) for (const [code, n] of Object.entries(s.errors)) ackErrors[code] = (ackErrors[code] ?? 0) + n;
+    for (const s of sends)
+      for (const [code, n] of Object.entries(s.errors)) ackErrors[code] = (ackErrors[code] ?? 0) + n;
     const sent = sends.reduce((n, s) => n + s.sent, 0);
     const acksLost = sends.reduce((n, s) => n + s.failed.length, 0);
     const ackMs = sends.flatMap((s) => s.ackMs);

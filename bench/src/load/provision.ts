@@ -29,7 +29,12 @@ export async function provisionPairs(
   for (let i = 0; i < count; i++) {
     const patientId = `lp-${run}-${i}`;
     const doctorId = `ld-${run}-${i}`;
-    pairs.push({ patientId, doctorId, patientToken: token(patientId, 'PATIENT'), doctorToken: token(doctorId, 'DOCTOR') });
+    pairs.push({
+      patientId,
+      doctorId,
+      patientToken: token(patientId, 'PATIENT'),
+      doctorToken: token(doctorId, 'DOCTOR'),
+    });
   }
   const perBatch = Math.floor(MAX_BATCH_ITEMS / 3); // two people and one appointment per pair
   for (let from = 0; from < pairs.length; from += perBatch) {
@@ -39,8 +44,18 @@ export async function provisionPairs(
       { id: p.doctorId, name: `Dr. ${from + i}`, role: 'DOCTOR', status: 'active' },
     ]);
     const startsAt = new Date().toISOString();
-    const appointments = chunk.map((p, i) => ({ id: `la-${run}-${from + i}`, patientId: p.patientId, doctorId: p.doctorId, startsAt, status: 'scheduled' }));
-    const res = await fetch(`${server.url}/api/integration/batch`, { method: 'POST', headers: svc, body: JSON.stringify({ users, appointments }) });
+    const appointments = chunk.map((p, i) => ({
+      id: `la-${run}-${from + i}`,
+      patientId: p.patientId,
+      doctorId: p.doctorId,
+      startsAt,
+      status: 'scheduled',
+    }));
+    const res = await fetch(`${server.url}/api/integration/batch`, {
+      method: 'POST',
+      headers: svc,
+      body: JSON.stringify({ users, appointments }),
+    });
     if (!res.ok) throw new Error(`provisioning failed: ${res.status} ${await res.text()}`);
   }
   if (opts.conversations) await inParallel(pairs, opts.concurrency ?? 16, (p) => openConversation(server.url, p));
@@ -58,10 +73,11 @@ async function openConversation(url: string, pair: Pair): Promise<void> {
   pair.conversationId = body.id;
 }
 
-async function inParallel<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
+export async function inParallel<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  // One iterator shared by the lanes: each takes the next item not yet taken.
+  const queue = items.values();
   const lane = async () => {
-    while (next < items.length) await fn(items[next++]!);
+    for (const item of queue) await fn(item);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
 }

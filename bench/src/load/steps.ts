@@ -1,3 +1,4 @@
+import { must } from '../must.js';
 import { isClean, type StepResult } from './pool.js';
 import type { Loaded } from './session.js';
 
@@ -15,13 +16,17 @@ export interface StepsReport {
 
 export const DEFAULT_RATES = [500, 1000, 2000, 3000, 5000];
 /** Fine enough for a ratio at both ends: CareChat's limit and the relay's, several times higher. */
-export const BASELINE_RATES = [2000, 3000, 4000, 5000, 6000, 7000, 8000, 10_000, 12_000, 14_000, 16_000, 18_000, 20_000, 25_000, 30_000];
+export const BASELINE_RATES = [
+  2000, 3000, 4000, 5000, 6000, 7000, 8000, 10_000, 12_000, 14_000, 16_000, 18_000, 20_000, 25_000, 30_000,
+];
 
 /** Progress on stderr, so a long run shows it is alive without touching the --json output. */
 export function progress(label: string, s: StepResult): void {
+  const cpu = s.servers.map((x) => `${x.cpuPercent}%`).join('+');
   process.stderr.write(
-    `  ${label} ${s.targetRatePerSec}/s: achieved ${s.achievedRatePerSec}/s, delivery p50 ${s.deliveryMs.p50} p99 ${s.deliveryMs.p99} ms, ` +
-      `acks lost ${s.acksLost}, not delivered ${s.notDelivered}, duplicates ${s.duplicates}, server CPU ${s.servers.map((x) => `${x.cpuPercent}%`).join('+')}\n`,
+    `  ${label} ${s.targetRatePerSec}/s: achieved ${s.achievedRatePerSec}/s, ` +
+      `delivery p50 ${s.deliveryMs.p50} p99 ${s.deliveryMs.p99} ms, ` +
+      `acks lost ${s.acksLost}, not delivered ${s.notDelivered}, duplicates ${s.duplicates}, server CPU ${cpu}\n`,
   );
 }
 
@@ -41,14 +46,22 @@ export class Stepper {
 
   /** A short warm-up first (JIT, pool connections, plans), reported apart. */
   async warm(): Promise<void> {
-    this.warmUp = await this.loaded.pool.step({ ratePerSec: Math.min(200, this.plan.rates[0] ?? 200), durationMs: 2000, meters: this.loaded.meters });
+    this.warmUp = await this.loaded.pool.step({
+      ratePerSec: Math.min(200, this.plan.rates[0] ?? 200),
+      durationMs: 2000,
+      meters: this.loaded.meters,
+    });
     progress(`${this.plan.label} warm-up`, this.warmUp);
   }
 
   /** Runs one step at `rate` unless stepping has stopped; says whether it ran. */
   async step(rate: number): Promise<boolean> {
     if (this.stoppedBecause) return false;
-    const s = await this.loaded.pool.step({ ratePerSec: rate, durationMs: this.plan.stepSeconds * 1000, meters: this.loaded.meters });
+    const s = await this.loaded.pool.step({
+      ratePerSec: rate,
+      durationMs: this.plan.stepSeconds * 1000,
+      meters: this.loaded.meters,
+    });
     this.steps.push(s);
     progress(this.plan.label, s);
     if (!isClean(s)) this.stoppedBecause = `lost or duplicated messages at ${rate}/s`;
@@ -59,9 +72,11 @@ export class Stepper {
   report(): StepsReport {
     const steps = this.steps;
     const maxUnder = (bound: number) =>
-      steps.filter((s) => isClean(s) && s.deliveryMs.p99 < bound).reduce<number | null>((m, s) => Math.max(m ?? 0, s.targetRatePerSec), null);
+      steps
+        .filter((s) => isClean(s) && s.deliveryMs.p99 < bound)
+        .reduce<number | null>((m, s) => Math.max(m ?? 0, s.targetRatePerSec), null);
     return {
-      warmUp: this.warmUp!,
+      warmUp: must(this.warmUp, 'the warm-up (warm() runs first)'),
       steps,
       stoppedBecause: this.stoppedBecause,
       maxRateP99Under100ms: maxUnder(100),
@@ -71,7 +86,10 @@ export class Stepper {
   }
 }
 
-export async function runSteps(loaded: Loaded, plan: { rates: number[]; stepSeconds: number; label: string }): Promise<StepsReport> {
+export async function runSteps(
+  loaded: Loaded,
+  plan: { rates: number[]; stepSeconds: number; label: string },
+): Promise<StepsReport> {
   const stepper = new Stepper(loaded, plan);
   await stepper.warm();
   for (const rate of plan.rates) if (!(await stepper.step(rate))) break;

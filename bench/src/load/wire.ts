@@ -20,7 +20,16 @@ export type WorkerCommand =
    * `stride` workers with offsets 0..stride-1 together send at `ratePerSec`. Rate 0: this
    * worker holds no senders and sits the step out.
    */
-  | { type: 'send'; step: number; ratePerSec: number; startAt: number; durationMs: number; offset: number; stride: number; ackTimeoutMs: number }
+  | {
+      type: 'send';
+      step: number;
+      ratePerSec: number;
+      startAt: number;
+      durationMs: number;
+      offset: number;
+      stride: number;
+      ackTimeoutMs: number;
+    }
   | { type: 'count'; step: number }
   | { type: 'collect'; step: number };
 

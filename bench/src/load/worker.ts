@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { summarize } from '../stats.js';
+import { must } from '../must.js';
 import {
   clientMessageId,
   monotonicMs,
@@ -48,7 +49,13 @@ function onMessage(m: { clientMessageId?: string }) {
 
 function open(url: string, spec: ClientSpec): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const s = io(url, { transports: ['websocket'], auth: spec.auth, reconnection: false, forceNew: true, timeout: 30_000 });
+    const s = io(url, {
+      transports: ['websocket'],
+      auth: spec.auth,
+      reconnection: false,
+      forceNew: true,
+      timeout: 30_000,
+    });
     s.once('connect', () => {
       s.off('connect_error');
       resolve(s);
@@ -65,13 +72,12 @@ async function connect(cmd: Extract<WorkerCommand, { type: 'connect' }>): Promis
   const errors = new Set<string>();
   let failed = 0;
   const pending: Promise<void>[] = [];
-  for (let i = 0; i < cmd.clients.length; i++) {
+  for (const [i, spec] of cmd.clients.entries()) {
     // A steady ramp: client i of this worker opens at startAt + i / perSecond.
     const wait = cmd.startAt + (i * 1000) / cmd.perSecond - monotonicMs();
     if (wait > 0) await sleep(wait);
-    const spec = cmd.clients[i]!;
     pending.push(
-      open(cmd.urls[spec.server]!, spec).then(
+      open(must(cmd.urls[spec.server], `server ${spec.server}'s URL`), spec).then(
         (s) => {
           sockets.push(s);
           s.on('disconnect', () => void disconnected++);
@@ -90,7 +96,8 @@ async function connect(cmd: Extract<WorkerCommand, { type: 'connect' }>): Promis
 }
 
 async function send(cmd: Extract<WorkerCommand, { type: 'send' }>): Promise<SendResult> {
-  if (cmd.ratePerSec === 0) return { sent: 0, failed: [], errors: {}, ackMs: [], lastAckAt: 0, sendLagMs: { p99: 0, max: 0 }, cpuPercent: 0 };
+  if (cmd.ratePerSec === 0)
+    return { sent: 0, failed: [], errors: {}, ackMs: [], lastAckAt: 0, sendLagMs: { p99: 0, max: 0 }, cpuPercent: 0 };
   if (senders.length === 0) throw new Error('this worker has no senders');
   const interval = 1000 / cmd.ratePerSec;
   const end = cmd.startAt + cmd.durationMs;
@@ -109,10 +116,14 @@ async function send(cmd: Extract<WorkerCommand, { type: 'send' }>): Promise<Send
     // Never early: a timer fires at or after its time, and lateness counts against the run.
     const wait = scheduled - monotonicMs();
     if (wait > 0) await sleep(wait);
-    const sender = senders[Math.floor(Math.random() * senders.length)]!;
+    const sender = must(senders[Math.floor(Math.random() * senders.length)], 'a connected sender');
     const n = k++;
     lag.push(monotonicMs() - scheduled);
-    const payload = { conversationId: sender.conversationId, clientMessageId: clientMessageId(cmd.step, worker, n, scheduled), content: `load message ${n}` };
+    const payload = {
+      conversationId: sender.conversationId,
+      clientMessageId: clientMessageId(cmd.step, worker, n, scheduled),
+      content: `load message ${n}`,
+    };
     acks.push(
       sender.socket
         .timeout(cmd.ackTimeoutMs)
@@ -138,7 +149,15 @@ async function send(cmd: Extract<WorkerCommand, { type: 'send' }>): Promise<Send
   const cpu = process.cpuUsage(cpu0);
   await Promise.all(acks);
   const l = summarize(lag);
-  return { sent: k, failed, errors, ackMs, lastAckAt, sendLagMs: { p99: l.p99, max: l.max }, cpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / sendingMs) * 1000) / 10 };
+  return {
+    sent: k,
+    failed,
+    errors,
+    ackMs,
+    lastAckAt,
+    sendLagMs: { p99: l.p99, max: l.max },
+    cpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / sendingMs) * 1000) / 10,
+  };
 }
 
 async function handle(cmd: WorkerCommand): Promise<unknown> {
@@ -155,16 +174,27 @@ async function handle(cmd: WorkerCommand): Promise<unknown> {
       const r = receiptsOf(cmd.step);
       receipts.delete(cmd.step);
       collected.add(cmd.step);
-      const out: Receipts & { late: number } = { keys: r.keys, deliveryMs: r.deliveryMs, duplicates: r.duplicates, late };
+      const out: Receipts & { late: number } = {
+        keys: r.keys,
+        deliveryMs: r.deliveryMs,
+        duplicates: r.duplicates,
+        late,
+      };
       return out;
     }
   }
 }
 
+/** Answers the bench over the IPC channel `fork` opened (a worker started otherwise has no one to answer). */
+function reply(r: WorkerReply): void {
+  if (!process.send) throw new Error('the load worker runs only under fork: it has no IPC channel');
+  process.send(r);
+}
+
 process.on('message', (req: WorkerRequest) => {
   handle(req).then(
-    (result) => process.send!({ id: req.id, ok: true, result } satisfies WorkerReply),
-    (err: unknown) => process.send!({ id: req.id, ok: false, error: (err as Error)?.message ?? String(err) } satisfies WorkerReply),
+    (result) => reply({ id: req.id, ok: true, result }),
+    (err: unknown) => reply({ id: req.id, ok: false, error: (err as Error)?.message ?? String(err) }),
   );
 });
 // The bench went away (finished, crashed or killed): so do this worker and its sockets.

@@ -12,11 +12,16 @@ describe('break-glass admin access', () => {
     const admin = await createAdmin(t);
     const { patient, doctor, conversation } = await createPair(t);
     await sendText(patient, conversation.id, 'private question');
-    await patient.api.get(`/api/chat/conversations/${conversation.id}/messages`); // the patient's own read is not "outside"
+    // The patient's own read is not "outside".
+    await patient.api.get(`/api/chat/conversations/${conversation.id}/messages`);
 
-    const withReason = await admin.api.get(`/api/admin/conversations/${conversation.id}/messages?reason=${encodeURIComponent('Complaint #4411 review')}`);
+    const withReason = await admin.api.get(
+      `/api/admin/conversations/${conversation.id}/messages?reason=${encodeURIComponent('Complaint #4411 review')}`,
+    );
     expect(withReason.status).toBe(200);
-    const byHeader = await admin.api.request('GET', `/api/admin/conversations/${conversation.id}/messages`, undefined, { 'x-access-reason': 'Court order 2026-17' });
+    const byHeader = await admin.api.request('GET', `/api/admin/conversations/${conversation.id}/messages`, undefined, {
+      'x-access-reason': 'Court order 2026-17',
+    });
     expect(byHeader.status).toBe(200);
     const without = await admin.api.get(`/api/admin/conversations/${conversation.id}/messages`);
     expect(without.status).toBe(200); // still answers, but flagged
@@ -34,21 +39,32 @@ describe('break-glass admin access', () => {
     expect((await stranger.api.get(`/api/chat/conversations/${conversation.id}/access-log`)).status).toBe(404);
   });
 
-  it('finds the outside reads without walking past the participants’ own', async () => {
+  it('finds the outside reads without walking past the participants’ own reads or others’ listings', async () => {
     const admin = await createAdmin(t);
     const { patient, doctor, conversation } = await createPair(t);
     expect((await admin.api.get(`/api/admin/conversations/${conversation.id}/messages?reason=audit`)).status).toBe(200);
     // Two thousand page reads by the participants since, audited as the server audits them.
     await t.db.query(
       `INSERT INTO audit_events (actor_id, actor_role, action, conversation_id, outcome)
-       SELECT CASE WHEN n % 2 = 0 THEN $2 ELSE $3 END, CASE WHEN n % 2 = 0 THEN 'PATIENT' ELSE 'DOCTOR' END, 'messages.read', $1, 'success'
+       SELECT CASE WHEN n % 2 = 0 THEN $2 ELSE $3 END, CASE WHEN n % 2 = 0 THEN 'PATIENT' ELSE 'DOCTOR' END,
+              'messages.read', $1, 'success'
          FROM generate_series(1, 2000) AS n`,
       [conversation.id, patient.id, doctor.id],
+    );
+    // And two thousand rows of an admin's list as it was audited before migration 0017: outside, but not reads.
+    await t.db.query(
+      `INSERT INTO audit_events (actor_id, actor_role, action, conversation_id, outcome)
+       SELECT $2, 'ADMIN', 'admin.conversations.list', $1, 'success' FROM generate_series(1, 2000)`,
+      [conversation.id, admin.id],
     );
     const log = await patient.api.get(`/api/chat/conversations/${conversation.id}/access-log`);
     expect(log.body.data.map((e: any) => e.actorId)).toEqual([admin.id]);
 
-    const { rows } = await t.db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${OUTSIDE_ACCESS}`, [conversation.id, [patient.id, doctor.id], 200]);
+    const { rows } = await t.db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${OUTSIDE_ACCESS}`, [
+      conversation.id,
+      [patient.id, doctor.id],
+      200,
+    ]);
     const auditRowsRead = rowsRead(planOf(rows), 'audit_events');
     expect(auditRowsRead).toBeGreaterThan(0);
     expect(auditRowsRead).toBeLessThan(50);

@@ -9,11 +9,17 @@ describe('FHIR record export', () => {
     const admin = await createAdmin(t);
     const { patient, doctor, conversation } = await createPair(t);
     const q = await sendText(patient, conversation.id, 'Can I take ibuprofen?');
-    const a = await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), content: 'Yes, with food.', replyToId: q.id });
+    const a = await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+      clientMessageId: clientId(),
+      content: 'Yes, with food.',
+      replyToId: q.id,
+    });
     const gone = await sendText(patient, conversation.id, 'sent by mistake');
     await patient.api.delete(`/api/chat/messages/${gone.id}?scope=everyone`);
 
-    const res = await admin.api.get(`/api/admin/conversations/${conversation.id}/export?reason=${encodeURIComponent('record request')}`);
+    const res = await admin.api.get(
+      `/api/admin/conversations/${conversation.id}/export?reason=${encodeURIComponent('record request')}`,
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/fhir+json');
     const bundle = res.body;
@@ -25,7 +31,8 @@ describe('FHIR record export', () => {
     expect(refs.length).toBeGreaterThan(0);
     for (const r of refs) expect(urls.has(r)).toBe(true);
 
-    const byType = (type: string) => bundle.entry.filter((e: any) => e.resource.resourceType === type).map((e: any) => e.resource);
+    const byType = (type: string) =>
+      bundle.entry.filter((e: any) => e.resource.resourceType === type).map((e: any) => e.resource);
     expect(byType('Patient')[0].identifier[0].value).toBe(patient.id);
     expect(byType('Practitioner')[0].identifier[0].value).toBe(doctor.id);
     const comms = byType('Communication');
@@ -44,7 +51,9 @@ describe('FHIR record export', () => {
     expect(third).toMatchObject({ status: 'entered-in-error' });
     expect(third.payload).toBeUndefined();
 
-    const audit = await admin.api.get(`/api/admin/audit?action=admin.conversation.export&conversationId=${conversation.id}`);
+    const audit = await admin.api.get(
+      `/api/admin/audit?action=admin.conversation.export&conversationId=${conversation.id}`,
+    );
     expect(audit.body.data).toHaveLength(1);
     expect((await patient.api.get(`/api/admin/conversations/${conversation.id}/export`)).status).toBe(403);
   });

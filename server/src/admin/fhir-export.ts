@@ -11,6 +11,16 @@ const IDENTIFIER_SYSTEM = 'urn:carechat:user-id';
  * `received` is left out rather than guessed.
  */
 export function toFhirBundle(conversation: Conversation, messages: Message[], baseUrl: string) {
+  const parts = fhirBundleParts(conversation, baseUrl);
+  return { ...parts.frame, entry: [...parts.people, ...messages.map(parts.communication)] };
+}
+
+/**
+ * A conversation's bundle in parts, for writing it out a page of messages at a time (the
+ * e-discovery export): its frame without entries, its people, and each message's entry.
+ * `communication` must see messages oldest first, so a reply finds what it answers.
+ */
+export function fhirBundleParts(conversation: Conversation, baseUrl: string) {
   const people = new Map<string, { fullUrl: string; resource: Record<string, unknown> }>();
   for (const [p, type] of [
     [conversation.patient, 'Patient'],
@@ -18,20 +28,35 @@ export function toFhirBundle(conversation: Conversation, messages: Message[], ba
   ] as const)
     people.set(p.id, {
       fullUrl: `urn:uuid:${randomUUID()}`,
-      resource: { resourceType: type, identifier: [{ system: IDENTIFIER_SYSTEM, value: p.id }], name: [{ text: p.name }] },
+      resource: {
+        resourceType: type,
+        identifier: [{ system: IDENTIFIER_SYSTEM, value: p.id }],
+        name: [{ text: p.name }],
+      },
     });
-  const ref = (userId: string) => ({ reference: people.get(userId)!.fullUrl });
-  const urls = new Map(messages.map((m) => [m.id, `urn:uuid:${m.id}`]));
-  const communications = messages.map((m) => {
+  const ref = (userId: string) => {
+    const person = people.get(userId);
+    if (!person) throw new Error('toFhirBundle: a message names someone outside the conversation');
+    return { reference: person.fullUrl };
+  };
+  const urlOf = (messageId: string) => `urn:uuid:${messageId}`;
+  const exported = new Set<string>();
+  const communication = (m: Message) => {
+    exported.add(m.id);
     const recipient = m.senderId === conversation.patient.id ? conversation.doctor.id : conversation.patient.id;
     const payload = [
       ...(m.content ? [{ contentString: m.content }] : []),
       ...m.attachments.map((a) => ({
-        contentAttachment: { contentType: a.mimeType, title: a.fileName, size: a.size, url: `${baseUrl}/api/chat/attachments/${a.id}` },
+        contentAttachment: {
+          contentType: a.mimeType,
+          title: a.fileName,
+          size: a.size,
+          url: `${baseUrl}/api/chat/attachments/${a.id}`,
+        },
       })),
     ];
     return {
-      fullUrl: urls.get(m.id)!,
+      fullUrl: urlOf(m.id),
       resource: {
         resourceType: 'Communication',
         id: m.id,
@@ -42,16 +67,19 @@ export function toFhirBundle(conversation: Conversation, messages: Message[], ba
         sender: ref(m.senderId),
         recipient: [ref(recipient)],
         sent: m.createdAt,
-        ...(m.replyTo && urls.has(m.replyTo.id) ? { inResponseTo: [{ reference: urls.get(m.replyTo.id)! }] } : {}),
+        ...(m.replyTo && exported.has(m.replyTo.id) ? { inResponseTo: [{ reference: urlOf(m.replyTo.id) }] } : {}),
         ...(payload.length ? { payload } : {}),
       },
     };
-  });
+  };
   return {
-    resourceType: 'Bundle',
-    type: 'collection',
-    timestamp: new Date().toISOString(),
-    identifier: { system: 'urn:carechat:conversation', value: conversation.id },
-    entry: [...people.values(), ...communications],
+    frame: {
+      resourceType: 'Bundle',
+      type: 'collection',
+      timestamp: new Date().toISOString(),
+      identifier: { system: 'urn:carechat:conversation', value: conversation.id },
+    },
+    people: [...people.values()],
+    communication,
   };
 }

@@ -1,6 +1,8 @@
-import { IdParam, MAX_ATTACHMENT_BYTES } from '@carechat/protocol';
+import { AttachmentSchema, ErrorResponseSchema, IdParam, MAX_ATTACHMENT_BYTES } from '@carechat/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ConversationAccessRow } from '../conversations/conversations.store.js';
+import { AttachmentUpload, Bytes } from '../docs/extension-shapes.js';
+import { documented, json, type RouteDocs } from '../docs/route-docs.js';
 import { AppError } from '../errors.js';
 import { actorOf, type Authenticate } from '../http/authenticate.js';
 import { parse } from '../http/parse.js';
@@ -8,12 +10,38 @@ import { RangeNotSatisfiableError, type AttachmentsService } from './attachments
 import { contentDisposition } from './file-name.js';
 
 const tooLarge = () => new AppError('FILE_TOO_LARGE', 'Files can be at most 10 MiB');
+const doc = documented('attachments');
 
-export function registerAttachmentRoutes(app: FastifyInstance, attachments: AttachmentsService, authenticate: Authenticate): void {
+export function registerAttachmentRoutes(
+  app: FastifyInstance,
+  attachments: AttachmentsService,
+  authenticate: Authenticate,
+): void {
   const user = { onRequest: authenticate() };
 
-  app.post('/api/chat/attachments', user, async (req, reply) => {
-    if (!req.isMultipart()) throw new AppError('VALIDATION_FAILED', 'body: must be multipart/form-data with conversationId and file');
+  const upload = doc({
+    summary: 'Upload a file into a conversation (JPEG, PNG or PDF by content, at most 10 MiB)',
+    description:
+      'Scanned for malware before anything is stored; send the `conversationId` field before the file. ' +
+      'A person may have 3 uploads in progress at once (`UPLOADS_IN_FLIGHT_PER_USER`).',
+    body: { 'multipart/form-data': AttachmentUpload },
+    answers: {
+      201: { description: 'The stored, clean attachment; send it with a message', content: json(AttachmentSchema) },
+    },
+    errors: [
+      'NOT_FOUND',
+      'NO_APPOINTMENT',
+      'USER_BLOCKED',
+      'FILE_TOO_LARGE',
+      'UNSUPPORTED_FILE_TYPE',
+      'FILE_INFECTED',
+      'SCAN_UNAVAILABLE',
+      'RATE_LIMITED',
+    ],
+  });
+  app.post('/api/chat/attachments', { ...user, ...upload }, async (req, reply) => {
+    if (!req.isMultipart())
+      throw new AppError('VALIDATION_FAILED', 'body: must be multipart/form-data with conversationId and file');
     const actor = actorOf(req);
     const release = attachments.beginUpload(actor);
     try {
@@ -39,7 +67,18 @@ export function registerAttachmentRoutes(app: FastifyInstance, attachments: Atta
     }
   });
 
-  const serve = (kind: 'original' | 'thumbnail') => async (req: FastifyRequest, reply: FastifyReply) => {
+  const serve = serveAttachment(attachments);
+  const original = doc(ORIGINAL_DOCS);
+  app.get('/api/chat/attachments/:id', { ...user, ...original }, serve('original'));
+  const thumbnail = doc(THUMBNAIL_DOCS);
+  app.get('/api/chat/attachments/:id/thumbnail', { ...user, ...thumbnail }, serve('thumbnail'));
+}
+
+/** A file's bytes, or its preview, as a handler: the participants' route and the admins' serve them alike. */
+export const serveAttachment =
+  (attachments: AttachmentsService) =>
+  (kind: 'original' | 'thumbnail') =>
+  async (req: FastifyRequest, reply: FastifyReply) => {
     const { id } = parse(IdParam, req.params);
     try {
       const file = await attachments.download(actorOf(req), id, req.headers.range, kind);
@@ -49,8 +88,14 @@ export function registerAttachmentRoutes(app: FastifyInstance, attachments: Atta
         .header('Content-Security-Policy', "default-src 'none'; sandbox")
         .header('Cache-Control', 'private, no-store')
         .header('Cross-Origin-Resource-Policy', 'same-origin');
-      if (kind === 'thumbnail') return reply.header('Content-Disposition', contentDisposition('inline', `preview-${file.fileName}`)).header('Content-Length', file.size).send(file.body);
-      void reply.header('Content-Disposition', contentDisposition('attachment', file.fileName)).header('Accept-Ranges', 'bytes');
+      if (kind === 'thumbnail')
+        return reply
+          .header('Content-Disposition', contentDisposition('inline', `preview-${file.fileName}`))
+          .header('Content-Length', file.size)
+          .send(file.body);
+      void reply
+        .header('Content-Disposition', contentDisposition('attachment', file.fileName))
+        .header('Accept-Ranges', 'bytes');
       if (!file.range) return reply.header('Content-Length', file.size).send(file.body);
       return reply
         .status(206)
@@ -65,9 +110,28 @@ export function registerAttachmentRoutes(app: FastifyInstance, attachments: Atta
         .send({ error: { code: 'VALIDATION_FAILED', message: 'Range: not satisfiable' } });
     }
   };
-  app.get('/api/chat/attachments/:id', user, serve('original'));
-  app.get('/api/chat/attachments/:id/thumbnail', user, serve('thumbnail'));
-}
+
+/** What the API document says of a download; `serveAttachment`'s routes share it. */
+export const ORIGINAL_DOCS = {
+  summary: 'Download the original file',
+  params: IdParam,
+  description:
+    'Sent as `Content-Disposition: attachment` with `X-Content-Type-Options: nosniff`; ' +
+    '`Range` requests are answered 206.',
+  answers: {
+    200: { description: 'The file', content: { 'application/octet-stream': Bytes } },
+    206: { description: 'The requested byte range', content: { 'application/octet-stream': Bytes } },
+    416: { description: 'VALIDATION_FAILED: the range is not satisfiable', content: json(ErrorResponseSchema) },
+  },
+  errors: ['NOT_FOUND'],
+} satisfies Omit<RouteDocs, 'tag'>;
+
+export const THUMBNAIL_DOCS = {
+  summary: 'A small JPEG or PNG preview of an image or PDF',
+  params: IdParam,
+  answers: { 200: { description: 'The preview', content: { 'image/jpeg': Bytes, 'image/png': Bytes } } },
+  errors: ['NOT_FOUND'],
+} satisfies Omit<RouteDocs, 'tag'>;
 
 /** Reads one uploaded file into memory, refusing at 10 MiB + 1 byte without reading on. */
 async function readLimited(stream: NodeJS.ReadableStream & { truncated?: boolean }): Promise<Buffer> {

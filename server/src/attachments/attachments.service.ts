@@ -47,7 +47,10 @@ export class AttachmentsService {
     private readonly storage: BlobStorage,
     private readonly scanner: ClamdScanner,
   ) {
-    this.slots = new SlotsPerPerson(deps.config.uploadsInFlightPerUser, (n) => `At most ${n} uploads at a time; wait for one to finish`);
+    this.slots = new SlotsPerPerson(
+      deps.config.uploadsInFlightPerUser,
+      (n) => `At most ${n} uploads at a time; wait for one to finish`,
+    );
   }
 
   /** Takes one of the actor's upload slots before the body is read; throws RATE_LIMITED when none is free. */
@@ -62,7 +65,12 @@ export class AttachmentsService {
     return conv;
   }
 
-  async upload(actor: Actor, conv: ConversationAccessRow, originalName: string | undefined, data: Buffer): Promise<Attachment> {
+  async upload(
+    actor: Actor,
+    conv: ConversationAccessRow,
+    originalName: string | undefined,
+    data: Buffer,
+  ): Promise<Attachment> {
     const mime = sniffType(data.subarray(0, 16));
     if (!mime) throw new AppError('UNSUPPORTED_FILE_TYPE', 'Only JPEG, PNG and PDF files can be sent');
     await this.scan(actor, conv, data);
@@ -74,8 +82,16 @@ export class AttachmentsService {
       try {
         ({ data: content, width, height } = await this.imageWork.run(() => sanitizeImage(data, mime)));
       } catch (err) {
-        if (err instanceof BadImageError) throw new AppError('UNSUPPORTED_FILE_TYPE', `The file is not a readable ${mime === 'image/png' ? 'PNG' : 'JPEG'} image`);
-        if (err instanceof ImageTooLargeError) throw new AppError('FILE_TOO_LARGE', `A sideways picture can be turned upright up to ${MAX_IMAGE_PIXELS / 1e6} megapixels; this one is larger`);
+        if (err instanceof BadImageError)
+          throw new AppError(
+            'UNSUPPORTED_FILE_TYPE',
+            `The file is not a readable ${mime === 'image/png' ? 'PNG' : 'JPEG'} image`,
+          );
+        if (err instanceof ImageTooLargeError)
+          throw new AppError(
+            'FILE_TOO_LARGE',
+            `A sideways picture can be turned upright up to ${MAX_IMAGE_PIXELS / 1e6} megapixels; this one is larger`,
+          );
         throw err;
       }
     }
@@ -88,7 +104,8 @@ export class AttachmentsService {
     const thumbnailKey = thumbnail ? `${id}.thumb` : null;
     await this.storage.put(storageKey, sealFile(fileKey, content, fileAad(id, 'original')));
     try {
-      if (thumbnail && thumbnailKey) await this.storage.put(thumbnailKey, sealFile(fileKey, thumbnail.data, fileAad(id, 'thumbnail')));
+      if (thumbnail && thumbnailKey)
+        await this.storage.put(thumbnailKey, sealFile(fileKey, thumbnail.data, fileAad(id, 'thumbnail')));
       const row = await insertAttachment(this.deps.db, {
         id,
         conversation_id: conv.id,
@@ -105,7 +122,12 @@ export class AttachmentsService {
         thumbnail_mime: thumbnail?.mime ?? null,
         thumbnail_size: thumbnail?.data.length ?? null,
       });
-      await audit(this.deps.db, actor, { action: 'attachments.upload', outcome: 'success', conversationId: conv.id, targetId: id });
+      await audit(this.deps.db, actor, {
+        action: 'attachments.upload',
+        outcome: 'success',
+        conversationId: conv.id,
+        targetId: id,
+      });
       return this.present(conv, row);
     } catch (err) {
       await this.removeBlobs([storageKey, thumbnailKey].filter((k): k is string => k !== null));
@@ -114,10 +136,17 @@ export class AttachmentsService {
   }
 
   /** The original bytes (or a range of them), for participants and admins; every download audited. */
-  async download(actor: Actor, id: string, rangeHeader: string | undefined, kind: 'original' | 'thumbnail' = 'original'): Promise<Download> {
+  async download(
+    actor: Actor,
+    id: string,
+    rangeHeader: string | undefined,
+    kind: 'original' | 'thumbnail' = 'original',
+  ): Promise<Download> {
     const { attachment, conv } = await this.readable(actor, id);
     const storageKey = kind === 'original' ? attachment.storage_key : attachment.thumbnail_key;
-    if (!storageKey) throw notFound('This file has no preview');
+    const mime = kind === 'original' ? attachment.mime_type : attachment.thumbnail_mime;
+    // A thumbnail's key and type are stored together: both or neither.
+    if (!storageKey || !mime) throw notFound('This file has no preview');
     const size = Number(kind === 'original' ? attachment.size : attachment.thumbnail_size);
     const range = kind === 'original' ? parseRange(rangeHeader, size) : null;
     await audit(this.deps.db, actor, {
@@ -128,16 +157,26 @@ export class AttachmentsService {
       targetId: id,
       details: range ? { range: `${range.start}-${range.end}` } : null,
     });
-    const fileKey = unwrapFileKey(dataKeyOf(this.deps.keyring, conv), conv.id, { id, wrappedKey: attachment.wrapped_key });
+    const fileKey = unwrapFileKey(dataKeyOf(this.deps.keyring, conv), conv.id, {
+      id,
+      wrappedKey: attachment.wrapped_key,
+    });
     const view = this.present(conv, attachment);
     // The first part is opened before any header goes out: a file that fails its check is an
     // error response, not a 200 whose body breaks off.
-    const parts = this.decrypted(fileKey, storageKey, fileAad(id, kind), size, range?.start ?? 0, range?.end ?? size - 1);
+    const parts = this.decrypted(
+      fileKey,
+      storageKey,
+      fileAad(id, kind),
+      size,
+      range?.start ?? 0,
+      range?.end ?? size - 1,
+    );
     const first = await parts.next();
     return {
       attachment,
       fileName: view.fileName,
-      mime: kind === 'original' ? attachment.mime_type : attachment.thumbnail_mime!,
+      mime,
       size,
       range,
       body: Readable.from(
@@ -152,7 +191,11 @@ export class AttachmentsService {
   /** Deletes stored bytes; a failure is logged, not thrown: the rows are already gone. */
   async removeBlobs(keys: string[]): Promise<void> {
     for (const key of keys)
-      await this.storage.delete(key).catch((err: unknown) => this.deps.log.warn({ err: { message: (err as Error).message } }, 'could not delete an attachment file'));
+      await this.storage
+        .delete(key)
+        .catch((err: unknown) =>
+          this.deps.log.warn({ err: { message: (err as Error).message } }, 'could not delete an attachment file'),
+        );
   }
 
   /** Uploads never sent within 24 hours are removed. */
@@ -173,15 +216,30 @@ export class AttachmentsService {
     } catch (err) {
       if (!(err instanceof ScanUnavailableError)) throw err;
       this.deps.log.error({ err: { message: err.message } }, 'virus scanner unavailable; upload refused');
+      // A refusal for want of a scan is on the trail like one for a finding: someone tried to send a file.
+      await audit(this.deps.db, actor, {
+        action: 'attachments.upload',
+        outcome: 'failure',
+        conversationId: conv.id,
+        details: { reason: 'scanner_unavailable' },
+      });
       throw new AppError('SCAN_UNAVAILABLE', 'The virus scanner is unavailable; nothing was stored. Try again later');
     }
     if (!verdict.clean) {
-      await audit(this.deps.db, actor, { action: 'attachments.upload', outcome: 'denied', conversationId: conv.id, details: { reason: 'infected', signature: verdict.signature } });
+      await audit(this.deps.db, actor, {
+        action: 'attachments.upload',
+        outcome: 'denied',
+        conversationId: conv.id,
+        details: { reason: 'infected', signature: verdict.signature },
+      });
       throw new AppError('FILE_INFECTED', 'The virus scanner flagged this file; nothing was stored');
     }
   }
 
-  private async readable(actor: Actor, id: string): Promise<{ attachment: AttachmentRow; conv: ConversationAccessRow }> {
+  private async readable(
+    actor: Actor,
+    id: string,
+  ): Promise<{ attachment: AttachmentRow; conv: ConversationAccessRow }> {
     const attachment = await findAttachment(this.deps.db, id);
     const conv = attachment ? await findConversationAccess(this.deps.db, attachment.conversation_id) : null;
     // A file that exists but is not the caller's answers exactly as one that does not exist.

@@ -6,22 +6,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { auditRowsOf, refuseAuditRowsOf } from '../test/audit.js';
 import { CLAMD_BINARY, EICAR, MALWARE_MARKER, startClamd } from '../test/clamd.js';
-import { clientId, createAdmin, createPair, createPatient, type TestUser } from '../test/factories.js';
+import { clientId, createAdmin, createPair, createPatient, upload, type TestUser } from '../test/factories.js';
 import { cleanJpeg, cleanPng, gpsExifSegment, pdf, sidewaysPng, withSegment, withTextChunk } from '../test/files.js';
 import { connectClient } from '../test/socket-client.js';
 
 const MiB = 1024 * 1024;
 let t: TestApp;
-
-async function upload(app: TestApp, user: TestUser, conversationId: string | null, bytes: Buffer, name = 'file.bin', fieldsFirst = true) {
-  const form = new FormData();
-  const file = new Blob([bytes], { type: 'application/octet-stream' });
-  if (fieldsFirst && conversationId) form.append('conversationId', conversationId);
-  form.append('file', file, name);
-  if (!fieldsFirst && conversationId) form.append('conversationId', conversationId);
-  const res = await fetch(`${app.url}/api/chat/attachments`, { method: 'POST', headers: { authorization: `Bearer ${user.token}` }, body: form });
-  return { status: res.status, body: (await res.json()) as any };
-}
 
 /**
  * An upload whose file part is left open, so the server holds it in flight until `finish`;
@@ -42,7 +32,8 @@ function heldUpload(app: TestApp, user: TestUser, conversationId: string, bytes:
   });
   req.write(
     `--${boundary}\r\nContent-Disposition: form-data; name="conversationId"\r\n\r\n${conversationId}\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="held.png"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="held.png"\r\n` +
+      'Content-Type: application/octet-stream\r\n\r\n',
   );
   req.write(bytes.subarray(0, 16));
   return {
@@ -54,7 +45,9 @@ function heldUpload(app: TestApp, user: TestUser, conversationId: string, bytes:
 }
 
 async function download(app: TestApp, user: TestUser, id: string, headers: Record<string, string> = {}, suffix = '') {
-  const res = await fetch(`${app.url}/api/chat/attachments/${id}${suffix}`, { headers: { authorization: `Bearer ${user.token}`, ...headers } });
+  const res = await fetch(`${app.url}/api/chat/attachments/${id}${suffix}`, {
+    headers: { authorization: `Bearer ${user.token}`, ...headers },
+  });
   return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
 }
 
@@ -67,7 +60,8 @@ async function storedFiles(dir: string): Promise<Buffer[]> {
 
 const attachmentsDir = () => path.join(t.config.dataDir, 'attachments');
 const rowsFor = async (conversationId: string) =>
-  (await t.db.query(`SELECT count(*)::int AS n FROM attachments WHERE conversation_id = $1`, [conversationId])).rows[0].n;
+  (await t.db.query(`SELECT count(*)::int AS n FROM attachments WHERE conversation_id = $1`, [conversationId])).rows[0]
+    .n;
 
 describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
   beforeAll(async () => {
@@ -75,7 +69,7 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
   });
   afterAll(() => t?.close());
 
-  it('take clean PNG, JPEG and PDF, and give them back byte-identical with headers that keep browsers safe', async () => {
+  it('take clean PNG, JPEG and PDF, give them back byte-identical with headers that keep browsers safe', async () => {
     const { patient, doctor, conversation } = await createPair(t);
     const files = [
       { bytes: await cleanPng(), name: 'rash.png', mime: 'image/png', width: 40, height: 30 },
@@ -90,7 +84,9 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
       if (f.width) expect(res.body).toMatchObject({ width: f.width, height: f.height });
       ids.push(res.body.id);
     }
-    const ack = await (await connectClient(t.url, { token: patient.token })).emitAck('chat:message', {
+    const ack = await (
+      await connectClient(t.url, { token: patient.token })
+    ).emitAck('chat:message', {
       conversationId: conversation.id,
       clientMessageId: clientId(),
       attachmentIds: ids,
@@ -113,10 +109,14 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
       const meta = await sharp(thumb.bytes).metadata();
       expect(Math.max(meta.width!, meta.height!)).toBeLessThanOrEqual(640);
     }
-    expect((await download(t, doctor, ids[2]!)).headers.get('content-disposition')).toContain(encodeURIComponent('Blood test – März.pdf'));
+    expect((await download(t, doctor, ids[2]!)).headers.get('content-disposition')).toContain(
+      encodeURIComponent('Blood test – März.pdf'),
+    );
     const page = await doctor.api.get(`/api/chat/conversations/${conversation.id}/messages`);
     expect(page.body.data[0].attachments.map((a: any) => a.fileName)).toEqual(files.map((f) => f.name));
-    expect((await doctor.api.get(`/api/chat/conversations/${conversation.id}`)).body.lastMessage.preview).toBe('📎 Attachment');
+    expect((await doctor.api.get(`/api/chat/conversations/${conversation.id}`)).body.lastMessage.preview).toBe(
+      '📎 Attachment',
+    );
   });
 
   it('bring an archived conversation back, count as read for the sender and unread for the other side', async () => {
@@ -124,7 +124,9 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
     expect((await doctor.api.patch(`/api/chat/conversations/${conversation.id}`, { archived: true })).status).toBe(200);
     const res = await upload(t, patient, conversation.id, await cleanPng(), 'rash.png');
     expect(res.status).toBe(201);
-    const ack = await (await connectClient(t.url, { token: patient.token })).emitAck('chat:message', {
+    const ack = await (
+      await connectClient(t.url, { token: patient.token })
+    ).emitAck('chat:message', {
       conversationId: conversation.id,
       clientMessageId: clientId(),
       attachmentIds: [res.body.id],
@@ -159,8 +161,16 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
     expect(phoneGot.equals(jpeg)).toBe(true);
     expect(phoneGot.includes(Buffer.from('CareChatTestCam'))).toBe(false);
     // A progressive JPEG (several scans, tables between them) keeps every scan.
-    const progressive = await sharp(await cleanJpeg(80, 60)).jpeg({ progressive: true }).toBuffer();
-    const progUp = await upload(t, patient, conversation.id, withSegment(progressive, await gpsExifSegment()), 'progressive.jpg');
+    const progressive = await sharp(await cleanJpeg(80, 60))
+      .jpeg({ progressive: true })
+      .toBuffer();
+    const progUp = await upload(
+      t,
+      patient,
+      conversation.id,
+      withSegment(progressive, await gpsExifSegment()),
+      'progressive.jpg',
+    );
     expect((await download(t, patient, progUp.body.id)).bytes.equals(progressive)).toBe(true);
 
     const png = await cleanPng();
@@ -168,7 +178,10 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
     expect((await download(t, patient, pngUp.body.id)).bytes.equals(png)).toBe(true);
 
     // A photo taken sideways comes back upright, without the tag that said so.
-    const sideways = await sharp(await cleanJpeg(64, 48)).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const sideways = await sharp(await cleanJpeg(64, 48))
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
     const turned = await upload(t, patient, conversation.id, sideways, 'sideways.jpg');
     expect(turned.body).toMatchObject({ width: 48, height: 64 });
     const meta = await sharp((await download(t, patient, turned.body.id)).bytes).metadata();
@@ -257,17 +270,30 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
     expect((await download(t, doctor, up.body.id)).status).toBe(404); // not sent yet
     expect((await download(t, stranger, up.body.id)).status).toBe(404);
     // Only the uploader may send it, and only into its own conversation.
-    const byDoctor = await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), attachmentIds: [up.body.id] });
+    const byDoctor = await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+      clientMessageId: clientId(),
+      attachmentIds: [up.body.id],
+    });
     expect(byDoctor.body.error.code).toBe('VALIDATION_FAILED');
     const other = await createPair(t);
     const elsewhere = await upload(t, other.patient, other.conversation.id, await cleanPng(), 'other.png');
-    const wrongConv = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), attachmentIds: [elsewhere.body.id] });
+    const wrongConv = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+      clientMessageId: clientId(),
+      attachmentIds: [elsewhere.body.id],
+    });
     expect(wrongConv.body.error.code).toBe('VALIDATION_FAILED');
-    const sent = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), content: 'see photo', attachmentIds: [up.body.id] });
+    const sent = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+      clientMessageId: clientId(),
+      content: 'see photo',
+      attachmentIds: [up.body.id],
+    });
     expect(sent.status).toBe(201);
     expect((await download(t, doctor, up.body.id)).status).toBe(200);
     expect((await download(t, stranger, up.body.id)).status).toBe(404);
-    const again = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), attachmentIds: [up.body.id] });
+    const again = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+      clientMessageId: clientId(),
+      attachmentIds: [up.body.id],
+    });
     expect(again.body.error.code).toBe('VALIDATION_FAILED'); // already sent
 
     const admin = await createAdmin(t);
@@ -276,13 +302,15 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
     expect(audit.body.data[0]).toMatchObject({ conversationId: conversation.id, targetId: up.body.id });
   });
 
-  it('keep an unsent upload its uploader’s alone, admins included, and answer a file not yours as one that does not exist', async () => {
+  it('keep an unsent upload its uploader’s alone (admins too); a file not yours answers as nonexistent', async () => {
     const { patient, conversation } = await createPair(t);
     const [stranger, admin] = await Promise.all([createPatient(t), createAdmin(t)]);
     const up = await upload(t, patient, conversation.id, await cleanPng(), 'unsent.png');
     expect(up.status).toBe(201);
     const answer = async (user: TestUser, id: string) => {
-      const res = await fetch(`${t.url}/api/chat/attachments/${id}`, { headers: { authorization: `Bearer ${user.token}` } });
+      const res = await fetch(`${t.url}/api/chat/attachments/${id}`, {
+        headers: { authorization: `Bearer ${user.token}` },
+      });
       return { status: res.status, body: await res.json() };
     };
     const none = await answer(stranger, crypto.randomUUID());
@@ -291,7 +319,10 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
     expect(await answer(stranger, up.body.id)).toEqual(none);
     expect((await download(t, patient, up.body.id)).status).toBe(200);
     // Once sent, it belongs to the conversation: admins read it (audited), strangers still see nothing.
-    const sent = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), attachmentIds: [up.body.id] });
+    const sent = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+      clientMessageId: clientId(),
+      attachmentIds: [up.body.id],
+    });
     expect(sent.status).toBe(201);
     expect((await download(t, admin, up.body.id)).status).toBe(200);
     expect(await answer(stranger, up.body.id)).toEqual(none);
@@ -302,17 +333,23 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
     const up = await upload(t, patient, conversation.id, pdf(), 'invoice\u202Efdp\u2066.exe');
     expect(up.status).toBe(201);
     expect(up.body.fileName).toBe('invoicefdp.pdf');
-    const sent = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), attachmentIds: [up.body.id] });
+    const sent = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+      clientMessageId: clientId(),
+      attachmentIds: [up.body.id],
+    });
     expect(sent.body.attachments[0].fileName).toBe('invoicefdp.pdf');
     const got = await download(t, doctor, up.body.id);
     expect(got.headers.get('content-disposition')).not.toMatch(/%E2%80%AE|%E2%81%A6/i);
     expect(got.headers.get('content-disposition')).toContain("filename*=UTF-8''invoicefdp.pdf");
   });
 
-  it('audit every download and preview by a participant, and refuse one whose audit row cannot be written', async () => {
+  it('audit each download and preview by a participant, and refuse one whose audit row cannot be written', async () => {
     const { patient, doctor, conversation } = await createPair(t);
     const up = await upload(t, patient, conversation.id, await cleanPng(), 'rash on arm.png');
-    const sent = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), attachmentIds: [up.body.id] });
+    const sent = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+      clientMessageId: clientId(),
+      attachmentIds: [up.body.id],
+    });
     expect(sent.status).toBe(201);
     expect((await download(t, doctor, up.body.id)).status).toBe(200);
     expect((await download(t, doctor, up.body.id, {}, '/thumbnail')).status).toBe(200);
@@ -348,7 +385,9 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
       expect(file.includes(Buffer.from(secret))).toBe(false);
       expect(file.includes(Buffer.from('%PDF-'))).toBe(false);
     }
-    const { rows } = await t.db.query(`SELECT a::text AS row FROM attachments a WHERE conversation_id = $1`, [conversation.id]);
+    const { rows } = await t.db.query(`SELECT a::text AS row FROM attachments a WHERE conversation_id = $1`, [
+      conversation.id,
+    ]);
     expect(rows[0].row).not.toContain(secret);
     expect(rows[0].row).not.toContain(Buffer.from(secret).toString('hex'));
   });
@@ -356,7 +395,10 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
   it('delete files with a message deleted for everyone, and unsent uploads after 24 hours', async () => {
     const { patient, doctor, conversation } = await createPair(t);
     const up = await upload(t, patient, conversation.id, await cleanPng(), 'gone.png');
-    const sent = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), attachmentIds: [up.body.id] });
+    const sent = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+      clientMessageId: clientId(),
+      attachmentIds: [up.body.id],
+    });
     const filesBefore = (await storedFiles(attachmentsDir())).length;
     await patient.api.delete(`/api/chat/messages/${sent.body.id}?scope=everyone`);
     expect((await download(t, doctor, up.body.id)).status).toBe(404);
@@ -370,7 +412,7 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
     expect((await download(t, patient, fresh.body.id)).status).toBe(200);
   });
 
-  it('refuse a fourth upload a person has in flight at once as RATE_LIMITED (not another person’s), and free the slots as uploads end', async () => {
+  it('refuse a person’s 4th upload in flight as RATE_LIMITED (not another’s); slots free as uploads end', async () => {
     const { patient, doctor, conversation } = await createPair(t);
     const png = await cleanPng();
     const held = [0, 1, 2].map(() => heldUpload(t, patient, conversation.id, png));
@@ -383,14 +425,17 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
     expect((await upload(t, doctor, conversation.id, png, 'doctor.png')).status).toBe(201);
     expect(await Promise.all(held.map((h) => h.finish()))).toEqual([201, 201, 201]);
     // Refused uploads give their slot back too.
-    for (let i = 0; i < 4; i++) expect((await upload(t, patient, conversation.id, Buffer.from('MZ not an image'), 'x.png')).status).toBe(415);
+    for (let i = 0; i < 4; i++)
+      expect((await upload(t, patient, conversation.id, Buffer.from('MZ not an image'), 'x.png')).status).toBe(415);
     expect((await upload(t, patient, conversation.id, png, 'after.png')).status).toBe(201);
   });
 
   it('store a picture too large to preview without a preview, rather than decoding a gigabyte', async () => {
     const { patient, conversation } = await createPair(t);
     // 100.02 million pixels of black: a few hundred KB as a PNG, 300 MB once decoded.
-    const huge = await sharp({ create: { width: 10_001, height: 10_001, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).toBuffer();
+    const huge = await sharp({ create: { width: 10_001, height: 10_001, channels: 3, background: '#000' } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     const up = await upload(t, patient, conversation.id, huge, 'huge.png');
     expect(up.status).toBe(201);
     expect(up.body).toMatchObject({ width: 10_001, height: 10_001 });
@@ -398,22 +443,28 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
     expect((await download(t, patient, up.body.id)).bytes.equals(huge)).toBe(true);
   }, 60_000);
 
-  it('refuse a sideways picture too large to turn upright with FILE_TOO_LARGE, before decoding it, keeping nothing', async () => {
+  it('refuse a sideways picture too big to turn upright (FILE_TOO_LARGE) before decoding; keep nothing', async () => {
     const { patient, conversation } = await createPair(t);
     // 256 million pixels marked as turned (EXIF orientation 6): 750 KB as a PNG, a gigabyte
     // once decoded, under sharp's own default limit.
     const sideways = await sidewaysPng(16_000, 16_000);
-    const before = await t.db.query<{ n: string }>('SELECT count(*) AS n FROM attachments WHERE uploader_id = $1', [patient.id]);
+    const before = await t.db.query<{ n: string }>('SELECT count(*) AS n FROM attachments WHERE uploader_id = $1', [
+      patient.id,
+    ]);
     const up = await upload(t, patient, conversation.id, sideways, 'sideways.png');
     expect(up.status).toBe(413);
     expect(up.body.error).toEqual({ code: 'FILE_TOO_LARGE', message: expect.stringContaining('100 megapixels') });
-    const after = await t.db.query<{ n: string }>('SELECT count(*) AS n FROM attachments WHERE uploader_id = $1', [patient.id]);
+    const after = await t.db.query<{ n: string }>('SELECT count(*) AS n FROM attachments WHERE uploader_id = $1', [
+      patient.id,
+    ]);
     expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
   }, 60_000);
 
-  it('hold pictures of more bytes a pixel to fewer pixels: a 16-bit RGBA picture of 49 megapixels is stored with no preview', async () => {
+  it('hold pictures of more bytes a pixel to fewer pixels: 49-megapixel 16-bit RGBA is kept, no preview', async () => {
     const { patient, conversation } = await createPair(t);
-    const deep = await sharp({ create: { width: 7000, height: 7000, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0.5 } } })
+    const deep = await sharp({
+      create: { width: 7000, height: 7000, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0.5 } },
+    })
       .toColourspace('rgb16')
       .png({ compressionLevel: 9 })
       .toBuffer();
@@ -434,7 +485,16 @@ describe.skipIf(!CLAMD_BINARY)('attachments (real clamd)', () => {
       const res = await upload(app, patient, conversation.id, await cleanPng(), 'b.png');
       expect(res.status).toBe(503);
       expect(res.body.error.code).toBe('SCAN_UNAVAILABLE');
-      expect(await (await app.db.query(`SELECT count(*)::int AS n FROM attachments WHERE conversation_id = $1`, [conversation.id])).rows[0].n).toBe(1);
+      const refused = await auditRowsOf(app.db, patient.id, 'attachments.upload');
+      expect(refused.map((r) => [r.outcome, r.details?.reason ?? null])).toEqual([
+        ['success', null],
+        ['failure', 'scanner_unavailable'],
+      ]);
+      expect(
+        await (
+          await app.db.query(`SELECT count(*)::int AS n FROM attachments WHERE conversation_id = $1`, [conversation.id])
+        ).rows[0].n,
+      ).toBe(1);
     } finally {
       await app.close();
       await clamd.stop();

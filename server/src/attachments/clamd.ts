@@ -45,7 +45,9 @@ export class ClamdScanner {
         if (!(err instanceof ConnectError)) break;
       }
     }
-    throw new ScanUnavailableError(`virus scanner unavailable: ${(lastError as Error)?.message ?? 'no scanner configured'}`);
+    throw new ScanUnavailableError(
+      `virus scanner unavailable: ${(lastError as Error)?.message ?? 'no scanner configured'}`,
+    );
   }
 
   private scanAt(endpoint: Endpoint, data: Buffer): Promise<ScanVerdict> {
@@ -77,8 +79,8 @@ export class ClamdScanner {
         socket.end();
         const answer = reply.slice(0, reply.indexOf('\0')).trim();
         if (answer === 'stream: OK') return resolve({ clean: true });
-        const found = /^stream: (.+) FOUND$/.exec(answer);
-        if (found) return resolve({ clean: false, signature: found[1]! });
+        const signature = /^stream: (.+) FOUND$/.exec(answer)?.[1];
+        if (signature) return resolve({ clean: false, signature });
         reject(new Error(`clamd answered "${answer.slice(0, 200)}"`));
       });
       socket.on('end', () => {

@@ -14,7 +14,8 @@ const chunkAad = (aad: string, index: number, last: boolean) => `${aad}:chunk:${
 export function sealFile(key: Buffer, data: Buffer, aad: string): Buffer {
   const count = Math.max(1, Math.ceil(data.length / CHUNK_SIZE));
   const parts: Buffer[] = [];
-  for (let i = 0; i < count; i++) parts.push(seal(key, data.subarray(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE), chunkAad(aad, i, i === count - 1)));
+  for (let i = 0; i < count; i++)
+    parts.push(seal(key, data.subarray(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE), chunkAad(aad, i, i === count - 1)));
   return Buffer.concat(parts);
 }
 

@@ -8,9 +8,12 @@ import { EXTENSION, type AttachmentMime } from './file-type.js';
  * its real type.
  */
 export function safeFileName(name: string | undefined, mime: AttachmentMime): string {
-  const base = withoutBidiControls(wellFormed(name ?? ''))
-    .split(/[\\/]/)
-    .pop()!
+  // The part after the last slash (split always yields at least one part, so '' is never used).
+  const lastPart =
+    withoutBidiControls(wellFormed(name ?? ''))
+      .split(/[\\/]/)
+      .at(-1) ?? '';
+  const base = lastPart
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f"<>:|?*;]/g, '')
     .replace(/^\.+/, '')

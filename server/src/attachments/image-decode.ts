@@ -22,32 +22,43 @@ export class BadImageError extends Error {}
 /** Decoding this picture would pass the pixel limit. */
 export class ImageTooLargeError extends Error {}
 
+/** A header that names the picture's size (sharp's Metadata leaves width and height optional). */
+export type ImageHeader = Metadata & { width: number; height: number };
+
 /** Width, height, orientation, channels and depth from the header alone: no pixel is decoded. */
-export async function readHeader(data: Buffer): Promise<Metadata> {
+export async function readHeader(data: Buffer): Promise<ImageHeader> {
   let meta: Metadata;
   try {
     meta = await sharp(data, { limitInputPixels: false }).metadata();
   } catch {
     throw new BadImageError('not a readable image');
   }
-  if (!meta.width || !meta.height) throw new BadImageError('image has no size');
-  return meta;
+  const { width, height } = meta;
+  if (!width || !height) throw new BadImageError('image has no size');
+  return { ...meta, width, height };
 }
 
 /** This picture's pixel limit: MAX_IMAGE_PIXELS, less for pixels of more than 3 bytes. */
 function pixelLimit(meta: Metadata): number {
-  const bytesPerSample = meta.depth === 'ushort' || meta.depth === 'short' ? 2 : meta.depth === 'float' || meta.depth === 'uint' || meta.depth === 'int' ? 4 : meta.depth === 'double' ? 8 : 1;
+  const bytesPerSample =
+    meta.depth === 'ushort' || meta.depth === 'short'
+      ? 2
+      : meta.depth === 'float' || meta.depth === 'uint' || meta.depth === 'int'
+        ? 4
+        : meta.depth === 'double'
+          ? 8
+          : 1;
   const bytesPerPixel = Math.max(1, meta.channels ?? 4) * bytesPerSample;
   return Math.min(MAX_IMAGE_PIXELS, Math.floor(DECODE_BUDGET_BYTES / bytesPerPixel));
 }
 
-export const decodable = (meta: Metadata): boolean => meta.width! * meta.height! <= pixelLimit(meta);
+export const decodable = (meta: ImageHeader): boolean => meta.width * meta.height <= pixelLimit(meta);
 
 /**
  * The one door to a picture's pixels (`meta` from `readHeader`): past the pixel limit it
  * refuses, and sharp itself checks the same limit against what it finds while decoding.
  */
-export function decode(data: Buffer, meta: Metadata): Sharp {
+export function decode(data: Buffer, meta: ImageHeader): Sharp {
   if (!decodable(meta)) throw new ImageTooLargeError(`${meta.width} x ${meta.height} is past the pixel limit`);
   return sharp(data, { limitInputPixels: pixelLimit(meta) });
 }

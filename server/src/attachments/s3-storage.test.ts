@@ -19,7 +19,13 @@ let endpoint: string;
 
 beforeAll(async () => {
   const port = await freePort();
-  server = new S3rver({ port, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: [{ name: 'carechat-test' }] });
+  server = new S3rver({
+    port,
+    address: '127.0.0.1',
+    silent: true,
+    directory: dir,
+    configureBuckets: [{ name: 'carechat-test' }],
+  });
   await server.run();
   endpoint = `http://127.0.0.1:${port}`;
   storage = new S3Storage({
@@ -43,12 +49,20 @@ describe('S3 storage (against s3rver, a local S3-compatible server)', () => {
     const id = crypto.randomUUID();
     await storage.put(id, sealFile(key, plain, `file:${id}:original`));
     const span = sealedRange(plain.length, 70_000, 140_000);
-    const chunks = openChunks(key, await storage.read(id, span.from, span.to), `file:${id}:original`, span.first, span.total);
+    const chunks = openChunks(
+      key,
+      await storage.read(id, span.from, span.to),
+      `file:${id}:original`,
+      span.first,
+      span.total,
+    );
     const offset = span.first * 64 * 1024;
     expect(chunks.subarray(70_000 - offset, 140_001 - offset).equals(plain.subarray(70_000, 140_001))).toBe(true);
 
     const files = await readdir(dir, { recursive: true, withFileTypes: true });
-    const contents = await Promise.all(files.filter((f) => f.isFile()).map((f) => readFile(path.join(f.parentPath, f.name))));
+    const contents = await Promise.all(
+      files.filter((f) => f.isFile()).map((f) => readFile(path.join(f.parentPath, f.name))),
+    );
     expect(contents.some((c) => c.includes(plain.subarray(1000, 1100)))).toBe(false);
 
     await storage.delete(id);
@@ -71,11 +85,20 @@ describe.skipIf(!CLAMD_BINARY)('the server with S3_BUCKET set', () => {
       const form = new FormData();
       form.append('conversationId', conversation.id);
       form.append('file', new Blob([file]), 'lab.pdf');
-      const up = await fetch(`${app.url}/api/chat/attachments`, { method: 'POST', headers: { authorization: `Bearer ${patient.token}` }, body: form });
+      const up = await fetch(`${app.url}/api/chat/attachments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${patient.token}` },
+        body: form,
+      });
       const attachment = (await up.json()) as { id: string };
       expect(up.status).toBe(201);
-      await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), attachmentIds: [attachment.id] });
-      const down = await fetch(`${app.url}/api/chat/attachments/${attachment.id}`, { headers: { authorization: `Bearer ${doctor.token}` } });
+      await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+        clientMessageId: clientId(),
+        attachmentIds: [attachment.id],
+      });
+      const down = await fetch(`${app.url}/api/chat/attachments/${attachment.id}`, {
+        headers: { authorization: `Bearer ${doctor.token}` },
+      });
       expect(Buffer.from(await down.arrayBuffer()).equals(file)).toBe(true);
       const objects = await readdir(dir, { recursive: true });
       expect(objects.some((name) => String(name).includes(attachment.id))).toBe(true);

@@ -31,13 +31,21 @@ export class S3Storage implements BlobStorage {
 
   async put(key: string, data: Buffer): Promise<void> {
     await this.client.send(
-      new PutObjectCommand({ Bucket: this.options.bucket, Key: this.key(key), Body: data, ContentType: 'application/octet-stream' }),
+      new PutObjectCommand({
+        Bucket: this.options.bucket,
+        Key: this.key(key),
+        Body: data,
+        ContentType: 'application/octet-stream',
+      }),
     );
   }
 
   async read(key: string, from: number, to: number): Promise<Buffer> {
-    const res = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.key(key), Range: `bytes=${from}-${to}` }));
-    return Buffer.from(await res.Body!.transformToByteArray());
+    const res = await this.client.send(
+      new GetObjectCommand({ Bucket: this.options.bucket, Key: this.key(key), Range: `bytes=${from}-${to}` }),
+    );
+    if (!res.Body) throw new Error('S3 answered a read with no body');
+    return Buffer.from(await res.Body.transformToByteArray());
   }
 
   async delete(key: string): Promise<void> {

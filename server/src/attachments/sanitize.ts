@@ -14,7 +14,27 @@ export interface CleanImage {
 const JPEG_KEEP_APP = new Set([0xe0, 0xe2, 0xee]);
 const ICC_SIGNATURE = Buffer.from('ICC_PROFILE\0', 'latin1');
 // PNG ancillary chunks kept: they only describe how to show the pixels.
-const PNG_KEEP = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'cHRM', 'gAMA', 'iCCP', 'sBIT', 'sRGB', 'bKGD', 'pHYs', 'acTL', 'fcTL', 'fdAT']);
+const PNG_KEEP = new Set([
+  'IHDR',
+  'PLTE',
+  'IDAT',
+  'IEND',
+  'tRNS',
+  'cHRM',
+  'gAMA',
+  'iCCP',
+  'sBIT',
+  'sRGB',
+  'bKGD',
+  'pHYs',
+  'acTL',
+  'fcTL',
+  'fdAT',
+]);
+// Restart markers (FF D0-D7) sit between a scan's data and carry no length.
+const isRestart = (marker: number): boolean => marker >= 0xd0 && marker <= 0xd7;
+// After FF inside a scan's data: 00 is a stuffed byte, a restart continues the scan, anything else ends it.
+const endsScan = (marker: number): boolean => marker !== 0x00 && !isRestart(marker);
 
 /**
  * Strips EXIF, XMP, IPTC, comments and text chunks (patients' photos carry GPS positions)
@@ -27,11 +47,13 @@ export async function sanitizeImage(data: Buffer, mime: AttachmentMime): Promise
   if (meta.orientation && meta.orientation !== 1) {
     // The one step that holds the whole picture decoded: past the pixel limit it is refused.
     const out = decode(data, meta).rotate();
-    const upright = await (mime === 'image/png' ? out.png() : out.jpeg({ quality: 92 })).toBuffer({ resolveWithObject: true });
+    const upright = await (mime === 'image/png' ? out.png() : out.jpeg({ quality: 92 })).toBuffer({
+      resolveWithObject: true,
+    });
     return { data: upright.data, width: upright.info.width, height: upright.info.height };
   }
   const stripped = mime === 'image/jpeg' ? stripJpeg(data) : stripPng(data);
-  return { data: stripped, width: meta.width!, height: meta.height! };
+  return { data: stripped, width: meta.width, height: meta.height };
 }
 
 /**
@@ -45,7 +67,7 @@ function stripJpeg(data: Buffer): Buffer {
   let scanned = false;
   while (i + 2 <= data.length) {
     if (data[i] !== 0xff) throw new BadImageError('broken JPEG segment');
-    const marker = data[i + 1]!;
+    const marker = data.readUInt8(i + 1);
     if (marker === 0xff) {
       i++; // fill byte
       continue;
@@ -56,7 +78,7 @@ function stripJpeg(data: Buffer): Buffer {
     }
     if (marker === 0xd9) break;
     if (i + 4 > data.length) break;
-    if (marker >= 0xd0 && marker <= 0xd7) {
+    if (isRestart(marker)) {
       parts.push(data.subarray(i, i + 2)); // a restart marker between scans' data: no length
       i += 2;
       continue;
@@ -66,7 +88,9 @@ function stripJpeg(data: Buffer): Buffer {
     if (end > data.length) throw new BadImageError('truncated JPEG segment');
     const segment = data.subarray(i, end);
     const isIcc = marker === 0xe2 && segment.subarray(4, 4 + ICC_SIGNATURE.length).equals(ICC_SIGNATURE);
-    const isMetadata = (marker >= 0xe1 && marker <= 0xef && (!JPEG_KEEP_APP.has(marker) || (marker === 0xe2 && !isIcc))) || marker === 0xfe;
+    const isMetadata =
+      (marker >= 0xe1 && marker <= 0xef && (!JPEG_KEEP_APP.has(marker) || (marker === 0xe2 && !isIcc))) ||
+      marker === 0xfe;
     if (marker !== 0xda) {
       if (!isMetadata) parts.push(segment);
       i = end;
@@ -76,7 +100,7 @@ function stripJpeg(data: Buffer): Buffer {
     // stuffed byte (FF 00) or a restart (FF D0-D7). Progressive images have several scans.
     scanned = true;
     let j = end;
-    while (j + 1 < data.length && !(data[j] === 0xff && data[j + 1] !== 0x00 && !(data[j + 1]! >= 0xd0 && data[j + 1]! <= 0xd7))) j++;
+    while (j + 1 < data.length && !(data[j] === 0xff && endsScan(data.readUInt8(j + 1)))) j++;
     if (j + 1 >= data.length) j = data.length;
     parts.push(data.subarray(i, j));
     i = j;

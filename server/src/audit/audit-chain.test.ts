@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
+import { assertBuildCurrent } from '../test/build.js';
 import { useTestApp } from '../test/harness.js';
 import { createAdmin, createPair, sendText } from '../test/factories.js';
 import { insertAuditEvent } from './audit.store.js';
@@ -9,8 +10,11 @@ const t = useTestApp();
 
 /** `npm run audit:verify` against the run's database: exit code and what it printed. */
 async function cli(): Promise<{ code: number; out: string }> {
+  assertBuildCurrent(); // the script runs the build
   try {
-    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'audit:verify'], { env: { ...process.env, DATABASE_URL: inject('databaseUrl') } });
+    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'audit:verify'], {
+      env: { ...process.env, DATABASE_URL: inject('databaseUrl') },
+    });
     return { code: 0, out: stdout };
   } catch (err) {
     const e = err as { code: number; stdout: string };
@@ -27,7 +31,17 @@ describe('the tamper-evident audit chain', () => {
     for (let i = 0; i < 1000; i++) {
       if (i % 10 === 0) writes.push(patient.api.get(`/api/chat/conversations/${conversation.id}/messages`));
       else if (i % 10 === 1) writes.push(admin.api.get(`/api/admin/conversations/${conversation.id}/messages`));
-      else writes.push(insertAuditEvent(t.db, { actorId: admin.id, actorRole: 'ADMIN', action: `test.event.${i % 7}`, outcome: 'success', targetId: String(i), details: { i } }));
+      else
+        writes.push(
+          insertAuditEvent(t.db, {
+            actorId: admin.id,
+            actorRole: 'ADMIN',
+            action: `test.event.${i % 7}`,
+            outcome: 'success',
+            targetId: String(i),
+            details: { i },
+          }),
+        );
       if (writes.length >= 40) await Promise.all(writes.splice(0));
     }
     await Promise.all(writes);
@@ -36,7 +50,10 @@ describe('the tamper-evident audit chain', () => {
     expect(intact.body.checked).toBeGreaterThanOrEqual(1000);
     expect((await cli()).code).toBe(0);
 
-    const { rows } = await t.db.query(`SELECT id, outcome FROM audit_events WHERE actor_id = $1 AND target_id = '505'`, [admin.id]);
+    const { rows } = await t.db.query(
+      `SELECT id, outcome FROM audit_events WHERE actor_id = $1 AND target_id = '505'`,
+      [admin.id],
+    );
     const victim = String(rows[0].id);
     const tamper = async (outcome: string) => {
       const client = await t.db.connect();

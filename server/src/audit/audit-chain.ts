@@ -19,7 +19,8 @@ async function startsWell(db: Queryable, prevHash: Buffer | null): Promise<boole
   if (prevHash === null) return true;
   const { rows } = await db.query(
     `SELECT 1 FROM audit_events
-      WHERE action IN ('audit.purge', 'retention.run') AND actor_role = 'SYSTEM' AND details->>'auditAnchor' = $1 LIMIT 1`,
+      WHERE action IN ('audit.purge', 'retention.run') AND actor_role = 'SYSTEM'
+        AND details->>'auditAnchor' = $1 LIMIT 1`,
     [prevHash.toString('hex')],
   );
   return rows.length > 0;
@@ -40,9 +41,13 @@ export async function verifyAuditChain(db: Queryable): Promise<ChainReport> {
       [after, BATCH],
     );
     for (const r of rows) {
-      const linked = previous === null ? checked === 0 && (await startsWell(db, r.prev_hash)) : r.prev_hash !== null && r.prev_hash.equals(previous);
+      const linked =
+        previous === null
+          ? checked === 0 && (await startsWell(db, r.prev_hash))
+          : r.prev_hash !== null && r.prev_hash.equals(previous);
       if (!linked) return { ok: false, checked, firstBroken: { id: String(r.id), reason: 'link' } };
-      if (!r.hash || !r.hash.equals(r.expected)) return { ok: false, checked, firstBroken: { id: String(r.id), reason: 'hash' } };
+      if (!r.hash || !r.hash.equals(r.expected))
+        return { ok: false, checked, firstBroken: { id: String(r.id), reason: 'hash' } };
       previous = r.hash;
       checked++;
       after = r.id;

@@ -16,18 +16,28 @@ describe('audit export', () => {
 
     const jsonl = await admin.api.get(`/api/admin/audit/export?from=${from}&to=${to}&format=jsonl`);
     expect(jsonl.headers.get('content-type')).toContain('application/x-ndjson');
-    const lines = (jsonl.body as string).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (jsonl.body as string)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const mine = lines.filter((e) => e.conversationId === conversation.id).map((e) => [e.actorId, e.action]);
     expect(mine).toEqual([
+      [patient.id, 'messages.send'],
       [patient.id, 'messages.read'],
       [admin.id, 'admin.messages.read'],
     ]);
-    for (let i = 1; i < lines.length; i++) if (Number(lines[i].id) === Number(lines[i - 1].id) + 1) expect(lines[i].prevHash).toBe(lines[i - 1].hash);
+    for (let i = 1; i < lines.length; i++)
+      if (Number(lines[i].id) === Number(lines[i - 1].id) + 1) expect(lines[i].prevHash).toBe(lines[i - 1].hash);
     expect(JSON.stringify(lines)).not.toContain('hello');
 
     const fhir = await admin.api.get(`/api/admin/audit/export?from=${from}&to=${to}&format=fhir`);
     expect(fhir.body).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
-    const read = fhir.body.entry.map((e: any) => e.resource).find((r: any) => r.subtype[0].code === 'admin.messages.read' && r.entity?.[0]?.what.identifier.value === conversation.id);
+    const read = fhir.body.entry
+      .map((e: any) => e.resource)
+      .find(
+        (r: any) =>
+          r.subtype[0].code === 'admin.messages.read' && r.entity?.[0]?.what.identifier.value === conversation.id,
+      );
     expect(read).toMatchObject({
       resourceType: 'AuditEvent',
       type: { code: 'rest' },

@@ -1,45 +1,51 @@
-import type { Queryable } from '../db/pool.js';
-import { presentAuditEvent, type AuditRow } from './audit.store.js';
+import { createHash } from 'node:crypto';
+import { presentTrailEvent, type TrailRow } from './audit-trail.js';
 
-export interface ExportRow extends AuditRow {
-  details: Record<string, unknown> | null;
-  prev_hash: Buffer | null;
-  hash: Buffer | null;
-}
-
-/** Audit events in [from, to), in chain order, a batch at a time (a time range can be large). */
-export async function* auditEventsBetween(db: Queryable, from: string, to: string): AsyncGenerator<ExportRow> {
-  for (let after = 0; ; ) {
-    const { rows } = await db.query<ExportRow>(
-      'SELECT * FROM audit_events WHERE at >= $1 AND at < $2 AND id > $3 ORDER BY id LIMIT 2000',
-      [from, to, after],
-    );
-    yield* rows;
-    if (rows.length < 2000) return;
-    after = rows[rows.length - 1]!.id;
-  }
-}
-
-/** One JSON line per event, with its chain hashes, so an auditor can re-verify offline. */
-export const toJsonLine = (r: ExportRow) =>
-  JSON.stringify({ ...presentAuditEvent(r), details: r.details, prevHash: r.prev_hash?.toString('hex') ?? null, hash: r.hash?.toString('hex') ?? null }) +
-  '\n';
+/**
+ * One JSON line per event, with its chain hashes, so an auditor can re-verify offline (events
+ * read from the message and session rows have none: `chained` is false).
+ */
+export const toJsonLine = (r: TrailRow) =>
+  JSON.stringify({
+    ...presentTrailEvent(r),
+    prevHash: r.prev_hash?.toString('hex') ?? null,
+    hash: r.hash?.toString('hex') ?? null,
+  }) + '\n';
 
 const OUTCOME = { success: '0', failure: '8', denied: '4' } as const;
 
+/** FHIR ids allow [A-Za-z0-9.-], at most 64: a derived event's id (`send:<uuid>`, ...) goes as its digest. */
+const fhirId = (id: string) => (/^\d+$/.test(id) ? id : createHash('sha256').update(id).digest('hex').slice(0, 40));
+
+/** The R4 audit-event-action code: Create, Update, Delete, Read, or Execute for everything else. */
+function fhirAction(action: string): 'C' | 'U' | 'D' | 'R' | 'E' {
+  if (action === 'messages.send' || action === 'messages.react') return 'C';
+  if (action === 'messages.edit') return 'U';
+  if (action === 'messages.delete' || action === 'messages.unreact') return 'D';
+  const read = ['.read', '.sync', '.export', '.history'].some((end) => action.endsWith(end));
+  return read || action.includes('download') || action.includes('thumbnail') ? 'R' : 'E';
+}
+
 /** A FHIR R4 AuditEvent (type: rest/application activity; outcome codes per the R4 value set). */
-export function toFhirAuditEvent(r: ExportRow) {
+export function toFhirAuditEvent(r: TrailRow) {
   return {
     resourceType: 'AuditEvent',
-    id: String(r.id),
-    type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' },
+    id: fhirId(r.id),
+    type: {
+      system: 'http://terminology.hl7.org/CodeSystem/audit-event-type',
+      code: 'rest',
+      display: 'RESTful Operation',
+    },
     subtype: [{ system: 'urn:carechat:audit-action', code: r.action }],
-    action: r.action.endsWith('.read') || r.action.includes('download') || r.action.endsWith('.sync') || r.action.endsWith('.export') ? 'R' : 'E',
+    action: fhirAction(r.action),
     recorded: r.at.toISOString(),
     outcome: OUTCOME[r.outcome],
     agent: [
       {
-        who: { identifier: { system: 'urn:carechat:user-id', value: r.actor_id ?? 'unknown' } },
+        who: {
+          identifier: { system: 'urn:carechat:user-id', value: r.actor_id ?? 'unknown' },
+          ...(r.actor_name ? { display: r.actor_name } : {}),
+        },
         ...(r.actor_role ? { role: [{ text: r.actor_role }] } : {}),
         requestor: true,
         ...(r.ip ? { network: { address: r.ip, type: '2' } } : {}),
@@ -47,7 +53,16 @@ export function toFhirAuditEvent(r: ExportRow) {
     ],
     source: { observer: { display: 'CareChat' } },
     ...(r.conversation_id || r.target_id
-      ? { entity: [{ what: { identifier: { system: 'urn:carechat:object', value: r.conversation_id ?? r.target_id } }, ...(r.details?.reason ? { description: String(r.details.reason) } : {}) }] }
+      ? {
+          entity: [
+            {
+              what: {
+                identifier: { system: 'urn:carechat:object', value: r.conversation_id ?? r.target_id },
+              },
+              ...(r.details?.reason ? { description: String(r.details.reason) } : {}),
+            },
+          ],
+        }
       : {}),
   };
 }

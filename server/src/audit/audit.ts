@@ -1,6 +1,6 @@
 import type { Actor } from '../context.js';
 import type { Queryable } from '../db/pool.js';
-import { insertAuditEvent, insertAuditEventPerConversation, type AuditRecord } from './audit.store.js';
+import { insertAuditEvent, type AuditRecord } from './audit.store.js';
 
 type Event = Omit<AuditRecord, 'actorId' | 'actorRole' | 'ip' | 'userAgent'>;
 
@@ -17,13 +17,11 @@ export function auditRecord(actor: Actor, event: Event): AuditRecord {
   // Admin access is break-glass: the reason is kept, and its absence flagged, on every row.
   const details =
     actor.role === 'ADMIN'
-      ? { ...event.details, reason: actor.accessReason ?? 'no reason given', ...(actor.accessReason ? {} : { flagged: true }) }
+      ? {
+          ...event.details,
+          reason: actor.accessReason ?? 'no reason given',
+          ...(actor.accessReason ? {} : { flagged: true }),
+        }
       : event.details;
   return { ...event, details, actorId: actor.id, actorRole: actor.role, ip: actor.ip, userAgent: actor.userAgent };
-}
-
-/** `audit` for a read that showed several conversations: a row naming each, or one naming none if it showed none. */
-export function auditEach(db: Queryable, actor: Actor, event: Omit<Event, 'conversationId'>, conversationIds: string[]): Promise<void> {
-  if (conversationIds.length === 0) return audit(db, actor, event);
-  return insertAuditEventPerConversation(db, auditRecord(actor, event), conversationIds);
 }

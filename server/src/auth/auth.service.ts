@@ -10,7 +10,14 @@ import type { KnownDevices } from './known-devices.js';
 import type { LoginLimiter } from './login-limiter.js';
 import type { MfaService } from './mfa.service.js';
 import { verifyPassword } from './password.js';
-import { bindHostToken, createSession, findSession, revokeSession, touchSession } from './sessions.store.js';
+import {
+  bindHostToken,
+  createSession,
+  endedSessions,
+  findSession,
+  revokeSession,
+  touchSession,
+} from './sessions.store.js';
 
 export interface RequestOrigin {
   ip: string | null;
@@ -52,7 +59,11 @@ export class AuthService {
     secondFactor: { totp?: string | undefined; recoveryCode?: string | undefined } = {},
   ): Promise<SignedIn> {
     const { db, config } = this.deps;
-    const attempt = { account: email, source: origin.ip ?? 'unknown', knownDevice: this.uses.knownDevices.vouchesFor(origin.deviceCookie, email) };
+    const attempt = {
+      account: email,
+      source: origin.ip ?? 'unknown',
+      knownDevice: this.uses.knownDevices.vouchesFor(origin.deviceCookie, email),
+    };
     const fail = async (user: UserRow | null, outcome: 'failure' | 'denied', reason: string) => {
       await insertAuditEvent(db, {
         actorId: user?.id ?? null,
@@ -130,14 +141,17 @@ export class AuthService {
   ): Promise<Actor> {
     if (!token) throw unauthenticated();
     const { db, config } = this.deps;
-    const found = looksLikeJwt(token) ? await this.hostTokenSession(token) : await findSession(db, token, config.sessionIdleMs);
+    const found = looksLikeJwt(token)
+      ? await this.hostTokenSession(token)
+      : await findSession(db, token, config.sessionIdleMs);
     if (!found?.live) throw unauthenticated('Session expired or signed out');
     const u = found.user;
     const hostTokenExpiresAt = found.host_token_expires_at?.getTime();
     // Read from the user row on every request rather than stamped on the session, so
     // confirming enrolment frees this same session at once (no second sign-in). Host-platform
     // sign-ins are exempt: the host platform owns those people's authentication.
-    const mfaEnrollmentRequired = hostTokenExpiresAt === undefined && !u.mfa_enabled && config.mfaRequiredRoles.includes(u.role);
+    const mfaEnrollmentRequired =
+      hostTokenExpiresAt === undefined && !u.mfa_enabled && config.mfaRequiredRoles.includes(u.role);
     if (mfaEnrollmentRequired && !duringMfaEnrollment)
       throw new AppError('MFA_ENROLLMENT_REQUIRED', 'Set up two-factor sign-in first: your role requires it');
     let lastActive = found.last_active_at.getTime();
@@ -161,7 +175,12 @@ export class AuthService {
     if (!claims) throw unauthenticated('Invalid or expired token');
     const bound = await findSession(db, token, config.sessionIdleMs);
     if (bound) return bound;
-    const user = await ensureUser(db, { id: claims.sub, name: claims.name, email: claims.email ?? null, role: claims.role });
+    const user = await ensureUser(db, {
+      id: claims.sub,
+      name: claims.name,
+      email: claims.email ?? null,
+      role: claims.role,
+    });
     if (user.status !== 'active') throw unauthenticated('This account is not active');
     await bindHostToken(db, token, user.id, new Date(claims.exp * 1000));
     return findSession(db, token, config.sessionIdleMs);
@@ -169,8 +188,9 @@ export class AuthService {
 
   /** Marks the session active (at most every few seconds); returns its last-active time. Throws when it has ended. */
   async touch(sessionId: string, lastActive = 0): Promise<number> {
-    const now = Date.now();
-    if (now - (this.lastTouch.get(sessionId) ?? lastActive) < this.touchEveryMs) return this.lastTouch.get(sessionId) ?? lastActive;
+    const now = this.deps.clock.now();
+    if (now - (this.lastTouch.get(sessionId) ?? lastActive) < this.touchEveryMs)
+      return this.lastTouch.get(sessionId) ?? lastActive;
     this.lastTouch.set(sessionId, now);
     if (this.lastTouch.size > 100_000) this.lastTouch.clear();
     const touched = await touchSession(this.deps.db, sessionId, this.deps.config.sessionIdleMs);
@@ -179,6 +199,15 @@ export class AuthService {
       throw unauthenticated('Session expired or signed out');
     }
     return touched.getTime();
+  }
+
+  /**
+   * Of these sessions (those with sockets here), ends the ones revoked, idle too long or whose
+   * host token expired: their sockets are told and disconnected.
+   */
+  async endLapsedSessions(sessionIds: string[]): Promise<void> {
+    const ended = await endedSessions(this.deps.db, sessionIds, this.deps.config.sessionIdleMs);
+    for (const id of ended) this.uses.notifier.endSession(id, 'expired');
   }
 
   async logout(actor: Actor): Promise<void> {

@@ -4,6 +4,7 @@ import { useTestApp } from '../test/harness.js';
 import { HttpClient } from '../test/http-client.js';
 import { connectClient, sleep, type TestSocket } from '../test/socket-client.js';
 import { createPatient } from '../test/factories.js';
+import { FakeClock } from '../test/fake-clock.js';
 import { ensureUser, findUserById, upsertUsers } from '../users/users.store.js';
 import { hashPassword } from './password.js';
 
@@ -27,12 +28,15 @@ async function connect(url: string, opts: { token?: string; headers?: Record<str
 }
 
 /** Resolves with the reason once the server has disconnected `s` (listen right after connecting). */
-const disconnection = (s: TestSocket) => new Promise<string>((resolve) => s.socket.once('disconnect', (reason) => resolve(reason)));
+const disconnection = (s: TestSocket) =>
+  new Promise<string>((resolve) => s.socket.once('disconnect', (reason) => resolve(reason)));
 
 async function createWithPassword(app: TestApp, password = 'correct horse battery') {
   const id = uniqueId('u');
   const email = `${id}@clinic.test`;
-  await upsertUsers(app.db, [{ id, name: `Pat ${id}`, email, role: 'PATIENT', status: 'active', passwordHash: await hashPassword(password) }]);
+  await upsertUsers(app.db, [
+    { id, name: `Pat ${id}`, email, role: 'PATIENT', status: 'active', passwordHash: await hashPassword(password) },
+  ]);
   return { id, email, password };
 }
 
@@ -74,11 +78,14 @@ describe('password sign-in', () => {
     expect(wrong.body).toEqual(unknown.body);
     expect(wrong.body.error.code).toBe('UNAUTHENTICATED');
     expect(wrong.headers.get('set-cookie')).toBeNull();
-    const { rows } = await t.db.query(`SELECT outcome FROM audit_events WHERE action = 'auth.login' AND actor_id = $1`, [u.id]);
+    const { rows } = await t.db.query(
+      `SELECT outcome FROM audit_events WHERE action = 'auth.login' AND actor_id = $1`,
+      [u.id],
+    );
     expect(rows.map((r) => r.outcome)).toEqual(['failure']);
   });
 
-  it('rate limits repeated failures for an account from an address, even with the right password afterwards', async () => {
+  it('rate limits repeated failures for an account from an address, even with the right password after', async () => {
     const u = await createWithPassword(t);
     const other = await createWithPassword(t);
     for (let i = 0; i < 5; i++) expect((await login(t, u.email, 'wrong')).status).toBe(401);
@@ -104,12 +111,28 @@ describe('password sign-in', () => {
     try {
       // The proxy appends the address it saw (203.0.113.7) to what the client sent, a new lie each time.
       const via = (i: number) => ({ 'x-forwarded-for': `198.51.100.${i}, 203.0.113.7` });
-      for (let i = 0; i < 3; i++) await proxied.anon.request('POST', '/api/auth/login', { email: `${uniqueId('x')}@clinic.test`, password: 'wrong' }, via(i));
+      for (let i = 0; i < 3; i++)
+        await proxied.anon.request(
+          'POST',
+          '/api/auth/login',
+          { email: `${uniqueId('x')}@clinic.test`, password: 'wrong' },
+          via(i),
+        );
       const u = await createWithPassword(proxied);
-      const res = await proxied.anon.request('POST', '/api/auth/login', { email: u.email, password: u.password }, via(9));
+      const res = await proxied.anon.request(
+        'POST',
+        '/api/auth/login',
+        { email: u.email, password: u.password },
+        via(9),
+      );
       expect(res.status).toBe(429);
       // Another client behind the same proxy is not held back.
-      const other = await proxied.anon.request('POST', '/api/auth/login', { email: u.email, password: u.password }, { 'x-forwarded-for': '203.0.113.8' });
+      const other = await proxied.anon.request(
+        'POST',
+        '/api/auth/login',
+        { email: u.email, password: u.password },
+        { 'x-forwarded-for': '203.0.113.8' },
+      );
       expect(other.status).toBe(200);
     } finally {
       await proxied.close();
@@ -129,12 +152,17 @@ describe('password sign-in', () => {
     }
   });
 
-  it('refuses a change made with the cookie from another site; the app’s own origin and tokens are unaffected', async () => {
+  it('refuses a change with the cookie from another site; the app’s own origin and tokens are unaffected', async () => {
     const u = await createWithPassword(t);
     const first = await login(t, u.email, u.password);
     const cookie = sessionCookie(first.headers.get('set-cookie')!);
     // A form on another site (a sibling subdomain gets the SameSite=Strict cookie sent too).
-    const forged = await t.anon.request('POST', '/api/auth/logout', {}, { cookie, origin: 'https://portal.evil.example' });
+    const forged = await t.anon.request(
+      'POST',
+      '/api/auth/logout',
+      {},
+      { cookie, origin: 'https://portal.evil.example' },
+    );
     expect(forged.status).toBe(403);
     expect(forged.body.error.code).toBe('FORBIDDEN');
     expect((await t.anon.get('/api/auth/me', { cookie })).status).toBe(200); // nothing happened
@@ -142,9 +170,20 @@ describe('password sign-in', () => {
     expect((await t.anon.get('/api/auth/me', { cookie, origin: 'https://portal.evil.example' })).status).toBe(200);
     // A bearer token is never sent by a browser on its own: no origin needed.
     const second = await login(t, u.email, u.password);
-    expect((await t.anon.request('POST', '/api/auth/logout', {}, { authorization: `Bearer ${second.body.accessToken}`, origin: 'https://portal.evil.example' })).status).toBe(204);
+    expect(
+      (
+        await t.anon.request(
+          'POST',
+          '/api/auth/logout',
+          {},
+          { authorization: `Bearer ${second.body.accessToken}`, origin: 'https://portal.evil.example' },
+        )
+      ).status,
+    ).toBe(204);
     // From the app's own origin the cookie works.
-    expect((await t.anon.request('POST', '/api/auth/logout', {}, { cookie, origin: new URL(t.url).origin })).status).toBe(204);
+    expect(
+      (await t.anon.request('POST', '/api/auth/logout', {}, { cookie, origin: new URL(t.url).origin })).status,
+    ).toBe(204);
     expect((await t.anon.get('/api/auth/me', { cookie })).status).toBe(401);
   });
 
@@ -161,7 +200,8 @@ describe('password sign-in', () => {
     const out = await t.anon.request('POST', '/api/auth/logout', {}, { cookie });
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/carechat_session=;/);
-    for (const s of [byToken, byCookie]) expect(await s.waitFor('session:ended')).toEqual({ reason: 'logout', code: 'UNAUTHENTICATED' });
+    for (const s of [byToken, byCookie])
+      expect(await s.waitFor('session:ended')).toEqual({ reason: 'logout', code: 'UNAUTHENTICATED' });
     expect(await Promise.all(gone)).toEqual(['io server disconnect', 'io server disconnect']);
     expect((await new HttpClient(t.url, first.body.accessToken).get('/api/auth/me')).status).toBe(401);
     expect((await t.anon.get('/api/auth/me', { cookie })).status).toBe(401);
@@ -190,7 +230,10 @@ describe('idle sessions', () => {
         await sleep(1000);
         expect((await active.get('/api/auth/me')).status).toBe(200);
       }
-      expect(await socket.waitFor('session:ended', () => true, 3000)).toEqual({ reason: 'expired', code: 'UNAUTHENTICATED' });
+      expect(await socket.waitFor('session:ended', () => true, 3000)).toEqual({
+        reason: 'expired',
+        code: 'UNAUTHENTICATED',
+      });
       expect(await gone).toBe('io server disconnect');
       expect((await new HttpClient(idle.url, dormant).get('/api/auth/me')).status).toBe(401);
       await expect(connectClient(idle.url, { token: dormant })).rejects.toThrow('UNAUTHENTICATED');
@@ -227,12 +270,19 @@ describe('idle sessions', () => {
 
 describe('an expired session', () => {
   it('is not revived by a socket event sent after it expired, before the sweep', async () => {
-    const idle = await startTestApp({ SESSION_IDLE_MINUTES: String(2 / 60), SESSION_SWEEP_SECONDS: '600' });
+    const clock = new FakeClock();
+    const idle = await startTestApp({ SESSION_IDLE_MINUTES: String(2 / 60), SESSION_SWEEP_SECONDS: '600' }, { clock });
     try {
       const u = await createWithPassword(idle);
       const token = (await login(idle, u.email, u.password)).body.accessToken;
       const socket = await connectClient(idle.url, { token });
-      await sleep(2500);
+      // 2.5 s pass, past the 2 s idle time: on the services' clock, and for the session's row,
+      // whose idle time PostgreSQL counts with its own now().
+      clock.advance(2500);
+      await idle.db.query(
+        `UPDATE sessions SET last_active_at = last_active_at - interval '2.5 seconds' WHERE user_id = $1`,
+        [u.id],
+      );
       const ack = await socket.emitAck('chat:typing:start', { conversationId: crypto.randomUUID() });
       expect(ack.error.code).toBe('UNAUTHENTICATED');
       expect((await socket.waitFor('session:ended')).reason).toBe('expired');
@@ -258,7 +308,13 @@ describe('host-platform JWTs', () => {
     const me = await new HttpClient(t.url, signJwt(c)).get('/api/auth/me');
     expect(me.status).toBe(200);
     expect(me.body.user).toMatchObject({ id: c.sub, name: 'Dr. Host', email: c.email, role: 'DOCTOR' });
-    expect(await findUserById(t.db, c.sub)).toMatchObject({ id: c.sub, name: 'Dr. Host', email: c.email, role: 'DOCTOR', status: 'active' });
+    expect(await findUserById(t.db, c.sub)).toMatchObject({
+      id: c.sub,
+      name: 'Dr. Host',
+      email: c.email,
+      role: 'DOCTOR',
+      status: 'active',
+    });
 
     const fresh = claims({ role: 'PATIENT', name: 'Socket First' });
     const socket = await connect(t.url, { token: signJwt(fresh) });
@@ -277,7 +333,9 @@ describe('host-platform JWTs', () => {
     // The same race, straight at the store: every caller gets the one row.
     for (let round = 0; round < 20; round++) {
       const id = uniqueId('race');
-      const rows = await Promise.all(Array.from({ length: 5 }, () => ensureUser(t.db, { id, name: 'Race', email: null, role: 'PATIENT' })));
+      const rows = await Promise.all(
+        Array.from({ length: 5 }, () => ensureUser(t.db, { id, name: 'Race', email: null, role: 'PATIENT' })),
+      );
       expect(rows.map((r) => r?.id)).toEqual(Array(5).fill(id));
     }
   });
@@ -295,7 +353,10 @@ describe('host-platform JWTs', () => {
 
   it('do not change who an existing user is: the stored role wins over the claims', async () => {
     const patient = await createPatient(t);
-    const asAdmin = new HttpClient(t.url, signJwt({ sub: patient.id, role: 'ADMIN', name: 'Mallory', exp: inTenMinutes() }));
+    const asAdmin = new HttpClient(
+      t.url,
+      signJwt({ sub: patient.id, role: 'ADMIN', name: 'Mallory', exp: inTenMinutes() }),
+    );
     const me = await asAdmin.get('/api/auth/me');
     expect(me.body.user).toMatchObject({ id: patient.id, role: 'PATIENT', name: patient.name });
     const admin = await asAdmin.get('/api/admin/audit');
@@ -338,9 +399,13 @@ describe('socket handshakes', () => {
     await expect(connectClient(t.url, {})).rejects.toThrow('UNAUTHENTICATED');
     await expect(connectClient(t.url, { token: 'no-such-session' })).rejects.toThrow('UNAUTHENTICATED');
     const token = signJwt({ sub: uniqueId('o'), role: 'PATIENT', name: 'Origin Test', exp: inTenMinutes() });
-    await expect(connectClient(t.url, { token, headers: { origin: 'http://evil.example' } })).rejects.toThrow('FORBIDDEN');
+    await expect(connectClient(t.url, { token, headers: { origin: 'http://evil.example' } })).rejects.toThrow(
+      'FORBIDDEN',
+    );
     // Refused over long-polling too, the transport browsers fall back to.
-    await expect(connectClient(t.url, { token, headers: { origin: 'http://evil.example' }, transports: ['polling'] })).rejects.toThrow();
+    await expect(
+      connectClient(t.url, { token, headers: { origin: 'http://evil.example' }, transports: ['polling'] }),
+    ).rejects.toThrow();
     const same = await connect(t.url, { token, headers: { origin: t.url } });
     expect(same.socket.connected).toBe(true);
   });
@@ -352,7 +417,9 @@ describe('socket handshakes', () => {
       const listed = await connectClient(portal.url, { token, headers: { origin: 'https://app.clinic.example' } });
       expect(listed.socket.connected).toBe(true);
       listed.close();
-      await expect(connectClient(portal.url, { token, headers: { origin: 'https://other.example' } })).rejects.toThrow('FORBIDDEN');
+      await expect(connectClient(portal.url, { token, headers: { origin: 'https://other.example' } })).rejects.toThrow(
+        'FORBIDDEN',
+      );
     } finally {
       await portal.close();
     }
@@ -365,15 +432,22 @@ describe('host-platform JWTs with AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE', () => 
   it('take only tokens issued by the host for CareChat, on HTTP and sockets', async () => {
     const base = { role: 'PATIENT', name: 'Aud Ience', exp: inTenMinutes() };
     const status = async (extra: Record<string, unknown>) =>
-      (await new HttpClient(strict.url, signJwt({ sub: uniqueId('aud'), ...base, ...extra })).get('/api/auth/me')).status;
+      (await new HttpClient(strict.url, signJwt({ sub: uniqueId('aud'), ...base, ...extra })).get('/api/auth/me'))
+        .status;
     expect(await status({ iss: 'https://host.test', aud: 'carechat' })).toBe(200);
     expect(await status({ iss: 'https://host.test', aud: ['billing', 'carechat'] })).toBe(200);
     // A token the same secret signs for another of the host's services, or with no claims at all.
     expect(await status({ iss: 'https://host.test', aud: 'billing' })).toBe(401);
     expect(await status({ iss: 'https://elsewhere.test', aud: 'carechat' })).toBe(401);
     expect(await status({})).toBe(401);
-    await expect(connectClient(strict.url, { token: signJwt({ sub: uniqueId('aud'), ...base, iss: 'https://host.test', aud: 'billing' }) })).rejects.toThrow(/UNAUTHENTICATED/);
-    const ok = await strict.connect(signJwt({ sub: uniqueId('aud'), ...base, iss: 'https://host.test', aud: 'carechat' }));
+    await expect(
+      connectClient(strict.url, {
+        token: signJwt({ sub: uniqueId('aud'), ...base, iss: 'https://host.test', aud: 'billing' }),
+      }),
+    ).rejects.toThrow(/UNAUTHENTICATED/);
+    const ok = await strict.connect(
+      signJwt({ sub: uniqueId('aud'), ...base, iss: 'https://host.test', aud: 'carechat' }),
+    );
     expect(ok.socket.connected).toBe(true);
   });
 });

@@ -9,12 +9,19 @@ import { findUserById } from '../users/users.store.js';
 const t = useTestApp();
 
 const nowS = () => Math.floor(Date.now() / 1000);
-const claims = (over: Record<string, unknown> = {}) => ({ sub: uniqueId('host'), role: 'DOCTOR', name: 'Dr. Host', exp: nowS() + 600, ...over });
+const claims = (over: Record<string, unknown> = {}) => ({
+  sub: uniqueId('host'),
+  role: 'DOCTOR',
+  name: 'Dr. Host',
+  exp: nowS() + 600,
+  ...over,
+});
 const me = (url: string, token: string) => new HttpClient(url, token).get('/api/auth/me');
-const disconnection = (s: TestSocket) => new Promise<string>((resolve) => s.socket.once('disconnect', (reason) => resolve(reason)));
+const disconnection = (s: TestSocket) =>
+  new Promise<string>((resolve) => s.socket.once('disconnect', (reason) => resolve(reason)));
 
 describe('a host-platform token is a session like a password sign-in', () => {
-  it('sign-out ends it at once on HTTP and its sockets, and it stays refused; the same person’s other token is untouched', async () => {
+  it('sign-out ends it at once on HTTP and sockets, for good; the person’s other token is untouched', async () => {
     const c = claims();
     const token = signJwt(c);
     const other = signJwt({ ...c, exp: nowS() + 900 });
@@ -36,10 +43,14 @@ describe('a host-platform token is a session like a password sign-in', () => {
     expect(otherSocket.socket.connected).toBe(true);
     expect(otherSocket.all('session:ended')).toEqual([]);
     // Only a hash of the token is kept.
-    const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM sessions WHERE user_id = $1 AND host_token_expires_at IS NOT NULL`, [c.sub]);
+    const { rows } = await t.db.query(
+      `SELECT count(*)::int AS n FROM sessions WHERE user_id = $1 AND host_token_expires_at IS NOT NULL`,
+      [c.sub],
+    );
     expect(rows[0].n).toBe(2);
     const stored = await t.db.query(`SELECT token_hash FROM sessions WHERE user_id = $1`, [c.sub]);
-    for (const r of stored.rows) expect((r.token_hash as Buffer).includes(Buffer.from(token.split('.')[2]!))).toBe(false);
+    for (const r of stored.rows)
+      expect((r.token_hash as Buffer).includes(Buffer.from(token.split('.')[2]!))).toBe(false);
   });
 
   it('blocking ends it, and unblocking does not bring that token back', async () => {
@@ -55,7 +66,7 @@ describe('a host-platform token is a session like a password sign-in', () => {
     expect((await me(t.url, signJwt({ ...c, exp: nowS() + 700 }))).status).toBe(200);
   });
 
-  it('ends after the idle time like a password session (sockets disconnected), while activity keeps it alive', async () => {
+  it('ends after the idle time like a password session (sockets disconnected); activity keeps it alive', async () => {
     const idle = await startTestApp({ SESSION_IDLE_MINUTES: String(2 / 60), SESSION_SWEEP_SECONDS: '0.5' });
     const sockets: TestSocket[] = [];
     try {
@@ -163,10 +174,16 @@ describe('sessions of host tokens', () => {
     // Another of this person's tokens, long expired (its exp set back in the database).
     const old = signJwt({ ...c, exp: nowS() + 300 });
     expect((await me(t.url, old)).status).toBe(200);
-    await t.db.query(`UPDATE sessions SET host_token_expires_at = now() - interval '1 hour' WHERE user_id = $1 AND revoked_at IS NULL`, [c.sub]);
+    await t.db.query(
+      `UPDATE sessions SET host_token_expires_at = now() - interval '1 hour' WHERE user_id = $1 AND revoked_at IS NULL`,
+      [c.sub],
+    );
 
     expect((await me(t.url, signJwt({ ...c, exp: nowS() + 400 }))).status).toBe(200);
-    const { rows } = await t.db.query(`SELECT revoked_at IS NOT NULL AS signed_out FROM sessions WHERE user_id = $1 ORDER BY created_at`, [c.sub]);
+    const { rows } = await t.db.query(
+      `SELECT revoked_at IS NOT NULL AS signed_out FROM sessions WHERE user_id = $1 ORDER BY created_at`,
+      [c.sub],
+    );
     // The signed-out token's row stays (it must stay refused until its exp); the expired one went.
     expect(rows.map((r) => r.signed_out)).toEqual([true, false]);
     expect((await me(t.url, token)).status).toBe(401);

@@ -21,7 +21,13 @@ interface TestKey {
 async function newKey(alg: 'RS256' | 'ES256' | 'EdDSA'): Promise<TestKey> {
   const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
   const kid = uniqueId(alg.toLowerCase());
-  return { kid, alg, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' }, spki: await exportSPKI(publicKey) };
+  return {
+    kid,
+    alg,
+    privateKey,
+    jwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' },
+    spki: await exportSPKI(publicKey),
+  };
 }
 
 /** The host's identity provider as far as CareChat sees it: a JWKS on 127.0.0.1 that the test changes. */
@@ -36,7 +42,9 @@ class TestIdentityProvider {
     this.server = createServer((req, res) => {
       this.fetches++;
       if (this.failing || req.url !== '/.well-known/jwks.json') return void res.writeHead(503).end();
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: this.keys.map((k) => k.jwk) }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ keys: this.keys.map((k) => k.jwk) }));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/.well-known/jwks.json`;
@@ -48,7 +56,16 @@ class TestIdentityProvider {
 const nowS = () => Math.floor(Date.now() / 1000);
 
 async function sign(key: TestKey, over: Record<string, unknown> = {}, header: Record<string, unknown> = {}) {
-  const claims = { sub: uniqueId('idp'), role: 'PATIENT', name: 'Idp User', iss: ISSUER, aud: AUDIENCE, iat: nowS(), exp: nowS() + 600, ...over };
+  const claims = {
+    sub: uniqueId('idp'),
+    role: 'PATIENT',
+    name: 'Idp User',
+    iss: ISSUER,
+    aud: AUDIENCE,
+    iat: nowS(),
+    exp: nowS() + 600,
+    ...over,
+  };
   return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, ...header }).sign(key.privateKey);
 }
 
@@ -67,7 +84,12 @@ describe('host tokens signed by the identity provider (AUTH_JWKS_URL)', () => {
     idp.keys = [rsa, ec, ed];
     await idp.start();
     // Cooldown 0: a key id not in the cached set fetches the JWKS again at once (default 30 s).
-    t = await startTestApp({ AUTH_JWKS_URL: idp.url, AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE, AUTH_JWKS_COOLDOWN_SECONDS: '0' });
+    t = await startTestApp({
+      AUTH_JWKS_URL: idp.url,
+      AUTH_JWT_ISSUER: ISSUER,
+      AUTH_JWT_AUDIENCE: AUDIENCE,
+      AUTH_JWKS_COOLDOWN_SECONDS: '0',
+    });
   });
   afterAll(async () => {
     sockets.forEach((s) => s.close());
@@ -108,12 +130,19 @@ describe('host tokens signed by the identity provider (AUTH_JWKS_URL)', () => {
 
   it('refuse alg none and an HS256 token "signed" with the provider’s public key', async () => {
     const c = { sub: uniqueId('x'), role: 'ADMIN', name: 'Mallory', iss: ISSUER, aud: AUDIENCE, exp: nowS() + 600 };
-    const none = signJwt(c, 'ignored', { alg: 'none', typ: 'JWT', kid: rsa.kid }).split('.').slice(0, 2).join('.') + '.';
+    const none =
+      signJwt(c, 'ignored', { alg: 'none', typ: 'JWT', kid: rsa.kid }).split('.').slice(0, 2).join('.') + '.';
     expect(await status(none)).toEqual([401, 'UNAUTHENTICATED']);
     for (const publicKey of [rsa.spki, JSON.stringify(rsa.jwk), rsa.jwk.n!])
-      expect(await status(signJwt(c, publicKey, { alg: 'HS256', typ: 'JWT', kid: rsa.kid }))).toEqual([401, 'UNAUTHENTICATED']);
+      expect(await status(signJwt(c, publicKey, { alg: 'HS256', typ: 'JWT', kid: rsa.kid }))).toEqual([
+        401,
+        'UNAUTHENTICATED',
+      ]);
     // RS256 named in the header over an HMAC made with the public key.
-    expect(await status(signJwt(c, rsa.spki, { alg: 'RS256', typ: 'JWT', kid: rsa.kid }))).toEqual([401, 'UNAUTHENTICATED']);
+    expect(await status(signJwt(c, rsa.spki, { alg: 'RS256', typ: 'JWT', kid: rsa.kid }))).toEqual([
+      401,
+      'UNAUTHENTICATED',
+    ]);
     // The shared secret still signs HS256 tokens alongside the JWKS.
     expect(await status(signJwt(c, TEST_JWT_SECRET))).toEqual([200, undefined]);
   });
@@ -153,8 +182,22 @@ describe('AUTH_JWKS_URL configuration', () => {
     const base = { AUTH_JWKS_URL: 'https://idp.test/jwks.json' };
     expect(() => loadConfig(base)).toThrow(/AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE/);
     expect(() => loadConfig({ ...base, AUTH_JWT_ISSUER: ISSUER })).toThrow(/AUTH_JWT_AUDIENCE/);
-    expect(loadConfig({ ...base, AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE }).jwksUrl).toBe(base.AUTH_JWKS_URL);
-    const prod = { NODE_ENV: 'production', MASTER_KEY: '0123456789abcdef'.repeat(4), DATABASE_URL: 'postgres://x', TRUST_PROXY: 'true' };
-    expect(() => loadConfig({ ...prod, AUTH_JWKS_URL: 'http://idp.test/jwks.json', AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE })).toThrow(/AUTH_JWKS_URL must be https/);
+    expect(loadConfig({ ...base, AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE }).jwksUrl).toBe(
+      base.AUTH_JWKS_URL,
+    );
+    const prod = {
+      NODE_ENV: 'production',
+      MASTER_KEY: '0123456789abcdef'.repeat(4),
+      DATABASE_URL: 'postgres://x',
+      TRUST_PROXY: 'true',
+    };
+    expect(() =>
+      loadConfig({
+        ...prod,
+        AUTH_JWKS_URL: 'http://idp.test/jwks.json',
+        AUTH_JWT_ISSUER: ISSUER,
+        AUTH_JWT_AUDIENCE: AUDIENCE,
+      }),
+    ).toThrow(/AUTH_JWKS_URL must be https/);
   });
 });

@@ -75,7 +75,10 @@ export class HostTokenVerifier {
       }));
     } catch (err) {
       if (err instanceof JwksUnavailable) {
-        this.log.warn({ err: { message: (err.cause as Error)?.message } }, 'identity provider keys (AUTH_JWKS_URL) could not be fetched');
+        this.log.warn(
+          { err: { message: (err.cause as Error)?.message } },
+          'identity provider keys (AUTH_JWKS_URL) could not be fetched',
+        );
         throw new AppError('SERVICE_UNAVAILABLE', 'Sign-in could not be checked just now; try again shortly');
       }
       if (err instanceof errors.JOSEError) return null;
@@ -95,9 +98,11 @@ export class HostTokenVerifier {
   }
 
   private readonly key = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
-    if (header.alg === 'HS256') return this.secret!;
+    // jose checked `alg` against this.algorithms: HS256 comes with a secret, the others with a JWKS.
+    if (header.alg === 'HS256' && this.secret) return this.secret;
+    if (!this.jwks) throw new Error(`no key for a token signed with ${header.alg}`);
     try {
-      return await this.jwks!(header, token);
+      return await this.jwks(header, token);
     } catch (err) {
       if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) throw err;
       throw new JwksUnavailable('JWKS unavailable', { cause: err });

@@ -41,12 +41,14 @@ export interface LimiterSettings {
 
 const accountHash = (account: string) => createHash('sha256').update(account).digest('hex').slice(0, 32);
 
+/** The counter of this account from this source: the one a success clears. */
+const accountAndSourceKey = (a: SignInAttempt) => `p:${accountHash(a.account)}:${a.source}`;
+
 /** The counters an attempt touches, each with the limit that holds it back (0: none). */
 function countersOf(a: SignInAttempt, s: LimiterSettings): { key: string; limit: number }[] {
-  const account = accountHash(a.account);
   return [
-    { key: `p:${account}:${a.source}`, limit: s.maxPerAccountAndSource },
-    { key: `a:${account}`, limit: a.knownDevice ? 0 : s.maxPerAccount },
+    { key: accountAndSourceKey(a), limit: s.maxPerAccountAndSource },
+    { key: `a:${accountHash(a.account)}`, limit: a.knownDevice ? 0 : s.maxPerAccount },
     { key: `i:${a.source}`, limit: a.knownDevice ? 0 : s.maxPerSource },
   ];
 }
@@ -83,7 +85,7 @@ export class MemoryLoginLimiter implements LoginLimiter {
   }
 
   async recordSuccess(attempt: SignInAttempt): Promise<void> {
-    this.failures.delete(countersOf(attempt, this.s)[0]!.key);
+    this.failures.delete(accountAndSourceKey(attempt));
   }
 
   private count(key: string, now: number): number {
@@ -95,7 +97,8 @@ export class MemoryLoginLimiter implements LoginLimiter {
   }
 
   private prune(now: number): void {
-    for (const [key, list] of this.failures) if (list.every((t) => now - t >= this.s.windowMs)) this.failures.delete(key);
+    for (const [key, list] of this.failures)
+      if (list.every((t) => now - t >= this.s.windowMs)) this.failures.delete(key);
   }
 }
 
@@ -108,7 +111,8 @@ local cutoff = tonumber(ARGV[1]) - tonumber(ARGV[2])
 for k = 1, n do
   redis.call('ZREMRANGEBYSCORE', KEYS[k], '-inf', cutoff)
   local limit = tonumber(ARGV[2 + k])
-  if limit > 0 and redis.call('ZCARD', KEYS[k]) + math.max(0, tonumber(redis.call('GET', KEYS[n + k]) or '0')) >= limit then return 0 end
+  local pending = math.max(0, tonumber(redis.call('GET', KEYS[n + k]) or '0'))
+  if limit > 0 and redis.call('ZCARD', KEYS[k]) + pending >= limit then return 0 end
 end
 for k = n + 1, 2 * n do
   redis.call('INCR', KEYS[k])
@@ -170,7 +174,8 @@ export class RedisLoginLimiter implements LoginLimiter {
 
   async recordSuccess(attempt: SignInAttempt): Promise<void> {
     await this.local.recordSuccess(attempt);
-    if (this.link.isHealthy) await this.link.client.del(this.link.key(`login:fail:${countersOf(attempt, this.s)[0]!.key}`)).catch(() => undefined);
+    if (!this.link.isHealthy) return;
+    await this.link.client.del(this.link.key(`login:fail:${accountAndSourceKey(attempt)}`)).catch(() => undefined);
   }
 }
 

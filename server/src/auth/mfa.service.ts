@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Actor, Deps } from '../context.js';
 import { audit } from '../audit/audit.js';
+import { onlyRow } from '../db/rows.js';
 import { AppError } from '../errors.js';
 import type { UserRow } from '../users/users.store.js';
 import type { LoginLimiter } from './login-limiter.js';
@@ -34,10 +35,13 @@ export class MfaService {
     const sealed = this.deps.keyring.sealSecret(secret, `totp:${actor.id}`);
     const recoveryCodes = Array.from({ length: 10 }, () => base32(randomBytes(8)).slice(0, 10));
     await this.deps.db.query(
-      'UPDATE users SET totp_secret = $2, totp_key_version = $3, totp_last_step = NULL, recovery_codes = $4 WHERE id = $1',
+      `UPDATE users SET totp_secret = $2, totp_key_version = $3, totp_last_step = NULL, recovery_codes = $4
+        WHERE id = $1`,
       [actor.id, sealed.blob, sealed.version, recoveryCodes.map(hashCode)],
     );
-    const { rows } = await this.deps.db.query<{ email: string | null }>('SELECT email FROM users WHERE id = $1', [actor.id]);
+    const { rows } = await this.deps.db.query<{ email: string | null }>('SELECT email FROM users WHERE id = $1', [
+      actor.id,
+    ]);
     await audit(this.deps.db, actor, { action: 'auth.mfa.enroll', outcome: 'success' });
     return { secret: base32(secret), otpauthUrl: otpauthUrl(secret, rows[0]?.email ?? actor.id), recoveryCodes };
   }
@@ -56,7 +60,8 @@ export class MfaService {
     if (!row.mfa_enabled) return { enabled: false };
     await this.useSessionTotp(actor, row, code);
     await this.deps.db.query(
-      'UPDATE users SET mfa_enabled = false, totp_secret = NULL, totp_key_version = NULL, recovery_codes = NULL WHERE id = $1',
+      `UPDATE users SET mfa_enabled = false, totp_secret = NULL, totp_key_version = NULL, recovery_codes = NULL
+        WHERE id = $1`,
       [actor.id],
     );
     await audit(this.deps.db, actor, { action: 'auth.mfa.disable', outcome: 'success' });
@@ -64,12 +69,15 @@ export class MfaService {
   }
 
   /** At sign-in, after the password: a TOTP code or an unused recovery code. */
-  async checkSignIn(user: UserRow & Partial<MfaRow>, totp: string | undefined, recoveryCode: string | undefined): Promise<void> {
+  async checkSignIn(
+    user: UserRow & Partial<MfaRow>,
+    totp: string | undefined,
+    recoveryCode: string | undefined,
+  ): Promise<void> {
     if (!user.mfa_enabled) return;
-    if (!totp && !recoveryCode) throw new AppError('MFA_REQUIRED', 'Enter the 6-digit code from your authenticator app');
-    const row = await this.row(user.id);
-    if (totp) return void (await this.useTotp(user.id, row, totp));
-    const hash = hashCode(recoveryCode!);
+    if (totp) return void (await this.useTotp(user.id, await this.row(user.id), totp));
+    if (!recoveryCode) throw new AppError('MFA_REQUIRED', 'Enter the 6-digit code from your authenticator app');
+    const hash = hashCode(recoveryCode);
     const { rowCount } = await this.deps.db.query(
       'UPDATE users SET recovery_codes = array_remove(recovery_codes, $2) WHERE id = $1 AND $2 = ANY(recovery_codes)',
       [user.id, hash],
@@ -99,7 +107,9 @@ export class MfaService {
   }
 
   private async useTotp(userId: string, row: MfaRow, code: string): Promise<void> {
-    const secret = this.deps.keyring.openSecret(row.totp_secret!, row.totp_key_version!, `totp:${userId}`);
+    // Callers check that enrolment began (or two-factor is on), which stored both.
+    if (!row.totp_secret || row.totp_key_version === null) throw new Error('useTotp: no TOTP secret stored');
+    const secret = this.deps.keyring.openSecret(row.totp_secret, row.totp_key_version, `totp:${userId}`);
     const step = matchTotp(secret, code, row.totp_last_step);
     if (step === null) throw new AppError('UNAUTHENTICATED', 'That code is not valid');
     // Only one request can advance the step, so a code is accepted once.
@@ -115,6 +125,6 @@ export class MfaService {
       'SELECT totp_secret, totp_key_version, mfa_enabled, totp_last_step, recovery_codes FROM users WHERE id = $1',
       [userId],
     );
-    return rows[0]!;
+    return onlyRow(rows, 'MfaService.row');
   }
 }

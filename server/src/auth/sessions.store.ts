@@ -1,18 +1,22 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/pool.js';
 import type { UserRow } from '../users/users.store.js';
+import { onlyRow } from '../db/rows.js';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest();
 
 /** A new session; only the token's hash is stored, so a database dump holds no usable token. */
-export async function createSession(db: Queryable, userId: string): Promise<{ id: string; token: string; lastActiveAt: Date }> {
+export async function createSession(
+  db: Queryable,
+  userId: string,
+): Promise<{ id: string; token: string; lastActiveAt: Date }> {
   const id = randomUUID();
   const token = randomBytes(32).toString('base64url');
   const { rows } = await db.query<{ last_active_at: Date }>(
     'INSERT INTO sessions (id, token_hash, user_id) VALUES ($1, $2, $3) RETURNING last_active_at',
     [id, hashToken(token), userId],
   );
-  return { id, token, lastActiveAt: rows[0]!.last_active_at };
+  return { id, token, lastActiveAt: onlyRow(rows, 'createSession').last_active_at };
 }
 
 export interface SessionWithUser {
@@ -32,9 +36,21 @@ const LIVE = `s.revoked_at IS NULL AND s.last_active_at > now() - make_interval(
  * The session behind a token, live or ended: `live` is false for one revoked, idle too long,
  * past its host token's expiry or whose user is not active. Null when no session has the token.
  */
-export async function findSession(db: Queryable, token: string, idleMs: number): Promise<(SessionWithUser & { live: boolean }) | null> {
-  const { rows } = await db.query<SessionWithUser['user'] & { session_id: string; last_active_at: Date; host_token_expires_at: Date | null; live: boolean }>(
-    `SELECT s.id AS session_id, s.last_active_at, s.host_token_expires_at, (${LIVE} AND u.status = 'active') AS live, u.*
+export async function findSession(
+  db: Queryable,
+  token: string,
+  idleMs: number,
+): Promise<(SessionWithUser & { live: boolean }) | null> {
+  const { rows } = await db.query<
+    SessionWithUser['user'] & {
+      session_id: string;
+      last_active_at: Date;
+      host_token_expires_at: Date | null;
+      live: boolean;
+    }
+  >(
+    `SELECT s.id AS session_id, s.last_active_at, s.host_token_expires_at,
+            (${LIVE} AND u.status = 'active') AS live, u.*
        FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.token_hash = $1`,
     [hashToken(token), idleMs / 1000],

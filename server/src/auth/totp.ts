@@ -2,7 +2,14 @@ import { Secret, TOTP } from 'otpauth';
 
 // RFC 6238's defaults, which every authenticator app supports.
 const totpFor = (secret: Buffer, account = '') =>
-  new TOTP({ issuer: 'CareChat', label: account, secret: Secret.fromHex(secret.toString('hex')), algorithm: 'SHA1', digits: 6, period: 30 });
+  new TOTP({
+    issuer: 'CareChat',
+    label: account,
+    secret: Secret.fromHex(secret.toString('hex')),
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+  });
 
 export const newTotpSecret = () => Buffer.from(new Secret({ size: 20 }).bytes);
 

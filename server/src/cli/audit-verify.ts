@@ -10,10 +10,13 @@ const log = createLogger('warn');
 const { db, sendDb, embedded } = await openDatabase(config, log, { reuseRunning: true });
 try {
   const report = await verifyAuditChain(db);
+  // A report that is not ok always names its first broken event.
+  const broken = report.ok ? null : report.firstBroken;
+  const why = broken?.reason === 'hash' ? 'its content was changed' : 'the event before it is missing or changed';
   process.stdout.write(
-    report.ok
-      ? `audit chain intact: ${report.checked} events\n`
-      : `audit chain BROKEN at event ${report.firstBroken!.id} (${report.firstBroken!.reason === 'hash' ? 'its content was changed' : 'the event before it is missing or changed'}); ${report.checked} events before it are intact\n`,
+    broken
+      ? `audit chain BROKEN at event ${broken.id} (${why}); ${report.checked} events before it are intact\n`
+      : `audit chain intact: ${report.checked} events\n`,
   );
   process.exitCode = report.ok ? 0 : 2;
 } catch (err) {

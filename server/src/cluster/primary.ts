@@ -43,7 +43,13 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
         reject(new Error(`worker exited during start (${signal ?? code})`));
         if (stopping) return;
         log.error({ worker: worker.id, code, signal }, 'worker exited; starting another');
-        setTimeout(() => void fork().catch((err: unknown) => log.error({ err: { message: (err as Error).message } }, 'worker restart failed')), 1000);
+        setTimeout(
+          () =>
+            void fork().catch((err: unknown) =>
+              log.error({ err: { message: (err as Error).message } }, 'worker restart failed'),
+            ),
+          1000,
+        );
       });
     });
   await Promise.all(Array.from({ length: config.workers }, fork));
@@ -87,10 +93,13 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
     const force = setTimeout(() => process.exit(1), config.shutdownGraceMs + 15_000);
     force.unref();
     void Promise.all(
-      workers.map((w) => new Promise<void>((resolve) => {
-        w.once('exit', () => resolve());
-        w.process.kill('SIGTERM');
-      })),
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            w.once('exit', () => resolve());
+            w.process.kill('SIGTERM');
+          }),
+      ),
     )
       .then(() => embedded?.stop())
       .catch((err: unknown) => log.error({ err: { message: (err as Error).message } }, 'error during shutdown'))

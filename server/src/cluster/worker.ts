@@ -17,7 +17,8 @@ export async function serveFromPrimary(app: App): Promise<void> {
   // Node starts enforcing the header and request time-outs when its server starts listening,
   // which a worker's never does: it is handed connections.
   app.http.server.emit('listening');
-  const workerId = cluster.worker!.id;
+  if (!cluster.worker) throw new Error('serveFromPrimary: not a cluster worker');
+  const workerId = cluster.worker.id;
   app.io.engine.generateId = () => sessionIdFor(workerId, randomBytes(15).toString('base64url'));
   app.io.engine.on('connection', (raw: { once(event: 'close', fn: () => void): void }) => {
     tell({ type: 'session-open' });

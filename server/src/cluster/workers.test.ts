@@ -27,7 +27,12 @@ describe.skipIf(!REDIS_BINARY)('WORKERS=2 behind one port', () => {
   beforeAll(async () => {
     redis = await startRedis();
     server = await spawnServer(
-      { WORKERS: '2', REDIS_URL: redis.url, REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}:`, DATABASE_URL: inject('databaseUrl') },
+      {
+        WORKERS: '2',
+        REDIS_URL: redis.url,
+        REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}:`,
+        DATABASE_URL: inject('databaseUrl'),
+      },
       { viaNpm: true },
     );
   }, 90_000);
@@ -55,12 +60,20 @@ describe.skipIf(!REDIS_BINARY)('WORKERS=2 behind one port', () => {
     const d2 = await connectClient(server.url, { token: doctor.token });
     sockets.push(p, d, d2);
     for (let i = 0; i < 5; i++) {
-      const ack = await p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: `Polling ${i}` });
+      const ack = await p.emitAck('chat:message', {
+        conversationId: conversation.id,
+        clientMessageId: clientId(),
+        content: `Polling ${i}`,
+      });
       expect(ack.ok).toBe(true);
       await d.waitFor('chat:message', (m) => m.id === ack.message.id);
       await d2.waitFor('chat:message', (m) => m.id === ack.message.id);
     }
-    const reply = await d.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'Reply' });
+    const reply = await d.emitAck('chat:message', {
+      conversationId: conversation.id,
+      clientMessageId: clientId(),
+      content: 'Reply',
+    });
     expect(reply.ok).toBe(true);
     await p.waitFor('chat:message', (m) => m.id === reply.message.id);
     // Each of the patient's five reached the doctor once (the doctor's own reply comes back to
@@ -72,11 +85,15 @@ describe.skipIf(!REDIS_BINARY)('WORKERS=2 behind one port', () => {
     // Each request on a fresh connection, as a browser behind a proxy may send them.
     const request = (method: 'GET' | 'POST', query: string, body?: string) =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = http.request(`${server.url}/socket.io/?EIO=4&transport=polling${query}`, { method, agent: false }, (res) => {
-          let text = '';
-          res.on('data', (d) => (text += d));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-        });
+        const req = http.request(
+          `${server.url}/socket.io/?EIO=4&transport=polling${query}`,
+          { method, agent: false },
+          (res) => {
+            let text = '';
+            res.on('data', (d) => (text += d));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });

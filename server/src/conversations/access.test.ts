@@ -4,17 +4,33 @@ import { signJwt, uniqueId } from '../test/app.js';
 import { HttpClient } from '../test/http-client.js';
 import { upsertUsers } from '../users/users.store.js';
 import { hashPassword } from '../auth/password.js';
-import { clientId, createAdmin, createAppointment, createDoctor, createPair, createPatient, sendText, type TestUser } from '../test/factories.js';
-import { connectClient, sleep, type TestSocket } from '../test/socket-client.js';
+import {
+  clientId,
+  createAdmin,
+  createAppointment,
+  createDoctor,
+  createPair,
+  createPatient,
+  sendText,
+  type TestUser,
+  createPatientsOf,
+} from '../test/factories.js';
+import { connectClient, type TestSocket } from '../test/socket-client.js';
 
 const t = useTestApp();
 const connect = (token: string) => t.connect(token);
 
 /** Resolves with the reason once the server has disconnected `s` (listen right after connecting). */
-const disconnection = (s: TestSocket) => new Promise<string>((resolve) => s.socket.once('disconnect', (reason) => resolve(reason)));
+const disconnection = (s: TestSocket) =>
+  new Promise<string>((resolve) => s.socket.once('disconnect', (reason) => resolve(reason)));
 
 const putAppointment = (id: string, patient: TestUser, doctor: TestUser, status: string) =>
-  t.service.put(`/api/integration/appointments/${id}`, { patientId: patient.id, doctorId: doctor.id, startsAt: new Date().toISOString(), status });
+  t.service.put(`/api/integration/appointments/${id}`, {
+    patientId: patient.id,
+    doctorId: doctor.id,
+    startsAt: new Date().toISOString(),
+    status,
+  });
 
 /** The person signed in again by the host: a new token (the old one's session ended for good). */
 const signedInAfresh = (user: TestUser): TestUser => {
@@ -22,13 +38,14 @@ const signedInAfresh = (user: TestUser): TestUser => {
   return { ...user, token, api: new HttpClient(t.url, token) };
 };
 
-const putUser = (user: TestUser, status: string) => t.service.put(`/api/integration/users/${user.id}`, { name: user.name, role: user.role, status });
+const putUser = (user: TestUser, status: string) =>
+  t.service.put(`/api/integration/users/${user.id}`, { name: user.name, role: user.role, status });
 
 const sendRest = (user: TestUser, conversationId: string, content = 'hello') =>
   user.api.post(`/api/chat/conversations/${conversationId}/messages`, { clientMessageId: clientId(), content });
 
 describe('appointments gate conversations', () => {
-  it('refuses a patient and doctor with no appointment (as an unknown id), or only a cancelled one (NO_APPOINTMENT)', async () => {
+  it('refuses a pair with no appointment (as an unknown id), or only a cancelled one (NO_APPOINTMENT)', async () => {
     const [patient, doctor, other] = await Promise.all([createPatient(t), createDoctor(t), createDoctor(t)]);
     await createAppointment(t, patient, other, 'cancelled');
     const unknown = await patient.api.post('/api/chat/conversations', { participantId: uniqueId('nobody') });
@@ -43,7 +60,9 @@ describe('appointments gate conversations', () => {
     expect(fromDoctor.body).toEqual(unknown.body);
     expect((await patient.api.get('/api/chat/contacts')).body.data).toEqual([]);
     expect((await doctor.api.get('/api/chat/contacts')).body.data).toEqual([]);
-    const { rows } = await t.db.query('SELECT count(*)::int AS n FROM conversations WHERE patient_id = $1', [patient.id]);
+    const { rows } = await t.db.query('SELECT count(*)::int AS n FROM conversations WHERE patient_id = $1', [
+      patient.id,
+    ]);
     expect(rows[0].n).toBe(0);
 
     await createAppointment(t, patient, doctor, 'completed');
@@ -73,18 +92,20 @@ describe('appointments gate conversations', () => {
     expect((await patient.api.get('/api/chat/contacts')).body.data.map((c: any) => c.id)).toEqual([seen.id]);
     const [contact] = (await patient.api.get('/api/chat/contacts')).body.data;
     expect(contact).toMatchObject({ id: seen.id, name: seen.name, role: 'DOCTOR' });
-    expect((await patient.api.get(`/api/chat/contacts?q=${encodeURIComponent('Seen')}`)).body.data.map((c: any) => c.id)).toEqual([seen.id]);
+    expect(
+      (await patient.api.get(`/api/chat/contacts?q=${encodeURIComponent('Seen')}`)).body.data.map((c: any) => c.id),
+    ).toEqual([seen.id]);
     expect((await patient.api.get('/api/chat/contacts?q=zzz-nobody')).body.data).toEqual([]);
     // A stranger doctor is neither a contact nor reachable, nor told apart from no one.
-    expect((await patient.api.post('/api/chat/conversations', { participantId: stranger.id })).body.error.code).toBe('NOT_FOUND');
+    expect((await patient.api.post('/api/chat/conversations', { participantId: stranger.id })).body.error.code).toBe(
+      'NOT_FOUND',
+    );
   });
 
   it('a doctor with more patients than one page of contacts opens a conversation with any of them', async () => {
     const doctor = await createDoctor(t);
     const tag = uniqueId('busy');
-    const patients = Array.from({ length: 205 }, (_, i) => ({ id: `${tag}-p${i}`, name: `Patient ${tag} ${String(i).padStart(3, '0')}`, role: 'PATIENT', status: 'active' }));
-    const appointments = patients.map((p) => ({ id: `${p.id}-a`, patientId: p.id, doctorId: doctor.id, startsAt: new Date().toISOString(), status: 'scheduled' }));
-    expect((await t.service.post('/api/integration/batch', { users: patients, appointments })).status).toBe(200);
+    const patients = await createPatientsOf(t, doctor, 205, tag);
     // The contact list is one page of 200 by name, saying there is more; the last patient by name is past it.
     const page = (await doctor.api.get('/api/chat/contacts')).body;
     const contacts = page.data.map((c: any) => c.id);
@@ -94,7 +115,10 @@ describe('appointments gate conversations', () => {
     const opened = await doctor.api.post('/api/chat/conversations', { participantId: patients[204]!.id });
     expect(opened.status).toBe(201);
     // Searching by name still finds them.
-    expect((await doctor.api.get(`/api/chat/contacts?q=${encodeURIComponent(`${tag} 204`)}`)).body).toMatchObject({ data: [{ id: patients[204]!.id }], hasMore: false });
+    expect((await doctor.api.get(`/api/chat/contacts?q=${encodeURIComponent(`204 ${tag}`)}`)).body).toMatchObject({
+      data: [{ id: patients[204]!.id }],
+      hasMore: false,
+    });
   });
 
   it('cancelling the last shared appointment stops sends at once; history stays readable', async () => {
@@ -110,8 +134,13 @@ describe('appointments gate conversations', () => {
 
     // The last one cancelled: closed, and both people are told.
     expect((await putAppointment(second, patient, doctor, 'cancelled')).status).toBe(200);
-    for (const s of [p, d]) await s.waitFor('conversation:updated', (c) => c.id === conversation.id && c.canMessage === false);
-    const ack = await p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'after' });
+    for (const s of [p, d])
+      await s.waitFor('conversation:updated', (c) => c.id === conversation.id && c.canMessage === false);
+    const ack = await p.emitAck('chat:message', {
+      conversationId: conversation.id,
+      clientMessageId: clientId(),
+      content: 'after',
+    });
     expect(ack.ok).toBe(false);
     expect(ack.error.code).toBe('NO_APPOINTMENT');
     const rest = await sendRest(doctor, conversation.id, 'after');
@@ -134,7 +163,8 @@ describe('appointments gate conversations', () => {
     const otherDoctor = await createDoctor(t);
     const [p, d] = await Promise.all([connect(patient.token), connect(doctor.token)]);
     expect((await putAppointment(appointmentId, patient, otherDoctor, 'scheduled')).status).toBe(200);
-    for (const s of [p, d]) await s.waitFor('conversation:updated', (c) => c.id === conversation.id && c.canMessage === false);
+    for (const s of [p, d])
+      await s.waitFor('conversation:updated', (c) => c.id === conversation.id && c.canMessage === false);
     expect((await sendRest(patient, conversation.id)).body.error.code).toBe('NO_APPOINTMENT');
     expect((await patient.api.post('/api/chat/conversations', { participantId: otherDoctor.id })).status).toBe(201);
   });
@@ -198,10 +228,12 @@ describe('non-participants learn nothing', () => {
       expect(ack.ok, event).toBe(false);
       expect(ack.error.code, event).toBe('NOT_FOUND');
     }
-    expect((await stranger.api.get('/api/chat/conversations')).body.data.map((c: any) => c.id)).not.toContain(conversation.id);
+    expect((await stranger.api.get('/api/chat/conversations')).body.data.map((c: any) => c.id)).not.toContain(
+      conversation.id,
+    );
 
     // Nothing reached the participants, and the message is as it was.
-    await sleep(200);
+    await d.roundTrip();
     expect(d.received.filter((e) => e.name !== 'presence:update')).toEqual([]);
     const page = await doctor.api.get(`${base}/messages`);
     expect(page.body.data).toEqual([msg]);
@@ -235,11 +267,21 @@ describe('non-participants learn nothing', () => {
     }
     // Unauthenticated callers are told to sign in.
     expect((await t.anon.get('/api/admin/conversations')).status).toBe(401);
-    const { rows } = await t.db.query('SELECT legal_hold, shredded_at, wrapped_key IS NOT NULL AS has_key FROM conversations WHERE id = $1', [conversation.id]);
+    const { rows } = await t.db.query(
+      'SELECT legal_hold, shredded_at, wrapped_key IS NOT NULL AS has_key FROM conversations WHERE id = $1',
+      [conversation.id],
+    );
     expect(rows[0]).toEqual({ legal_hold: false, shredded_at: null, has_key: true });
-    expect((await doctor.api.get(`/api/chat/conversations/${conversation.id}/messages`)).body.data.map((m: any) => m.content)).toEqual(['kept']);
+    expect(
+      (await doctor.api.get(`/api/chat/conversations/${conversation.id}/messages`)).body.data.map(
+        (m: any) => m.content,
+      ),
+    ).toEqual(['kept']);
     expect((await patient.api.get('/api/auth/me')).body.user.status).toBe('active');
-    const audit = await t.db.query(`SELECT count(*)::int AS n FROM audit_events WHERE actor_id = ANY($1) AND action LIKE 'admin.%'`, [[patient.id, doctor.id]]);
+    const audit = await t.db.query(
+      `SELECT count(*)::int AS n FROM audit_events WHERE actor_id = ANY($1) AND action LIKE 'admin.%'`,
+      [[patient.id, doctor.id]],
+    );
     expect(audit.rows[0].n).toBe(0);
   });
 });
@@ -252,10 +294,13 @@ describe('blocked and deleted users', () => {
       const gone = [disconnection(p1), disconnection(p2)];
       const admin = await createAdmin(t);
       const res =
-        how === 'admin' ? await admin.api.post(`/api/admin/users/${patient.id}/block`) : await putUser(patient, 'blocked');
+        how === 'admin'
+          ? await admin.api.post(`/api/admin/users/${patient.id}/block`)
+          : await putUser(patient, 'blocked');
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ id: patient.id, status: 'blocked' });
-      for (const s of [p1, p2]) expect(await s.waitFor('session:ended')).toEqual({ reason: 'blocked', code: 'USER_BLOCKED' });
+      for (const s of [p1, p2])
+        expect(await s.waitFor('session:ended')).toEqual({ reason: 'blocked', code: 'USER_BLOCKED' });
       expect(await Promise.all(gone)).toEqual(['io server disconnect', 'io server disconnect']);
       // The peer stays connected and is refused when writing.
       expect(d.socket.connected).toBe(true);
@@ -264,7 +309,11 @@ describe('blocked and deleted users', () => {
       expect(me.status).toBe(401);
       expect(me.body.error.code).toBe('UNAUTHENTICATED');
       await expect(connectClient(t.url, { token: patient.token })).rejects.toThrow('UNAUTHENTICATED');
-      const ack = await d.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'hello?' });
+      const ack = await d.emitAck('chat:message', {
+        conversationId: conversation.id,
+        clientMessageId: clientId(),
+        content: 'hello?',
+      });
       expect(ack.error.code).toBe('USER_BLOCKED');
       const rest = await sendRest(doctor, conversation.id, 'hello?');
       expect(rest.status).toBe(403);
@@ -273,7 +322,10 @@ describe('blocked and deleted users', () => {
       expect((await doctor.api.get(`/api/chat/conversations/${conversation.id}`)).body.canMessage).toBe(false);
       expect((await doctor.api.get(`/api/chat/conversations/${conversation.id}/messages`)).status).toBe(200);
 
-      const unblock = how === 'admin' ? await admin.api.post(`/api/admin/users/${patient.id}/unblock`) : await putUser(patient, 'active');
+      const unblock =
+        how === 'admin'
+          ? await admin.api.post(`/api/admin/users/${patient.id}/unblock`)
+          : await putUser(patient, 'active');
       expect(unblock.status).toBe(200);
       expect(unblock.body.status).toBe('active');
       // Like a password session, the token's session ended for good: the host signs them in afresh.
@@ -282,13 +334,23 @@ describe('blocked and deleted users', () => {
       expect((await sendRest(back, conversation.id, 'back')).status).toBe(201);
       const again = await connect(back.token);
       expect(again.socket.connected).toBe(true);
-      expect((await d.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'welcome back' })).ok).toBe(true);
+      expect(
+        (
+          await d.emitAck('chat:message', {
+            conversationId: conversation.id,
+            clientMessageId: clientId(),
+            content: 'welcome back',
+          })
+        ).ok,
+      ).toBe(true);
     });
 
   it('a blocked user’s password sessions end for good; after unblocking they sign in afresh', async () => {
     const id = uniqueId('pw');
     const email = `${id}@clinic.test`;
-    await upsertUsers(t.db, [{ id, name: `Pat ${id}`, email, role: 'PATIENT', status: 'active', passwordHash: await hashPassword('pw-123') }]);
+    await upsertUsers(t.db, [
+      { id, name: `Pat ${id}`, email, role: 'PATIENT', status: 'active', passwordHash: await hashPassword('pw-123') },
+    ]);
     const signIn = () => t.anon.post('/api/auth/login', { email, password: 'pw-123' });
     const token = (await signIn()).body.accessToken;
     const api = new HttpClient(t.url, token);
@@ -321,8 +383,14 @@ describe('blocked and deleted users', () => {
     expect((await patient.api.get('/api/chat/contacts')).body.data).toEqual([]);
   });
 
-  it('tells a doctor nothing about people they never shared an appointment with: registered, blocked or not, they answer as an unknown id', async () => {
-    const [doctor, registered, blocked, ended, endedBlocked] = await Promise.all([createDoctor(t), createPatient(t), createPatient(t), createPatient(t), createPatient(t)]);
+  it('tells a doctor nothing of people with no shared appointment: registered, blocked or not, unknown', async () => {
+    const [doctor, registered, blocked, ended, endedBlocked] = await Promise.all([
+      createDoctor(t),
+      createPatient(t),
+      createPatient(t),
+      createPatient(t),
+      createPatient(t),
+    ]);
     await putUser(blocked, 'blocked');
     await createAppointment(t, ended, doctor, 'cancelled');
     await createAppointment(t, endedBlocked, doctor, 'cancelled');
@@ -340,7 +408,7 @@ describe('blocked and deleted users', () => {
     expect(await open(endedBlocked.id)).toMatchObject({ status: 403, body: { error: { code: 'USER_BLOCKED' } } });
   });
 
-  it('a deleted user is disconnected, can no longer sign in or be messaged, and is restored only by the host', async () => {
+  it('a deleted user is disconnected, cannot sign in or be messaged, and is restored only by the host', async () => {
     const { patient, doctor, conversation } = await createPair(t);
     const d = await connect(doctor.token);
     const gone = disconnection(d);
@@ -350,7 +418,12 @@ describe('blocked and deleted users', () => {
     expect((await doctor.api.get('/api/auth/me')).status).toBe(401);
     await expect(connectClient(t.url, { token: doctor.token })).rejects.toThrow('UNAUTHENTICATED');
     // A fresh token for the same person does not bring them back either.
-    const fresh = signJwt({ sub: doctor.id, role: 'DOCTOR', name: doctor.name, exp: Math.floor(Date.now() / 1000) + 600 });
+    const fresh = signJwt({
+      sub: doctor.id,
+      role: 'DOCTOR',
+      name: doctor.name,
+      exp: Math.floor(Date.now() / 1000) + 600,
+    });
     await expect(connectClient(t.url, { token: fresh })).rejects.toThrow('UNAUTHENTICATED');
     const res = await sendRest(patient, conversation.id, 'hi');
     expect(res.status).toBe(403);

@@ -1,5 +1,6 @@
-import type { Conversation, Participant } from '@carechat/protocol';
+import type { Conversation, ConversationCounts, Participant } from '@carechat/protocol';
 import type { Keyring } from '../crypto/keyring.js';
+import { joinedColumn } from '../db/rows.js';
 import { previewOf } from '../messages/messages.present.js';
 
 /** What a conversation whose key was destroyed shows instead of a preview. */
@@ -21,8 +22,17 @@ function safePreview(key: Buffer, m: Parameters<typeof previewOf>[1]): string {
   }
 }
 
-/** The only place a conversation row becomes the protocol's `conversation`, for one viewer. */
-export function presentConversation(r: ConversationRow, keyring: Keyring, online: ReadonlySet<string>): Conversation {
+/**
+ * The only place a conversation row becomes the protocol's `conversation`, for one viewer; or,
+ * given `adminCounts`, for an admin: who and when and how much, with no preview, since an
+ * admin reads content only in the transcript, where the read is audited with its reason.
+ */
+export function presentConversation(
+  r: ConversationRow,
+  keyring: Keyring,
+  online: ReadonlySet<string>,
+  adminCounts?: ConversationCounts,
+): Conversation {
   const participant = (side: 'patient' | 'doctor'): Participant => ({
     id: r[`${side}_id`],
     name: r[`${side}_name`],
@@ -31,25 +41,31 @@ export function presentConversation(r: ConversationRow, keyring: Keyring, online
     lastSeenAt: r[`${side}_last_seen_at`]?.toISOString() ?? null,
     designation: r[`${side}_designation`],
   });
-  const key = r.lm_id && r.wrapped_key ? keyring.dataKey(r.id, { wrappedKey: r.wrapped_key, keyVersion: r.key_version }) : null;
+  const showsContent = adminCounts === undefined;
+  const key =
+    showsContent && r.lm_id && r.wrapped_key
+      ? keyring.dataKey(r.id, { wrappedKey: r.wrapped_key, keyVersion: r.key_version })
+      : null;
   return {
     id: r.id,
     patient: participant('patient'),
     doctor: participant('doctor'),
     lastMessage:
-      r.lm_id
+      showsContent && r.lm_id
         ? {
             id: r.lm_id,
-            seq: r.lm_seq!,
-            senderId: r.lm_sender_id!,
-            preview: !key ? ERASED_LABEL : safePreview(key, {
-              conversationId: r.id,
-              id: r.lm_id,
-              version: r.lm_version!,
-              body: r.lm_body,
-              deletedAt: r.lm_deleted_at,
-            }),
-            createdAt: r.lm_created_at!.toISOString(),
+            seq: joinedColumn(r.lm_seq, 'lm_seq'),
+            senderId: joinedColumn(r.lm_sender_id, 'lm_sender_id'),
+            preview: !key
+              ? ERASED_LABEL
+              : safePreview(key, {
+                  conversationId: r.id,
+                  id: r.lm_id,
+                  version: joinedColumn(r.lm_version, 'lm_version'),
+                  body: r.lm_body,
+                  deletedAt: r.lm_deleted_at,
+                }),
+            createdAt: joinedColumn(r.lm_created_at, 'lm_created_at').toISOString(),
           }
         : null,
     lastMessageAt: r.last_message_at?.toISOString() ?? null,
@@ -61,6 +77,18 @@ export function presentConversation(r: ConversationRow, keyring: Keyring, online
     peerLastDeliveredSeq: r.peer_last_delivered_seq,
     archived: r.my_archived,
     createdAt: r.created_at.toISOString(),
-    canMessage: r.has_appointment && r.patient_status === 'active' && r.doctor_status === 'active',
+    canMessage: r.write_refusal === null,
+    urgentAt: r.urgent_at?.toISOString() ?? null,
+    ...(adminCounts
+      ? {
+          counts: adminCounts,
+          adminState: {
+            legalHold: r.legal_hold,
+            shreddedAt: r.shredded_at?.toISOString() ?? null,
+            patientStatus: r.patient_status,
+            doctorStatus: r.doctor_status,
+          },
+        }
+      : {}),
   };
 }

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { AccessLogEntry, Conversation, ConversationListQuery, Page, Participant } from '@carechat/protocol';
+import type {
+  AccessLogEntry,
+  Conversation,
+  ConversationCounts,
+  ConversationListQuery,
+  Page,
+  Participant,
+} from '@carechat/protocol';
 import { audit } from '../audit/audit.js';
 import { findOutsideAccess } from '../audit/audit.store.js';
 import type { Actor, Deps } from '../context.js';
@@ -15,12 +22,20 @@ import {
   findContacts,
   sharedAppointments,
   findConversationAccess,
+  findConversationCounts,
   findConversationViews,
+  findUrgentConversationIds,
   insertConversation,
   setArchived,
   type ConversationFilter,
   type ConversationRow,
 } from './conversations.store.js';
+import { onlyRow } from '../db/rows.js';
+
+/** How many urgent conversations a doctor's first page brings up at most, beyond its own rows. */
+const URGENT_FIRST = 50;
+
+const NO_MESSAGES: ConversationCounts = { messages: 0, deleted: 0, edited: 0, attachments: 0 };
 
 export class ConversationsService {
   constructor(
@@ -31,7 +46,15 @@ export class ConversationsService {
 
   /** Previews are message content: the list is an audited read, naming the conversations shown. */
   async list(actor: Actor, q: ConversationListQuery): Promise<Page<Conversation>> {
-    const page = await this.page(actor.id, { memberOnly: true, archived: q.archived, q: q.q, after: decodeCursor(q.cursor), limit: q.limit });
+    const page = await this.page(actor.id, {
+      memberOnly: true,
+      archived: q.archived,
+      q: q.q,
+      after: decodeCursor(q.cursor),
+      limit: q.limit,
+    });
+    if (actor.role === 'DOCTOR' && !q.cursor && !q.archived && !q.q)
+      page.data = await this.urgentFirst(actor, page.data);
     await audit(this.deps.db, actor, {
       action: 'conversations.list',
       outcome: 'success',
@@ -40,8 +63,31 @@ export class ConversationsService {
     return page;
   }
 
-  /** Any conversation, for an admin: the same view with no membership. */
-  async listAll(q: { q?: string | undefined; cursor?: string | undefined; limit: number }): Promise<Page<Conversation>> {
+  /**
+   * A doctor's first page with their conversations holding an unanswered urgent message on top,
+   * also those whose activity would place them on a later page (they come again there: clients
+   * keep a conversation by id). Each group keeps the list's order, newest activity first.
+   */
+  private async urgentFirst(actor: Actor, data: Conversation[]): Promise<Conversation[]> {
+    const ids = await findUrgentConversationIds(this.deps.db, actor.id, URGENT_FIRST);
+    const shown = new Set(data.map((c) => c.id));
+    const missing = ids.filter((id) => !shown.has(id));
+    const more = missing.length
+      ? await this.present(
+          await findConversationViews(this.deps.db, actor.id, { memberOnly: true, ids: missing }),
+          actor.id,
+        )
+      : [];
+    const all = [...data, ...more];
+    return [...all.filter((c) => c.urgentAt), ...all.filter((c) => !c.urgentAt)];
+  }
+
+  /** Any conversation, for an admin: the same view with no membership, and no content (see `present`). */
+  async listAll(q: {
+    q?: string | undefined;
+    cursor?: string | undefined;
+    limit: number;
+  }): Promise<Page<Conversation>> {
     return this.page(null, { memberOnly: false, q: q.q, after: decodeCursor(q.cursor), limit: q.limit });
   }
 
@@ -55,7 +101,7 @@ export class ConversationsService {
   /** The conversation as `userId` sees it, or null when they take no part in it. */
   async viewFor(userId: string | null, id: string): Promise<Conversation | null> {
     const [row] = await findConversationViews(this.deps.db, userId, { memberOnly: userId !== null, ids: [id] });
-    return row ? (await this.present([row]))[0]! : null;
+    return row ? onlyRow(await this.present([row], userId), 'viewFor: the conversation presented') : null;
   }
 
   /**
@@ -68,9 +114,13 @@ export class ConversationsService {
     const [patientId, doctorId] = actor.role === 'PATIENT' ? [actor.id, participantId] : [participantId, actor.id];
     // Both lookups always run, so an unknown id takes no less time than a stranger's.
     // Not the contact list: that is one page of 200 by name, and a doctor may have more patients.
-    const [other, shared] = await Promise.all([findUserById(this.deps.db, participantId), sharedAppointments(this.deps.db, patientId, doctorId)]);
+    const [other, shared] = await Promise.all([
+      findUserById(this.deps.db, participantId),
+      sharedAppointments(this.deps.db, patientId, doctorId),
+    ]);
     const wantedRole = actor.role === 'PATIENT' ? 'DOCTOR' : 'PATIENT';
-    if (!other || other.status === 'deleted' || other.role !== wantedRole || shared === 'never') throw notFound('No such person to talk to');
+    if (!other || other.status === 'deleted' || other.role !== wantedRole || shared === 'never')
+      throw notFound('No such person to talk to');
     if (other.status === 'blocked') throw new AppError('USER_BLOCKED', 'This person cannot receive messages');
     if (shared === 'ended') throw new AppError('NO_APPOINTMENT', 'You do not share an appointment with this person');
     const id = randomUUID();
@@ -81,6 +131,11 @@ export class ConversationsService {
     const conversation = result.created ? await this.viewFor(actor.id, result.id) : await this.get(actor, result.id);
     if (!conversation) throw notFound('No such conversation');
     return { conversation, created: result.created };
+  }
+
+  /** Throws NOT_FOUND unless the actor takes part in the conversation (a device opening it on screen). */
+  async requireParticipant(actor: Actor, id: string): Promise<void> {
+    assertParticipant(await findConversationAccess(this.deps.db, id), actor);
   }
 
   async setArchived(actor: Actor, id: string, archived: boolean): Promise<Conversation> {
@@ -137,19 +192,37 @@ export class ConversationsService {
     if (view) this.notifier.toUsers([userId], 'conversation:updated', view);
   }
 
-  private async page(viewerId: string | null, filter: ConversationFilter & { limit: number }): Promise<Page<Conversation>> {
+  private async page(
+    viewerId: string | null,
+    filter: ConversationFilter & { limit: number },
+  ): Promise<Page<Conversation>> {
     const rows = await findConversationViews(this.deps.db, viewerId, { ...filter, limit: filter.limit + 1 });
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {
-      data: await this.present(page),
-      nextCursor: rows.length > filter.limit && last ? encodeCursor({ activity: last.activity_key, id: last.id }) : null,
+      data: await this.present(page, viewerId),
+      nextCursor:
+        rows.length > filter.limit && last ? encodeCursor({ activity: last.activity_key, id: last.id }) : null,
     };
   }
 
-  /** One presence lookup for the whole page (a Redis round trip with several processes). */
-  private async present(rows: ConversationRow[]): Promise<Conversation[]> {
+  /**
+   * One presence lookup for the whole page (a Redis round trip with several processes). With
+   * no viewer (an admin), counts in place of previews: listing is not reading.
+   */
+  private async present(rows: ConversationRow[], viewerId: string | null): Promise<Conversation[]> {
     const online = await this.presence.onlineAmong([...new Set(rows.flatMap((r) => [r.patient_id, r.doctor_id]))]);
-    return rows.map((r) => presentConversation(r, this.deps.keyring, online));
+    const notice = this.deps.config.emergencyNotice;
+    if (viewerId !== null)
+      return rows.map((r) => {
+        const view = presentConversation(r, this.deps.keyring, online);
+        // The patient is who is shown the emergency notice (when marking a message urgent).
+        return notice && viewerId === r.patient_id ? { ...view, emergencyNotice: notice } : view;
+      });
+    const counts = await findConversationCounts(
+      this.deps.db,
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) => presentConversation(r, this.deps.keyring, online, counts.get(r.id) ?? NO_MESSAGES));
   }
 }

@@ -3,8 +3,16 @@ import { useTestApp } from '../test/harness.js';
 import { uniqueId } from '../test/app.js';
 import { nodesReading, planOf } from '../test/plans.js';
 import { findConversationViews } from './conversations.store.js';
-import { createAdmin, createAppointment, createDoctor, createPair, createPatient, sendText, type TestUser } from '../test/factories.js';
-import { sleep } from '../test/socket-client.js';
+import {
+  createAdmin,
+  createAppointment,
+  createDoctor,
+  createPair,
+  createPatient,
+  sendText,
+  type TestUser,
+  createPatientsOf,
+} from '../test/factories.js';
 
 const t = useTestApp();
 
@@ -28,7 +36,9 @@ async function walk(user: TestUser, query = '', limit = 2) {
   const pages: number[] = [];
   let cursor: string | null = null;
   for (;;) {
-    const res: any = await user.api.get(`/api/chat/conversations?limit=${limit}${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const res: any = await user.api.get(
+      `/api/chat/conversations?limit=${limit}${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.data.length).toBeLessThanOrEqual(limit);
     ids.push(...res.body.data.map((c: any) => c.id));
@@ -51,8 +61,16 @@ const view = async (user: TestUser, id: string) => {
 };
 
 describe('the conversation list', () => {
-  it('orders by newest activity, reorders when a message is sent, and pages with a cursor visiting each once', async () => {
-    const { patient, convs } = await patientWithDoctors(['Dr. A', 'Dr. B', 'Dr. C', 'Dr. D', 'Dr. E', 'Dr. F', 'Dr. G']);
+  it('orders by newest activity, reorders on a new message, and pages with a cursor visiting each once', async () => {
+    const { patient, convs } = await patientWithDoctors([
+      'Dr. A',
+      'Dr. B',
+      'Dr. C',
+      'Dr. D',
+      'Dr. E',
+      'Dr. F',
+      'Dr. G',
+    ]);
     const ids = convs.map((c) => c.id);
     // Opened last is newest.
     expect(await listIds(patient)).toEqual([...ids].reverse());
@@ -71,7 +89,10 @@ describe('the conversation list', () => {
 
     // Conversations with the same activity time are still each visited once (the id breaks
     // ties). In the past, so no other test file's list finds these at its top.
-    await t.db.query(`UPDATE conversations SET activity_at = '2001-01-01T00:00:00.123456Z' WHERE id = ANY($1::uuid[])`, [ids.slice(0, 5)]);
+    await t.db.query(
+      `UPDATE conversations SET activity_at = '2001-01-01T00:00:00.123456Z' WHERE id = ANY($1::uuid[])`,
+      [ids.slice(0, 5)],
+    );
     const tied = await walk(patient, '', 2);
     expect(tied.ids).toEqual([ids[6], ids[5], ...[...ids.slice(0, 5)].sort().reverse()]);
 
@@ -84,7 +105,7 @@ describe('the conversation list', () => {
     expect((await walk(other)).ids).toEqual([]);
   });
 
-  it('shows the decrypted text cut to at most 100 characters, a label when deleted, and skips what the caller hid', async () => {
+  it('shows the text decrypted, cut to 100 characters at most, a label if deleted; skips what is hidden', async () => {
     const { patient, doctor, conversation } = await createPair(t);
     const id = conversation.id;
     expect((await view(patient, id)).lastMessage).toBeNull();
@@ -93,11 +114,17 @@ describe('the conversation list', () => {
     await sendText(doctor, id, exactly100);
     expect((await view(patient, id)).lastMessage.preview).toBe(exactly100);
 
-    const long = 'Please remember to fast for twelve hours before the blood test; water is fine, coffee is not. Thanks!!';
+    const long =
+      'Please remember to fast for twelve hours before the blood test; water is fine, coffee is not. Thanks!!';
     expect(long.length).toBe(102);
     const sent = await sendText(doctor, id, long);
     const forPatient = await view(patient, id);
-    expect(forPatient.lastMessage).toMatchObject({ id: sent.id, seq: 2, senderId: doctor.id, createdAt: sent.createdAt });
+    expect(forPatient.lastMessage).toMatchObject({
+      id: sent.id,
+      seq: 2,
+      senderId: doctor.id,
+      createdAt: sent.createdAt,
+    });
     const preview: string = forPatient.lastMessage.preview;
     expect([...preview].length).toBeLessThanOrEqual(100);
     expect(preview.length).toBeGreaterThanOrEqual(99);
@@ -119,7 +146,8 @@ describe('the conversation list', () => {
     // Deleted for everyone: a label for both (the patient still hid it, so they keep skipping it).
     const gone = await sendText(doctor, id, 'sent to the wrong patient');
     expect((await doctor.api.delete(`/api/chat/messages/${gone.id}?scope=everyone`)).status).toBe(204);
-    for (const u of [patient, doctor]) expect((await view(u, id)).lastMessage).toMatchObject({ id: gone.id, preview: 'Message deleted' });
+    for (const u of [patient, doctor])
+      expect((await view(u, id)).lastMessage).toMatchObject({ id: gone.id, preview: 'Message deleted' });
     const listed = (await doctor.api.get('/api/chat/conversations')).body.data.find((c: any) => c.id === id);
     expect(listed.lastMessage.preview).toBe('Message deleted');
 
@@ -144,7 +172,10 @@ describe('the conversation list', () => {
     const m2 = await sendText(patient, id, 'two');
     const m3 = await sendText(patient, id, 'three');
     expect([await unread(doctor), await unread(patient)]).toEqual([3, 0]);
-    expect((await doctor.api.post(`/api/chat/conversations/${id}/read`, { upToSeq: m1.seq })).body).toEqual({ lastReadSeq: 1, unreadCount: 2 });
+    expect((await doctor.api.post(`/api/chat/conversations/${id}/read`, { upToSeq: m1.seq })).body).toEqual({
+      lastReadSeq: 1,
+      unreadCount: 2,
+    });
     expect(await unread(doctor)).toBe(2);
     await patient.api.delete(`/api/chat/messages/${m3.id}?scope=everyone`);
     expect(await unread(doctor)).toBe(1);
@@ -162,19 +193,34 @@ describe('the conversation list', () => {
   it('builds a page’s views for its own rows only, however many conversations the viewer has', async () => {
     const doctor = await createDoctor(t);
     const tag = uniqueId('list');
-    const patients = Array.from({ length: 300 }, (_, i) => ({ id: `${tag}-${i}`, name: `Patient ${tag} ${i}`, role: 'PATIENT', status: 'active' }));
-    const appointments = patients.map((p) => ({ id: `${p.id}-a`, patientId: p.id, doctorId: doctor.id, startsAt: new Date().toISOString(), status: 'scheduled' }));
-    expect((await t.service.post('/api/integration/batch', { users: patients, appointments })).status).toBe(200);
+    const patients = await createPatientsOf(t, doctor, 300, tag);
     for (let i = 0; i < patients.length; i += 25)
-      await Promise.all(patients.slice(i, i + 25).map(async (p) => expect((await doctor.api.post('/api/chat/conversations', { participantId: p.id })).status).toBe(201)));
-    const last = await sendText(doctor, (await doctor.api.get('/api/chat/conversations?limit=1')).body.data[0].id, 'the newest');
+      await Promise.all(
+        patients
+          .slice(i, i + 25)
+          .map(async (p) =>
+            expect((await doctor.api.post('/api/chat/conversations', { participantId: p.id })).status).toBe(201),
+          ),
+      );
+    const last = await sendText(
+      doctor,
+      (await doctor.api.get('/api/chat/conversations?limit=1')).body.data[0].id,
+      'the newest',
+    );
 
-    // The list's own statement, measured: every scan of messages (the last message, counts) runs once per row shown at most.
+    // The list's own statement, measured: every scan of messages (the last message, counts) runs once per
+    // row shown at most.
     const c = await t.db.connect();
     try {
-      const explain = { query: (sql: string, params: unknown[]) => c.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params) };
+      const explain = {
+        query: (sql: string, params: unknown[]) => c.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params),
+      };
       for (const filter of [{}, { q: tag }]) {
-        const rows = (await findConversationViews(explain as never, doctor.id, { memberOnly: true, limit: 21, ...filter })) as unknown as Record<string, unknown>[];
+        const rows = (await findConversationViews(explain as never, doctor.id, {
+          memberOnly: true,
+          limit: 21,
+          ...filter,
+        })) as unknown as Record<string, unknown>[];
         const loops = nodesReading(planOf(rows), 'messages').map((n) => n['Actual Loops']);
         expect(loops.length).toBeGreaterThan(0);
         expect(Math.max(...loops)).toBeLessThanOrEqual(21);
@@ -190,7 +236,10 @@ describe('the conversation list', () => {
   });
 
   it('searches the other participant’s name, with % and _ taken literally', async () => {
-    const { patient, convs } = await patientWithDoctors(['Dr. Ana Lopez', 'Dr. Anna Lee', 'Dr. 100% Sure_Thing', 'Dr. 1000 Sure Thing'], `Pat Search ${Date.now()}`);
+    const { patient, convs } = await patientWithDoctors(
+      ['Dr. Ana Lopez', 'Dr. Anna Lee', 'Dr. 100% Sure_Thing', 'Dr. 1000 Sure Thing'],
+      `Pat Search ${Date.now()}`,
+    );
     const search = async (user: TestUser, q: string) => {
       const res = await user.api.get(`/api/chat/conversations?q=${encodeURIComponent(q)}`);
       expect(res.status).toBe(200);
@@ -211,10 +260,14 @@ describe('the conversation list', () => {
     expect(paged.ids.sort()).toEqual([convs[2]!.id, convs[3]!.id].sort());
   });
 
-  it('archives per user: hidden from the default list, shown with archived=true, the peer unaffected, every device told', async () => {
+  it('archives per user: off the default list, on archived=true, the peer unaffected, every device told', async () => {
     const { patient, doctor, conversation } = await createPair(t);
     const id = conversation.id;
-    const [phone, laptop, doctorDevice] = await Promise.all([t.connect(patient.token), t.connect(patient.token), t.connect(doctor.token)]);
+    const [phone, laptop, doctorDevice] = await Promise.all([
+      t.connect(patient.token),
+      t.connect(patient.token),
+      t.connect(doctor.token),
+    ]);
     const archived = await patient.api.patch(`/api/chat/conversations/${id}`, { archived: true });
     expect(archived.status).toBe(200);
     expect(archived.body).toMatchObject({ id, archived: true });
@@ -228,7 +281,7 @@ describe('the conversation list', () => {
     expect(await listIds(doctor)).toContain(id);
     expect(await listIds(doctor, '?archived=true')).not.toContain(id);
     expect((await view(doctor, id)).archived).toBe(false);
-    await sleep(100);
+    await doctorDevice.roundTrip();
     expect(doctorDevice.all('conversation:updated', (c) => c.id === id)).toEqual([]); // not the doctor's business
 
     // A new message un-archives it for both.
@@ -265,7 +318,12 @@ describe('the conversation list', () => {
     const fromDoctor = await doctor.api.post('/api/chat/conversations', { participantId: patient.id });
     expect([first.status, again.status, fromDoctor.status]).toEqual([201, 200, 200]);
     expect(new Set([first.body.id, again.body.id, fromDoctor.body.id]).size).toBe(1);
-    expect(first.body).toMatchObject({ patient: { id: patient.id, role: 'PATIENT' }, doctor: { id: doctor.id, role: 'DOCTOR' }, lastSeq: 0, unreadCount: 0 });
+    expect(first.body).toMatchObject({
+      patient: { id: patient.id, role: 'PATIENT' },
+      doctor: { id: doctor.id, role: 'DOCTOR' },
+      lastSeq: 0,
+      unreadCount: 0,
+    });
     expect(fromDoctor.body.patient.id).toBe(patient.id);
 
     const p2 = await createPatient(t);
@@ -282,12 +340,18 @@ describe('the conversation list', () => {
 
     // Only with a shared live appointment, and only with the other role.
     const noAppt = await createDoctor(t);
-    expect((await patient.api.post('/api/chat/conversations', { participantId: noAppt.id })).body.error.code).toBe('NOT_FOUND');
+    expect((await patient.api.post('/api/chat/conversations', { participantId: noAppt.id })).body.error.code).toBe(
+      'NOT_FOUND',
+    );
     const cancelled = await createDoctor(t);
     await createAppointment(t, patient, cancelled, 'cancelled');
-    expect((await patient.api.post('/api/chat/conversations', { participantId: cancelled.id })).body.error.code).toBe('NO_APPOINTMENT');
+    expect((await patient.api.post('/api/chat/conversations', { participantId: cancelled.id })).body.error.code).toBe(
+      'NO_APPOINTMENT',
+    );
     expect((await patient.api.post('/api/chat/conversations', { participantId: p2.id })).status).toBe(404);
-    expect((await patient.api.post('/api/chat/conversations', { participantId: 'nobody-' + Date.now() })).status).toBe(404);
+    expect((await patient.api.post('/api/chat/conversations', { participantId: 'nobody-' + Date.now() })).status).toBe(
+      404,
+    );
     expect((await patient.api.post('/api/chat/conversations', {})).body.error.code).toBe('VALIDATION_FAILED');
     const admin = await createAdmin(t);
     expect((await admin.api.post('/api/chat/conversations', { participantId: doctor.id })).status).toBe(403);
@@ -303,7 +367,15 @@ describe('the conversation list', () => {
     await createDoctor(t, `Dr. Stranger ${tag}`);
     for (const d of [hugo, iris, blocked]) await createAppointment(t, patient, d);
     await createAppointment(t, patient, cancelled, 'cancelled');
-    expect((await t.service.put(`/api/integration/users/${blocked.id}`, { name: blocked.name, role: 'DOCTOR', status: 'blocked' })).status).toBe(200);
+    expect(
+      (
+        await t.service.put(`/api/integration/users/${blocked.id}`, {
+          name: blocked.name,
+          role: 'DOCTOR',
+          status: 'blocked',
+        })
+      ).status,
+    ).toBe(200);
 
     const contacts = async (user: TestUser, q?: string) => {
       const res = await user.api.get(`/api/chat/contacts${q === undefined ? '' : `?q=${encodeURIComponent(q)}`}`);
@@ -312,13 +384,17 @@ describe('the conversation list', () => {
     };
     const all = await contacts(patient);
     expect(all.map((c: any) => c.id).sort()).toEqual([hugo.id, iris.id].sort());
-    expect(await contacts(patient, 'HUGO')).toEqual([{ id: hugo.id, name: hugo.name, role: 'DOCTOR', online: false, lastSeenAt: null, designation: null }]);
+    expect(await contacts(patient, 'HUGO')).toEqual([
+      { id: hugo.id, name: hugo.name, role: 'DOCTOR', online: false, lastSeenAt: null, designation: null },
+    ]);
     expect((await contacts(patient, '%_')).map((c: any) => c.id)).toEqual([hugo.id]);
     expect((await contacts(patient, '_')).map((c: any) => c.id)).toEqual([hugo.id]);
     expect(await contacts(patient, 'stranger')).toEqual([]);
     expect(await contacts(patient, 'blocked')).toEqual([]);
     expect((await contacts(hugo, 'gina')).map((c: any) => c.id)).toEqual([patient.id]);
-    expect((await patient.api.get(`/api/chat/contacts?q=${'x'.repeat(101)}`)).body.error.code).toBe('VALIDATION_FAILED');
+    expect((await patient.api.get(`/api/chat/contacts?q=${'x'.repeat(101)}`)).body.error.code).toBe(
+      'VALIDATION_FAILED',
+    );
     expect((await t.anon.get('/api/chat/contacts')).status).toBe(401);
   });
 });

@@ -41,7 +41,8 @@ async function dumpDatabase(url: string): Promise<{ tool: string; text: string }
     return { tool: `${bin} ${major}`, text: stdout };
   }
   const { rows: tables } = await t.db.query<{ name: string }>(
-    `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`,
+    `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables
+      WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`,
   );
   let text = '';
   for (const { name } of tables) {
@@ -58,7 +59,9 @@ function encodings(text: string): string[] {
     text,
     text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/\r/g, '\\r'),
     JSON.stringify(text).slice(1, -1),
-    JSON.stringify(text).slice(1, -1).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    JSON.stringify(text)
+      .slice(1, -1)
+      .replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
     utf8.toString('hex'),
     utf8.toString('base64').replace(/=+$/, ''),
   ];
@@ -86,7 +89,11 @@ describe('message text at rest', () => {
     });
     expect(reply.body.replyTo.preview).toBe(texts.glucose);
     const socket = await t.connect(doctor.token);
-    const ack = await socket.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: texts.socket });
+    const ack = await socket.emitAck('chat:message', {
+      conversationId: conversation.id,
+      clientMessageId: clientId(),
+      content: texts.socket,
+    });
     expect(ack.ok).toBe(true);
     // Previews are computed per read, never stored.
     const list = await patient.api.get(`/api/chat/conversations/${conversation.id}`);
@@ -99,15 +106,29 @@ describe('message text at rest', () => {
     // The dump really holds this conversation's rows and their ciphertext.
     expect(dump, tool).toContain(conversation.id);
     expect(dump, tool).toContain(second.id);
-    const { rows } = await t.db.query(`SELECT encode(body, 'hex') AS hex FROM messages WHERE conversation_id = $1 ORDER BY seq`, [conversation.id]);
+    const { rows } = await t.db.query(
+      `SELECT encode(body, 'hex') AS hex FROM messages WHERE conversation_id = $1 ORDER BY seq`,
+      [conversation.id],
+    );
     expect(rows).toHaveLength(4);
     for (const r of rows) expect(dump.toLowerCase(), tool).toContain(r.hex);
-    const { rows: versions } = await t.db.query(`SELECT encode(body, 'hex') AS hex FROM message_versions WHERE message_id = $1`, [second.id]);
+    const { rows: versions } = await t.db.query(
+      `SELECT encode(body, 'hex') AS hex FROM message_versions WHERE message_id = $1`,
+      [second.id],
+    );
     expect(versions).toHaveLength(1); // the text before the edit is kept, encrypted
     expect(dump.toLowerCase(), tool).toContain(versions[0].hex);
 
     const lower = dump.toLowerCase();
-    for (const plain of [...Object.values(texts), mark, 'zebra-quartz', 'follow-up in 3 months', 'narwhal', 'quokka', 'axolotl'])
+    for (const plain of [
+      ...Object.values(texts),
+      mark,
+      'zebra-quartz',
+      'follow-up in 3 months',
+      'narwhal',
+      'quokka',
+      'axolotl',
+    ])
       for (const form of encodings(plain)) {
         expect(dump.includes(form), `${tool}: "${form}"`).toBe(false);
         expect(lower.includes(form.toLowerCase()), `${tool}: "${form}"`).toBe(false);
@@ -120,13 +141,18 @@ describe('message text at rest', () => {
     const a = await sendText(patient, conversation.id, 'message A: allergic to penicillin');
     const b = await sendText(doctor, conversation.id, 'message B: no allergies');
     const elsewhere = await sendText(other.patient, other.conversation.id, 'message C: elsewhere, peanut allergy');
-    const body = async (id: string) => (await t.db.query('SELECT body FROM messages WHERE id = $1', [id])).rows[0].body as Buffer;
-    const setBody = (id: string, value: Buffer) => t.db.query('UPDATE messages SET body = $2 WHERE id = $1', [id, value]);
+    const body = async (id: string) =>
+      (await t.db.query('SELECT body FROM messages WHERE id = $1', [id])).rows[0].body as Buffer;
+    const setBody = (id: string, value: Buffer) =>
+      t.db.query('UPDATE messages SET body = $2 WHERE id = $1', [id, value]);
     const original = { a: await body(a.id), b: await body(b.id), c: await body(elsewhere.id) };
     let legitA = original.a;
     const path = `/api/chat/conversations/${conversation.id}/messages`;
     const expectRefused = async () => {
-      for (const res of [await patient.api.get(path), await doctor.api.get(`/api/chat/conversations/${conversation.id}/changes?since=0`)]) {
+      for (const res of [
+        await patient.api.get(path),
+        await doctor.api.get(`/api/chat/conversations/${conversation.id}/changes?since=0`),
+      ]) {
         expect(res.status).toBe(500);
         expect(res.body).toEqual({ error: { code: 'INTERNAL', message: expect.any(String) } });
         const text = JSON.stringify(res.body);
@@ -151,7 +177,9 @@ describe('message text at rest', () => {
       await expectRefused();
       // An earlier version's ciphertext put back after an edit (a rollback).
       await setBody(a.id, original.a);
-      expect((await patient.api.patch(`/api/chat/messages/${a.id}`, { content: 'message A: corrected' })).status).toBe(200);
+      expect((await patient.api.patch(`/api/chat/messages/${a.id}`, { content: 'message A: corrected' })).status).toBe(
+        200,
+      );
       legitA = await body(a.id);
       await setBody(a.id, original.a);
       await expectRefused();
@@ -206,13 +234,20 @@ describe('message text at rest', () => {
   it('stores only the wrapped data key, and a different master key neither opens it nor passes verify()', async () => {
     const { patient, conversation } = await createPair(t);
     const m = await sendText(patient, conversation.id, 'opened with the real data key');
-    const { rows } = await t.db.query(`SELECT wrapped_key, key_version FROM conversations WHERE id = $1`, [conversation.id]);
+    const { rows } = await t.db.query(`SELECT wrapped_key, key_version FROM conversations WHERE id = $1`, [
+      conversation.id,
+    ]);
     const wrapped = { wrappedKey: rows[0].wrapped_key as Buffer, keyVersion: rows[0].key_version as number };
-    const dataKey = new Keyring(new Map([[1, Buffer.from(TEST_MASTER_KEY, 'hex')]]), 1).dataKey(conversation.id, wrapped);
+    const dataKey = new Keyring(new Map([[1, Buffer.from(TEST_MASTER_KEY, 'hex')]]), 1).dataKey(
+      conversation.id,
+      wrapped,
+    );
     expect(dataKey).toHaveLength(32);
     // It is the key the message was sealed with ...
     const { rows: msg } = await t.db.query('SELECT body, version FROM messages WHERE id = $1', [m.id]);
-    expect(decryptText(dataKey, msg[0].body, messageAad(conversation.id, m.id, msg[0].version))).toBe('opened with the real data key');
+    expect(decryptText(dataKey, msg[0].body, messageAad(conversation.id, m.id, msg[0].version))).toBe(
+      'opened with the real data key',
+    );
     // ... and the stored value is not it, nor does it contain it.
     expect(wrapped.wrappedKey.equals(dataKey)).toBe(false);
     expect(wrapped.wrappedKey.includes(dataKey)).toBe(false);
@@ -234,10 +269,15 @@ describe('message text at rest', () => {
     const m = await sendText(patient, conversation.id, 'to be damaged at rest');
     await sendText(other.patient, other.conversation.id, 'intact');
     // One bit flipped in the stored ciphertext, as disk damage or tampering would.
-    await t.db.query(`UPDATE messages SET body = set_byte(body, length(body) - 1, get_byte(body, length(body) - 1) # 1) WHERE id = $1`, [m.id]);
+    await t.db.query(
+      `UPDATE messages SET body = set_byte(body, length(body) - 1, get_byte(body, length(body) - 1) # 1) WHERE id = $1`,
+      [m.id],
+    );
     const list = await doctor.api.get('/api/chat/conversations');
     expect(list.status).toBe(200);
-    expect(list.body.data.find((c: { id: string }) => c.id === conversation.id).lastMessage.preview).toBe('Message unavailable');
+    expect(list.body.data.find((c: { id: string }) => c.id === conversation.id).lastMessage.preview).toBe(
+      'Message unavailable',
+    );
     const intact = await other.doctor.api.get('/api/chat/conversations');
     expect(intact.body.data[0].lastMessage.preview).toBe('intact');
   });

@@ -27,23 +27,31 @@ export class Keyring {
   /** Records the current master key's check value, or proves the key matches the stored one. */
   async verify(db: Queryable): Promise<void> {
     const current = this.master(this.currentVersion);
-    const { rows } = await db.query<{ version: number; key_check: Buffer }>('SELECT version, key_check FROM master_keys');
+    const { rows } = await db.query<{ version: number; key_check: Buffer }>(
+      'SELECT version, key_check FROM master_keys',
+    );
     for (const row of rows) {
       const key = this.masterKeys.get(row.version);
       if (!key) continue;
       try {
         open(key, row.key_check, `master-key-check:${row.version}`);
       } catch {
-        throw new Error(`MASTER_KEY does not match master key version ${row.version} that this database was written with`);
+        throw new Error(
+          `MASTER_KEY does not match master key version ${row.version} that this database was written with`,
+        );
       }
     }
     const { rows: inUse } = await db.query<{ key_version: number }>(
       `SELECT DISTINCT key_version FROM conversations WHERE wrapped_key IS NOT NULL
-       UNION SELECT DISTINCT totp_key_version FROM users WHERE totp_secret IS NOT NULL`,
+       UNION SELECT DISTINCT totp_key_version FROM users WHERE totp_secret IS NOT NULL
+       UNION SELECT DISTINCT key_version FROM reminder_contacts`,
     );
     const missing = inUse.map((r) => r.key_version).filter((v) => !this.masterKeys.has(v));
     if (missing.length > 0)
-      throw new Error(`conversations are wrapped under master key version(s) ${missing.join(', ')}, which are not configured (MASTER_KEYS_PREVIOUS)`);
+      throw new Error(
+        `conversations are wrapped under master key version(s) ${missing.join(', ')}, ` +
+          'which are not configured (MASTER_KEYS_PREVIOUS)',
+      );
     if (!rows.some((r) => r.version === this.currentVersion)) {
       await db.query('INSERT INTO master_keys (version, key_check) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
         this.currentVersion,
@@ -78,7 +86,10 @@ export class Keyring {
 
   /** Seals a small secret (a TOTP seed) directly under the current master key. */
   sealSecret(data: Buffer, aad: string): { blob: Buffer; version: number } {
-    return { blob: seal(this.master(this.currentVersion), data, `secret:${aad}:${this.currentVersion}`), version: this.currentVersion };
+    return {
+      blob: seal(this.master(this.currentVersion), data, `secret:${aad}:${this.currentVersion}`),
+      version: this.currentVersion,
+    };
   }
 
   openSecret(blob: Buffer, version: number, aad: string): Buffer {
@@ -91,13 +102,22 @@ export class Keyring {
    * key changes it.
    */
   deriveKey(purpose: string): Buffer {
-    return Buffer.from(hkdfSync('sha256', this.master(this.currentVersion), Buffer.alloc(0), `carechat:${purpose}`, 32));
+    return Buffer.from(
+      hkdfSync('sha256', this.master(this.currentVersion), Buffer.alloc(0), `carechat:${purpose}`, 32),
+    );
   }
 
   /** The same data key wrapped under the current master key version (rotation). */
   rewrap(conversationId: string, wrapped: WrappedKey): WrappedKey {
-    const dataKey = open(this.master(wrapped.keyVersion), wrapped.wrappedKey, wrapAad(conversationId, wrapped.keyVersion));
-    return { wrappedKey: seal(this.master(this.currentVersion), dataKey, wrapAad(conversationId, this.currentVersion)), keyVersion: this.currentVersion };
+    const dataKey = open(
+      this.master(wrapped.keyVersion),
+      wrapped.wrappedKey,
+      wrapAad(conversationId, wrapped.keyVersion),
+    );
+    return {
+      wrappedKey: seal(this.master(this.currentVersion), dataKey, wrapAad(conversationId, this.currentVersion)),
+      keyVersion: this.currentVersion,
+    };
   }
 
   /** Drops a cached key, e.g. after the conversation's key was destroyed. */

@@ -19,7 +19,9 @@ export const masterKeyFile = (config: Config) => path.join(config.dataDir, 'mast
  */
 export async function loadMasterKeys(config: Config, log: Logger): Promise<MasterKeys> {
   if (config.masterKeyHex) {
-    const keys = new Map([...config.previousMasterKeys].map(([v, hex]) => [v, Buffer.from(hex, 'hex')] as [number, Buffer]));
+    const keys = new Map(
+      [...config.previousMasterKeys].map(([v, hex]) => [v, Buffer.from(hex, 'hex')] as [number, Buffer]),
+    );
     keys.set(config.masterKeyVersion, Buffer.from(config.masterKeyHex, 'hex'));
     return { currentVersion: config.masterKeyVersion, keys };
   }
@@ -35,12 +37,15 @@ export async function loadMasterKeys(config: Config, log: Logger): Promise<Maste
 function parseKeyFile(text: string, file: string): MasterKeys {
   const keys = new Map<number, Buffer>();
   let currentVersion = 0;
-  for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     // A bare key is the original single-key format: version 1.
-    const m = /^(?:(\d+):)?([0-9a-f]{64})$/i.exec(line);
-    if (!m) throw new Error(`${file} holds a line that is not version:hex`);
-    const version = m[1] ? Number(m[1]) : 1;
-    keys.set(version, Buffer.from(m[2]!, 'hex'));
+    const [, versionText, hex] = /^(?:(\d+):)?([0-9a-f]{64})$/i.exec(line) ?? [];
+    if (!hex) throw new Error(`${file} holds a line that is not version:hex`);
+    const version = versionText ? Number(versionText) : 1;
+    keys.set(version, Buffer.from(hex, 'hex'));
     currentVersion ||= version;
   }
   if (!currentVersion) throw new Error(`${file} holds no key`);
@@ -50,7 +55,11 @@ function parseKeyFile(text: string, file: string): MasterKeys {
 /** Rewrites DATA_DIR/master.key with `current` first (atomically: temp file, then rename). */
 export async function writeKeyFile(config: Config, keys: MasterKeys): Promise<void> {
   const file = masterKeyFile(config);
-  const order = [keys.currentVersion, ...[...keys.keys.keys()].filter((v) => v !== keys.currentVersion)];
-  await writeFile(`${file}.tmp`, order.map((v) => `${v}:${keys.keys.get(v)!.toString('hex')}`).join('\n') + '\n', { mode: 0o600 });
+  const { currentVersion } = keys;
+  const current = keys.keys.get(currentVersion);
+  if (!current) throw new Error(`writeKeyFile: no key for the current version ${currentVersion}`);
+  const order = [[currentVersion, current] as const, ...[...keys.keys].filter(([v]) => v !== currentVersion)];
+  const text = order.map(([v, key]) => `${v}:${key.toString('hex')}`).join('\n') + '\n';
+  await writeFile(`${file}.tmp`, text, { mode: 0o600 });
   await rename(`${file}.tmp`, file);
 }

@@ -1,6 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { insertAuditEvent } from '../audit/audit.store.js';
 import { withTransaction, type Db } from '../db/pool.js';
+import { onlyRow } from '../db/rows.js';
 import type { Keyring } from './keyring.js';
+import { resealContacts } from '../reminders/contacts.js';
 
 const BATCH = 500;
 /** How long rotation keeps coming back for conversations that sends hold locked. */
@@ -15,14 +18,15 @@ export interface RotationReport {
 }
 
 /**
- * Re-wraps every conversation's data key (and re-seals TOTP seeds) under the keyring's current master key version,
- * in batches that each commit; message and file ciphertext is never touched. Versions no
- * conversation uses afterwards are marked retired and can be dropped from configuration.
+ * Re-wraps every conversation's data key (and re-seals TOTP seeds and reminder addresses) under
+ * the keyring's current master key version, in batches that each commit; message and file
+ * ciphertext is never touched. Versions nothing uses afterwards are marked retired and can be
+ * dropped from configuration.
  */
 export async function rotateMasterKey(db: Db, keyring: Keyring): Promise<RotationReport> {
   await keyring.verify(db);
   let rewrapped = 0;
-  let remaining = 0;
+  let remaining: number;
   const giveUpAt = Date.now() + BUSY_WAIT_MS;
   for (;;) {
     const n = await withTransaction(db, async (tx) => {
@@ -33,7 +37,11 @@ export async function rotateMasterKey(db: Db, keyring: Keyring): Promise<Rotatio
       );
       for (const r of rows) {
         const next = keyring.rewrap(r.id, { wrappedKey: r.wrapped_key, keyVersion: r.key_version });
-        await tx.query('UPDATE conversations SET wrapped_key = $2, key_version = $3 WHERE id = $1', [r.id, next.wrappedKey, next.keyVersion]);
+        await tx.query('UPDATE conversations SET wrapped_key = $2, key_version = $3 WHERE id = $1', [
+          r.id,
+          next.wrappedKey,
+          next.keyVersion,
+        ]);
       }
       return rows.length;
     });
@@ -45,7 +53,7 @@ export async function rotateMasterKey(db: Db, keyring: Keyring): Promise<Rotatio
       'SELECT count(*)::int AS n FROM conversations WHERE wrapped_key IS NOT NULL AND key_version <> $1',
       [keyring.currentVersion],
     );
-    remaining = left[0]!.n;
+    remaining = onlyRow(left, 'count conversations left to rotate').n;
     if (remaining === 0 || Date.now() > giveUpAt) break;
     if (n === 0) await sleep(50);
   }
@@ -55,16 +63,35 @@ export async function rotateMasterKey(db: Db, keyring: Keyring): Promise<Rotatio
     [keyring.currentVersion],
   );
   for (const u of seeds) {
-    const sealed = keyring.sealSecret(keyring.openSecret(u.totp_secret, u.totp_key_version, `totp:${u.id}`), `totp:${u.id}`);
-    await db.query('UPDATE users SET totp_secret = $2, totp_key_version = $3 WHERE id = $1 AND totp_key_version = $4', [u.id, sealed.blob, sealed.version, u.totp_key_version]);
+    const sealed = keyring.sealSecret(
+      keyring.openSecret(u.totp_secret, u.totp_key_version, `totp:${u.id}`),
+      `totp:${u.id}`,
+    );
+    await db.query('UPDATE users SET totp_secret = $2, totp_key_version = $3 WHERE id = $1 AND totp_key_version = $4', [
+      u.id,
+      sealed.blob,
+      sealed.version,
+      u.totp_key_version,
+    ]);
   }
+  await resealContacts(db, keyring);
   const { rows } = await db.query<{ version: number }>(
     `UPDATE master_keys m SET retired_at = now()
       WHERE m.version <> $1 AND m.retired_at IS NULL
         AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.key_version = m.version AND c.wrapped_key IS NOT NULL)
         AND NOT EXISTS (SELECT 1 FROM users u WHERE u.totp_key_version = m.version AND u.totp_secret IS NOT NULL)
+        AND NOT EXISTS (SELECT 1 FROM reminder_contacts rc WHERE rc.key_version = m.version)
       RETURNING version`,
     [keyring.currentVersion],
   );
-  return { rewrapped, remaining, retired: rows.map((r) => r.version).sort((a, b) => a - b) };
+  const report = { rewrapped, remaining, retired: rows.map((r) => r.version).sort((a, b) => a - b) };
+  // Key management is on the trail too (164.312(a)(2)(iv)); never the key, only its version and what moved.
+  await insertAuditEvent(db, {
+    actorId: null,
+    actorRole: 'SYSTEM',
+    action: 'keys.rotate',
+    outcome: remaining === 0 ? 'success' : 'failure',
+    details: { version: keyring.currentVersion, ...report },
+  });
+  return report;
 }

@@ -52,7 +52,14 @@ export class Batcher<In, Out> {
         // Nothing of the batch took effect: each item goes again on its own, in order, so
         // one that fails (a retry racing its original) fails alone.
       }
-      if (outs) return batch.forEach((w, i) => w.resolve(outs[i]!));
+      if (outs) {
+        // `many` answers every item in order: an answer of another length is its bug, told to each waiter.
+        if (outs.length !== batch.length) {
+          const wrong = new Error(`Batcher: ${outs.length} answers for ${batch.length} items`);
+          return batch.forEach((w) => w.reject(wrong));
+        }
+        return outs.forEach((out, i) => batch[i]?.resolve(out));
+      }
     }
     for (const w of batch) {
       try {

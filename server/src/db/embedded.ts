@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Logger } from '../logger.js';
 import { oneLine, StartupError } from '../startup-error.js';
 import { placeEmbeddedPostgres, type Placement } from './embedded-placement.js';
@@ -57,7 +58,13 @@ async function initdb(place: Placement, log: Logger): Promise<void> {
       await chown(place.pgData, place.runAs.uid, place.runAs.gid);
       await chown(pwFile, place.runAs.uid, place.runAs.gid);
     }
-    const args = [`--pgdata=${place.pgData}`, '--auth=password', '--username=postgres', `--pwfile=${pwFile}`, `--lc-messages=${LC}`];
+    const args = [
+      `--pgdata=${place.pgData}`,
+      '--auth=password',
+      '--username=postgres',
+      `--pwfile=${pwFile}`,
+      `--lc-messages=${LC}`,
+    ];
     const child = spawnPostgresBinary(place, 'initdb', args);
     const output = collect(child, log);
     const code = await new Promise<number | null>((resolve, reject) => {
@@ -66,7 +73,11 @@ async function initdb(place: Placement, log: Logger): Promise<void> {
     }).catch((err: Error) => {
       throw cannotRun(place, 'initdb', err);
     });
-    if (code !== 0) throw new StartupError(`initdb could not create the embedded PostgreSQL in ${place.pgData} (${lastWords(output())}): remove that folder and start again, or set DATABASE_URL.`);
+    if (code !== 0)
+      throw new StartupError(
+        `initdb could not create the embedded PostgreSQL in ${place.pgData} (${lastWords(output())}): ` +
+          'remove that folder and start again, or set DATABASE_URL.',
+      );
   } finally {
     await rm(pwFile, { force: true });
   }
@@ -80,12 +91,14 @@ async function startPostgres(place: Placement, port: number, log: Logger): Promi
   child.once('exit', () => process.off('exit', stopOnExit));
   const output = collect(child, log);
   await new Promise<void>((resolve, reject) => {
-    child.stderr!.on('data', () => output().includes(READY) && resolve());
+    child.stderr.on('data', () => output().includes(READY) && resolve());
     child.once('error', (err) => reject(cannotRun(place, 'postgres', err)));
     child.once('close', () =>
       reject(
         new StartupError(
-          `The embedded PostgreSQL in ${place.pgData} stopped during start (${lastWords(output())}): if its files are damaged or from another PostgreSQL version, move that folder away to start afresh, or set DATABASE_URL.`,
+          `The embedded PostgreSQL in ${place.pgData} stopped during start (${lastWords(output())}): ` +
+            'if its files are damaged or from another PostgreSQL version, move that folder away to start afresh, ' +
+            'or set DATABASE_URL.',
         ),
       ),
     );
@@ -100,7 +113,10 @@ async function stopPostgres(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-function spawnPostgresBinary(place: Placement, name: string, args: string[]): ChildProcess {
+/** A PostgreSQL binary's process, its output piped (so `collect` can read it). */
+type PostgresChild = ChildProcessByStdio<null, Readable, Readable>;
+
+function spawnPostgresBinary(place: Placement, name: string, args: string[]): PostgresChild {
   return spawn(path.join(place.binDir, name), args, {
     ...place.runAs,
     // Somewhere PostgreSQL's user may be, not root's private working directory.
@@ -111,27 +127,31 @@ function spawnPostgresBinary(place: Placement, name: string, args: string[]): Ch
 }
 
 /** Everything the child writes, kept for error messages and passed to the log at debug level. */
-function collect(child: ChildProcess, log: Logger): () => string {
+function collect(child: PostgresChild, log: Logger): () => string {
   let text = '';
   const take = (d: Buffer) => {
     text = (text + d.toString()).slice(-20_000);
     log.debug({ embeddedPostgres: d.toString().slice(0, 500) }, 'embedded postgres output');
   };
-  child.stdout!.on('data', take);
-  child.stderr!.on('data', take);
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
   return () => text;
 }
 
 /** PostgreSQL's own words for why it stopped: its FATAL/ERROR/PANIC lines, or else its last line. */
 function lastWords(output: string): string {
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const fatal = lines.filter((l) => /\b(FATAL|PANIC|ERROR|initdb: error):/.test(l));
   return oneLine((fatal.length ? fatal : lines.slice(-1)).join('; ') || 'no output', 240);
 }
 
 const cannotRun = (place: Placement, name: string, err: Error) =>
   new StartupError(
-    `Cannot run ${path.join(place.binDir, name)} (${(err as NodeJS.ErrnoException).code ?? err.message}): run npm install again, or set DATABASE_URL to a PostgreSQL server.`,
+    `Cannot run ${path.join(place.binDir, name)} (${(err as NodeJS.ErrnoException).code ?? err.message}): ` +
+      'run npm install again, or set DATABASE_URL to a PostgreSQL server.',
   );
 
 /**

@@ -15,7 +15,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
  * no-op where the role could not be made.
  */
 export const ADOPT_APP_ROLE = `DO $$ BEGIN
-  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'carechat_app') AND pg_has_role(session_user, 'carechat_app', 'MEMBER') THEN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'carechat_app')
+     AND pg_has_role(session_user, 'carechat_app', 'MEMBER') THEN
     SET ROLE carechat_app;
   END IF;
 END $$`;
@@ -40,7 +41,9 @@ export function initPool(connectionString: string, max: number, log: Logger, { g
     },
   });
   // An idle client dies when PostgreSQL restarts; without this listener that kills the process.
-  pool.on('error', (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'idle database client failed'));
+  pool.on('error', (err) =>
+    log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'idle database client failed'),
+  );
   timeQueries(pool);
   return pool;
 }

@@ -8,8 +8,20 @@ import { countUsers, upsertUsers, type UserUpsert } from '../users/users.store.j
 
 export const DEMO_ACCOUNTS = [
   { key: 'admin', email: 'admin@carechat.test', name: 'Ada Admin', role: 'ADMIN' },
-  { key: 'grey', email: 'dr.grey@carechat.test', name: 'Dr. Meredith Grey', role: 'DOCTOR', designation: 'General Surgeon' },
-  { key: 'house', email: 'dr.house@carechat.test', name: 'Dr. Gregory House', role: 'DOCTOR', designation: 'Diagnostician' },
+  {
+    key: 'grey',
+    email: 'dr.grey@carechat.test',
+    name: 'Dr. Meredith Grey',
+    role: 'DOCTOR',
+    designation: 'General Surgeon',
+  },
+  {
+    key: 'house',
+    email: 'dr.house@carechat.test',
+    name: 'Dr. Gregory House',
+    role: 'DOCTOR',
+    designation: 'Diagnostician',
+  },
   { key: 'alice', email: 'alice@carechat.test', name: 'Alice Patel', role: 'PATIENT' },
   { key: 'bob', email: 'bob@carechat.test', name: 'Bob Nguyen', role: 'PATIENT' },
   { key: 'carol', email: 'carol@carechat.test', name: 'Carol Smith', role: 'PATIENT' },
@@ -26,8 +38,13 @@ export async function seedDemo(db: Db, config: Config, log: Logger): Promise<boo
   if (config.production || (await countUsers(db)) > 0) return false;
   const passwordHash = await hashPassword(config.demoPassword);
   const ids = new Map<string, string>(DEMO_ACCOUNTS.map((p) => [p.key, randomUUID()]));
+  const idOf = (key: string): string => {
+    const id = ids.get(key);
+    if (!id) throw new Error(`seedDemo: no demo account named ${key}`);
+    return id;
+  };
   const users: UserUpsert[] = DEMO_ACCOUNTS.map((p) => ({
-    id: ids.get(p.key)!,
+    id: idOf(p.key),
     name: p.name,
     email: p.email,
     role: p.role,
@@ -45,8 +62,8 @@ export async function seedDemo(db: Db, config: Config, log: Logger): Promise<boo
       tx,
       APPOINTMENTS.map(([patient, doctor]) => ({
         id: `demo-${patient}-${doctor}`,
-        patientId: ids.get(patient)!,
-        doctorId: ids.get(doctor)!,
+        patientId: idOf(patient),
+        doctorId: idOf(doctor),
         startsAt,
         status: 'scheduled' as const,
       })),
@@ -55,7 +72,10 @@ export async function seedDemo(db: Db, config: Config, log: Logger): Promise<boo
   });
   if (seeded)
     log.info(
-      { accounts: DEMO_ACCOUNTS.map((p) => `${p.email} (${p.role})`), password: config.demoPassword === 'carechat-demo' ? 'carechat-demo' : '(DEMO_PASSWORD)' },
+      {
+        accounts: DEMO_ACCOUNTS.map((p) => `${p.email} (${p.role})`),
+        password: config.demoPassword === 'carechat-demo' ? 'carechat-demo' : '(DEMO_PASSWORD)',
+      },
       'seeded demo accounts',
     );
   return seeded;

@@ -2,6 +2,7 @@ import * as P from '@carechat/protocol';
 import { MAX_MESSAGE_LENGTH } from '@carechat/protocol';
 import { z } from 'zod';
 import * as X from './extension-shapes.js';
+import { WebAppManifest } from '../webapp/manifest.js';
 
 /**
  * Every schema a request or answer body uses, by the name it has in the document. A schema
@@ -25,11 +26,17 @@ const NAMED: Record<string, z.ZodType> = {
   HostJwtClaims: P.HostJwtClaims,
   PushSubscriptionInput: P.PushSubscriptionInput,
   PushSettingsInput: P.PushSettingsInput,
+  ReminderSettingsInput: P.ReminderSettingsInput,
+  SavedReplyInput: P.SavedReplyInput,
+  SavedReplyPatch: P.SavedReplyPatch,
+  SavedReplySetInput: P.SavedReplySetInput,
   // Answers (protocol/src/responses.ts)
   ErrorResponse: P.ErrorResponseSchema,
   User: P.UserSchema,
   Participant: P.ParticipantSchema,
   LastMessage: P.LastMessageSchema,
+  ConversationCounts: P.ConversationCountsSchema,
+  ConversationAdminState: P.ConversationAdminStateSchema,
   Conversation: P.ConversationSchema,
   ConversationPage: P.ConversationPageSchema,
   Attachment: P.AttachmentSchema,
@@ -37,13 +44,23 @@ const NAMED: Record<string, z.ZodType> = {
   ReplyTo: P.ReplyToSchema,
   Message: P.MessageSchema,
   MessagePage: P.MessagePageSchema,
+  MessageSearchHit: P.MessageSearchHitSchema,
+  MessageSearchPage: P.MessageSearchPageSchema,
   MessageVersion: P.MessageVersionSchema,
+  TranscriptMessage: P.TranscriptMessageSchema,
+  TranscriptPage: P.TranscriptPageSchema,
   AuditEvent: P.AuditEventSchema,
   AuditEventPage: P.AuditEventPageSchema,
   LoginResult: P.LoginResultSchema,
   ReadResult: P.ReadResultSchema,
   AccessLogEntry: P.AccessLogEntrySchema,
+  OversightBurst: P.OversightBurstSchema,
+  OversightReport: P.OversightReportSchema,
   IntegrationBatchResult: P.IntegrationBatchResultSchema,
+  SavedReply: P.SavedReplySchema,
+  SavedReplyList: P.SavedReplyListSchema,
+  PendingAcknowledgement: P.PendingAcknowledgementSchema,
+  PendingAcknowledgementList: P.PendingAcknowledgementListSchema,
   // Answers of extension routes (extension-shapes.ts)
   ContactList: X.ContactList,
   AccessLog: X.AccessLog,
@@ -54,6 +71,7 @@ const NAMED: Record<string, z.ZodType> = {
   MessageHistory: X.MessageHistory,
   LegalHold: X.LegalHold,
   Shredded: X.Shredded,
+  PeopleFound: X.PeopleFound,
   AuditChainReport: X.AuditChainReport,
   AuditJsonLine: X.AuditJsonLine,
   FhirBundle: X.FhirBundle,
@@ -63,9 +81,11 @@ const NAMED: Record<string, z.ZodType> = {
   Bytes: X.Bytes,
   OpenApiDocument: X.OpenApiDocument,
   HtmlPage: X.HtmlPage,
+  WebAppManifest,
   PrometheusText: X.PrometheusText,
   PushPublicKey: X.PushPublicKey,
   PushSettings: X.PushSettings,
+  ReminderSettings: X.ReminderSettings,
   Ok: X.Ok,
 };
 
@@ -74,15 +94,26 @@ const DESCRIPTIONS: Record<string, string> = {
   MessageContent: `Trimmed by the server, then 1 to ${MAX_MESSAGE_LENGTH} characters. Shown as text, never as HTML.`,
   ErrorResponse: 'The body of every error answer. `code` is stable; `message` is for people.',
   IntegrationBatchInput: 'Up to 10,000 users and appointments in total, applied in one transaction: all or nothing.',
-  Conversation: '`lastRev` is the newest rev this viewer can see; give it to `.../changes?since=` to catch up.',
+  Conversation:
+    '`lastRev` is the newest rev this viewer can see; give it to `.../changes?since=` to catch up. ' +
+    'For an admin, `lastMessage` is null and `counts` says what it holds: content only in the audited transcript.',
+  ConversationCounts: 'Extension, for admins: numbers only, so listing conversations reads none of them.',
   Message: 'A message deleted for everyone keeps its id and seq, with `content` null and `deletedAt` set.',
   Attachment: 'Only CLEAN attachments can be sent or downloaded.',
-  HostJwtClaims: 'The claims of a host-platform JWT (HS256 signed with AUTH_JWT_SECRET, or RS256/ES256/EdDSA by a key in AUTH_JWKS_URL); `sub` is the person\'s id there; `iss` and `aud` are required too when the server sets AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE; `exp` at most AUTH_JWT_MAX_LIFETIME_MINUTES ahead (and after `iat`); `nbf` honoured.',
+  HostJwtClaims:
+    'The claims of a host-platform JWT (HS256 signed with AUTH_JWT_SECRET, or RS256/ES256/EdDSA by a key in ' +
+    "AUTH_JWKS_URL); `sub` is the person's id there; `iss` and `aud` are required too when the server sets " +
+    'AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE; `exp` at most AUTH_JWT_MAX_LIFETIME_MINUTES ahead (and after `iat`); ' +
+    '`nbf` honoured.',
+  SavedReply:
+    '`body` may hold `{patient.firstName}` and `{doctor.name}`: the client fills them in when it inserts the ' +
+    "reply into a conversation's composer, and leaves any other braces as typed.",
   FhirBundle: 'A FHIR R4 Bundle (type collection); see hl7.org/fhir/R4/bundle.html.',
 };
 
 export const registry = z.registry<{ id: string; description?: string }>();
-for (const [id, schema] of Object.entries(NAMED)) registry.add(schema, { id, ...(DESCRIPTIONS[id] ? { description: DESCRIPTIONS[id] } : {}) });
+for (const [id, schema] of Object.entries(NAMED))
+  registry.add(schema, { id, ...(DESCRIPTIONS[id] ? { description: DESCRIPTIONS[id] } : {}) });
 
 /** The component name of a schema; the build fails for one that was never named. */
 export function componentName(schema: z.ZodType): string {

@@ -1,11 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ERROR_STATUS, ConversationPageSchema, ErrorResponseSchema, MessagePageSchema, AuditEventPageSchema } from '@carechat/protocol';
+import {
+  ERROR_STATUS,
+  ConversationPageSchema,
+  ErrorResponseSchema,
+  MessagePageSchema,
+  AuditEventPageSchema,
+} from '@carechat/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAdmin, createPair, sendText } from '../test/factories.js';
 import { useTestApp } from '../test/harness.js';
 import { openApiPath } from './openapi.js';
-import { registeredRoutes, specRoutes } from './route-tables.js';
+import { specRoutes } from './route-tables.js';
 
 const t = useTestApp();
 
@@ -30,9 +37,20 @@ beforeAll(async () => {
   doc = res.body;
 });
 
+/**
+ * "METHOD /path/{param}" of every route the server registered (Fastify's onRoute, docs/routes.ts),
+ * less the CORS preflight (`OPTIONS *`, see http/cors.ts) and the built web app's files.
+ */
+const served = () =>
+  t.app.routes
+    .filter((r) => `${r.method} ${r.url}` !== 'OPTIONS *' && !existsSync(path.join(WEB_DIST, r.url)))
+    .map((r) => `${r.method} ${openApiPath(r.url)}`);
+
 const operations = () =>
   Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([p, item]) =>
-    Object.entries(item).filter(([m]) => METHODS.includes(m)).map(([method, op]) => ({ key: `${method.toUpperCase()} ${p}`, op })),
+    Object.entries(item)
+      .filter(([m]) => METHODS.includes(m))
+      .map(([method, op]) => ({ key: `${method.toUpperCase()} ${p}`, op })),
   );
 
 /** A component by its `$ref`; fails when the reference points nowhere. */
@@ -54,7 +72,8 @@ describe('the OpenAPI document', () => {
     const ids = operations().map(({ op }) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
     for (const { key, op } of operations())
-      for (const s of op.security) for (const scheme of Object.keys(s)) expect(doc.components.securitySchemes, key).toHaveProperty([scheme]);
+      for (const s of op.security)
+        for (const scheme of Object.keys(s)) expect(doc.components.securitySchemes, key).toHaveProperty([scheme]);
   });
 
   it('documents every route of protocol.md, with the fields and credentials it names', () => {
@@ -68,26 +87,57 @@ describe('the OpenAPI document', () => {
       const params = (op.parameters ?? []).map((p: any) => `${p.in}:${p.name}`);
       for (const name of route.path.match(/:\w+/g) ?? []) expect(params, key).toContain(`path:${name.slice(1)}`);
       if (route.multipart) {
-        expect(Object.keys(resolve(op.requestBody.content['multipart/form-data'].schema).properties), key).toEqual(expect.arrayContaining(route.fields));
+        expect(Object.keys(resolve(op.requestBody.content['multipart/form-data'].schema).properties), key).toEqual(
+          expect.arrayContaining(route.fields),
+        );
       } else if (['POST', 'PUT', 'PATCH'].includes(route.method) && route.fields.length) {
-        expect(Object.keys(resolve(op.requestBody.content['application/json'].schema).properties), key).toEqual(expect.arrayContaining(route.fields));
+        expect(Object.keys(resolve(op.requestBody.content['application/json'].schema).properties), key).toEqual(
+          expect.arrayContaining(route.fields),
+        );
       } else {
         for (const field of route.fields) expect(params, key).toContain(`query:${field}`);
       }
       const schemes = op.security.flatMap((s: object) => Object.keys(s));
       if (route.path.startsWith('/api/integration/')) expect(schemes, key).toEqual(['serviceKey']);
-      else if (route.path.startsWith('/api/') && route.path !== '/api/auth/login') expect(schemes, key).toEqual(['sessionCookie', 'bearerToken']);
+      else if (route.path.startsWith('/api/') && route.path !== '/api/auth/login')
+        expect(schemes, key).toEqual(['sessionCookie', 'bearerToken']);
       else expect(schemes, key).toEqual([]);
     }
   });
 
+  it('serves every route of protocol.md', () => {
+    const spec = specRoutes(readFileSync(PROTOCOL_MD, 'utf8'));
+    expect(spec.length).toBeGreaterThanOrEqual(26);
+    for (const route of spec) expect(served()).toContain(`${route.method} ${openApiPath(route.path)}`);
+  });
+
+  it('asks for the credentials each route really asks for', async () => {
+    // The document reads who may call a route from its onRequest hook (http/access.ts): without
+    // credentials, a route documented with security answers 401 before its input is read, and
+    // one documented open does not.
+    const examples: Record<string, string> = { id: crypto.randomUUID(), emoji: encodeURIComponent('👍') };
+    for (const { key, op } of operations()) {
+      const [method, template] = key.split(' ') as [string, string];
+      const url = template.replace(/\{(\w+)\}/g, (_m, name: string) => examples[name]!);
+      const res = await t.anon.request(method, url, ['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined);
+      if (op.security.length) expect(res.status, key).toBe(401);
+      else expect(res.status, key).not.toBe(401);
+    }
+  });
+
   it('documents every route the server registers, and no route it does not have', () => {
-    const registered = registeredRoutes(t.app.http, WEB_DIST).map((r) => r.replace(/:(\w+)/g, '{$1}'));
+    const registered = served();
     expect(registered).toContain('POST /api/auth/login');
     expect(registered).toContain('GET /api/docs/openapi.json');
     const documented = operations().map(({ key }) => key);
-    expect(documented.filter((r) => !registered.includes(r)), 'documented but not served').toEqual([]);
-    expect(registered.filter((r) => !documented.includes(r)), 'served but not documented').toEqual([]);
+    expect(
+      documented.filter((r) => !registered.includes(r)),
+      'documented but not served',
+    ).toEqual([]);
+    expect(
+      registered.filter((r) => !documented.includes(r)),
+      'served but not documented',
+    ).toEqual([]);
   });
 
   it('gives every request body a schema, and every error the protocol error shape', () => {
@@ -96,11 +146,17 @@ describe('the OpenAPI document', () => {
     for (const { key, op } of operations()) {
       for (const [type, media] of Object.entries<any>(op.requestBody?.content ?? {}))
         expect(Object.keys(resolve(media.schema).properties ?? {}).length, `${key} ${type}`).toBeGreaterThan(0);
-      expect(op.responses.default.content['application/json'].schema.$ref, key).toBe('#/components/schemas/ErrorResponse');
+      expect(op.responses.default.content['application/json'].schema.$ref, key).toBe(
+        '#/components/schemas/ErrorResponse',
+      );
       for (const [status, answer] of Object.entries<any>(op.responses))
-        if (/^4\d\d$/.test(status)) expect(answer.content['application/json'].schema.$ref, `${key} ${status}`).toBe('#/components/schemas/ErrorResponse');
+        if (/^4\d\d$/.test(status))
+          expect(answer.content['application/json'].schema.$ref, `${key} ${status}`).toBe(
+            '#/components/schemas/ErrorResponse',
+          );
       if (op.security.length) expect(op.responses, key).toHaveProperty(['401']);
-      if (op.requestBody || op.parameters?.some((p: any) => p.in === 'path')) expect(op.responses, key).toHaveProperty(['400']);
+      if (op.requestBody || op.parameters?.some((p: any) => p.in === 'path'))
+        expect(op.responses, key).toHaveProperty(['400']);
     }
   });
 

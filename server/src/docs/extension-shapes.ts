@@ -1,4 +1,12 @@
-import { AuditEventSchema, MAX_ATTACHMENT_BYTES, MessageSchema, MessageVersionSchema, ParticipantSchema, AccessLogEntrySchema, UserSchema } from '@carechat/protocol';
+import {
+  AuditEventSchema,
+  MAX_ATTACHMENT_BYTES,
+  MessageSchema,
+  MessageVersionSchema,
+  ParticipantSchema,
+  AccessLogEntrySchema,
+  UserSchema,
+} from '@carechat/protocol';
 import { z } from 'zod';
 
 /**
@@ -24,16 +32,25 @@ export const Me = z.object({
   expiresAt: time.nullable(),
   /** Two-factor sign-in is on for this account. */
   mfaEnabled: z.boolean(),
-  /** This password session must set up two-factor sign-in (MFA_REQUIRED_ROLES) before any other route or a socket works. */
+  /**
+   * This password session must set up two-factor sign-in (MFA_REQUIRED_ROLES) before any other route or a
+   * socket works.
+   */
   mfaEnrollmentRequired: z.boolean(),
 });
 
-export const MfaEnrollment = z.object({ secret: z.string(), otpauthUrl: z.string(), recoveryCodes: z.array(z.string()) });
+export const MfaEnrollment = z.object({
+  secret: z.string(),
+  otpauthUrl: z.string(),
+  recoveryCodes: z.array(z.string()),
+});
 export const MfaState = z.object({ enabled: z.boolean() });
 
 export const MessageHistory = z.object({ message: MessageSchema, versions: z.array(MessageVersionSchema) });
 export const LegalHold = z.object({ id: z.uuid(), legalHold: z.boolean() });
 export const Shredded = z.object({ id: z.uuid(), shreddedAt: time });
+/** The admin's person search: the audit log's person picker. */
+export const PeopleFound = z.object({ data: z.array(UserSchema) });
 export const AuditChainReport = z.object({
   ok: z.boolean(),
   checked: z.number().int(),
@@ -72,11 +89,25 @@ export const AttachmentUpload = z.object({
 export const Bytes = z.file();
 
 /** The OpenAPI document itself is left open: it is described by the OpenAPI specification. */
-export const OpenApiDocument = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) });
+export const OpenApiDocument = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({}),
+  paths: z.looseObject({}),
+});
 export const HtmlPage = z.string();
 
 export const PrometheusText = z.string().describe('Prometheus text exposition format 0.0.4');
 
-export const PushPublicKey = z.object({ publicKey: z.string().describe('The VAPID public key (base64url): the applicationServerKey for pushManager.subscribe') });
+export const PushPublicKey = z.object({
+  publicKey: z
+    .string()
+    .describe('The VAPID public key (base64url): the applicationServerKey for pushManager.subscribe'),
+});
 export const PushSettings = z.object({ showSender: z.boolean(), available: z.boolean() });
+export const ReminderSettings = z.object({
+  channels: z.array(z.enum(['email', 'sms'])),
+  quietHours: z.object({ start: z.string(), end: z.string(), timeZone: z.string() }),
+  known: z.object({ email: z.boolean(), phone: z.boolean() }),
+  saved: z.boolean(),
+});
 export const Ok = z.object({ ok: z.literal(true) });

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-
-/** Readers of the two route lists docs.test.ts holds the document against. */
+/**
+ * The reader of protocol.md's route tables, which docs.test.ts holds the registered routes and
+ * the document against. (The server's own route list is collected as routes register: routes.ts.)
+ */
 
 export interface SpecRoute {
   method: string;
@@ -24,11 +23,23 @@ function objectKeys(cell: string): string[] {
   for (const ch of inner) {
     if ('[{('.includes(ch)) depth++;
     if (']})'.includes(ch)) depth--;
-    if (ch === ',' && depth === 0) (parts.push(current), (current = ''));
-    else current += ch;
+    if (ch === ',' && depth === 0) {
+      parts.push(current);
+      current = '';
+    } else current += ch;
   }
   parts.push(current);
   return parts.map((p) => /^\s*([A-Za-z]+)/.exec(p)?.[1]).filter((k): k is string => !!k);
+}
+
+/** One route of a row, `previous` being the one before it in the row. */
+function readRoute(part: string, previous: { method: string; path: string } | undefined) {
+  const m = ROUTE.exec(part);
+  const [, method, path = ''] = m ?? [];
+  if (m && method) return { method, path };
+  // "/unblock" after "/api/admin/users/:id/block" replaces its last segment.
+  if (m && previous) return { method: previous.method, path: previous.path.replace(/\/[^/]+$/, '') + path };
+  throw new Error(`protocol.md: cannot read the route "${part}"`);
 }
 
 /**
@@ -41,41 +52,18 @@ export function specRoutes(markdown: string): SpecRoute[] {
     const [, first = '', second = ''] = line.split('|').map((c) => c.trim());
     if (!/^(GET|POST|PUT|PATCH|DELETE) \//.test(first)) continue;
     const multipart = second.startsWith('multipart');
-    const ticked = [...second.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+    const ticked = [...second.matchAll(/`([^`]+)`/g)].map(([, inTicks = '']) => inTicks);
     let previous: { method: string; path: string } | undefined;
     for (const part of first.split(',').map((p) => p.trim())) {
-      const m = ROUTE.exec(part);
-      if (!m || (!m[1] && !previous)) throw new Error(`protocol.md: cannot read the route "${part}"`);
-      const method = m[1] ?? previous!.method;
-      // "/unblock" after "/api/admin/users/:id/block" replaces its last segment.
-      const routePath = m[1] ? m[2]! : previous!.path.replace(/\/[^/]+$/, '') + m[2]!;
+      const { method, path: routePath } = readRoute(part, previous);
       const body = ticked.find((t) => t.startsWith('{'));
-      const fields = multipart || !body ? ticked.map((t) => /^\??([A-Za-z]+)/.exec(t)?.[1]).filter((f): f is string => !!f) : objectKeys(body);
+      const fields =
+        multipart || !body
+          ? ticked.map((t) => /^\??([A-Za-z]+)/.exec(t)?.[1]).filter((f): f is string => !!f)
+          : objectKeys(body);
       routes.push({ method, path: routePath, fields, multipart });
       previous = { method, path: routePath };
     }
-  }
-  return routes;
-}
-
-/**
- * "METHOD /path" for every route Fastify has, read from `printRoutes({ commonPrefix: false })`:
- * a tree whose lines are `│   ├── /segment (GET, HEAD)`, each segment continuing its parent's.
- * HEAD (added for every GET), the CORS preflight (`OPTIONS *`, see http/cors.ts) and the built
- * web app's files are left out.
- */
-export function registeredRoutes(app: FastifyInstance, webDist: string): string[] {
-  const routes: string[] = [];
-  const stack: string[] = [];
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const m = /^((?:│ {3}| {4})*)(?:├── |└── )(\S+)(?: \(([^)]*)\))?$/.exec(line);
-    if (!m) continue;
-    stack.length = m[1]!.length / 4;
-    stack.push(m[2]!);
-    const routePath = stack.join('');
-    if (existsSync(path.join(webDist, routePath))) continue;
-    for (const method of (m[3] ?? '').split(',').map((s) => s.trim()))
-      if (method && method !== 'HEAD' && `${method} ${routePath}` !== 'OPTIONS *') routes.push(`${method} ${routePath}`);
   }
   return routes;
 }

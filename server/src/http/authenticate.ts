@@ -1,8 +1,9 @@
 import type { Role } from '@carechat/protocol';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { AuthService } from '../auth/auth.service.js';
 import type { Actor } from '../context.js';
 import { forbidden } from '../errors.js';
+import { enforcing } from './access.js';
 import { trustConnection } from './connections.js';
 
 export const SESSION_COOKIE = 'carechat_session';
@@ -19,7 +20,10 @@ export function bearerToken(req: FastifyRequest): string | undefined {
   return undefined;
 }
 
-export const requestOrigin = (req: FastifyRequest) => ({ ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null });
+export const requestOrigin = (req: FastifyRequest) => ({
+  ip: req.ip ?? null,
+  userAgent: req.headers['user-agent'] ?? null,
+});
 
 /**
  * onRequest hooks: the signed-in actor, optionally of given roles. `duringMfaEnrollment()`
@@ -29,17 +33,19 @@ export const requestOrigin = (req: FastifyRequest) => ({ ip: req.ip ?? null, use
  * (and, refused mid-upload, never read on: see `closeUnreadBodies`).
  */
 export function authenticateWith(auth: AuthService) {
-  const hook =
-    (roles: Role[], duringMfaEnrollment: boolean) =>
-    async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-      // A change made with the cookie from another site was refused already (requireOwnOrigin).
-      const token = bearerToken(req) ?? req.cookies[SESSION_COOKIE];
-      const actor = await auth.authenticate(token, requestOrigin(req), { duringMfaEnrollment });
-      if (roles.length > 0 && !roles.includes(actor.role)) throw forbidden('Your role may not use this endpoint');
-      req.actor = { ...actor, accessReason: accessReasonOf(req) };
-      req.log = req.log.child({ userId: actor.id });
-      trustConnection(req.raw.socket);
-    };
+  const hook = (roles: Role[], duringMfaEnrollment: boolean) =>
+    enforcing(
+      async (req: FastifyRequest): Promise<void> => {
+        // A change made with the cookie from another site was refused already (requireOwnOrigin).
+        const token = bearerToken(req) ?? req.cookies[SESSION_COOKIE];
+        const actor = await auth.authenticate(token, requestOrigin(req), { duringMfaEnrollment });
+        if (roles.length > 0 && !roles.includes(actor.role)) throw forbidden('Your role may not use this endpoint');
+        req.actor = { ...actor, accessReason: accessReasonOf(req) };
+        req.log = req.log.child({ userId: actor.id });
+        trustConnection(req.raw.socket);
+      },
+      { kind: 'session', roles, duringMfaEnrollment },
+    );
   return Object.assign((...roles: Role[]) => hook(roles, false), { duringMfaEnrollment: () => hook([], true) });
 }
 

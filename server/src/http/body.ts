@@ -1,3 +1,4 @@
+import { MAX_SAVED_REPLIES } from '@carechat/protocol';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
 
@@ -16,6 +17,8 @@ export const BODY_LIMITS = {
   signIn: 8 * KiB,
   /** A message of 5,000 characters written as JSON escapes (`\uXXXX`), with its ids. */
   message: 64 * KiB,
+  /** A whole set of saved replies (the integration API): MAX_SAVED_REPLIES messages' length, escaped, and names. */
+  savedReplySet: MAX_SAVED_REPLIES * 32 * KiB,
   /** The integration API's batches: 10,000 people and 10,000 appointments. */
   batch: 32 * 1024 * KiB,
 } as const;
@@ -34,7 +37,8 @@ export function nestsWithin(text: string, max: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: the next character is escaped
+      if (c === 0x5c)
+        i++; // backslash: the next character is escaped
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -49,7 +53,8 @@ export function installJsonParser(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if (!nestsWithin(body as string, MAX_JSON_DEPTH)) return done(new AppError('VALIDATION_FAILED', `body: nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+    if (!nestsWithin(body as string, MAX_JSON_DEPTH))
+      return done(new AppError('VALIDATION_FAILED', `body: nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
     parseJson(req, body as string, done);
   });
 }

@@ -7,7 +7,12 @@ import { RawConnection, requestHead } from '../test/raw-http.js';
 import { connectClient, sleep } from '../test/socket-client.js';
 
 /** GET `path` over a connection of its own from `localAddress`. */
-function getFrom(url: string, path: string, localAddress: string, headers: Record<string, string> = {}): Promise<number> {
+function getFrom(
+  url: string,
+  path: string,
+  localAddress: string,
+  headers: Record<string, string> = {},
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.get(`${url}${path}`, { localAddress, headers, agent: false }, (res) => {
       res.resume();
@@ -18,7 +23,11 @@ function getFrom(url: string, path: string, localAddress: string, headers: Recor
 }
 
 describe('time-outs', () => {
-  const t = useTestApp({ HTTP_HEADERS_TIMEOUT_SECONDS: '1', HTTP_REQUEST_TIMEOUT_SECONDS: '2', HTTP_IDLE_TIMEOUT_SECONDS: '1' });
+  const t = useTestApp({
+    HTTP_HEADERS_TIMEOUT_SECONDS: '1',
+    HTTP_REQUEST_TIMEOUT_SECONDS: '2',
+    HTTP_IDLE_TIMEOUT_SECONDS: '1',
+  });
 
   it('cuts a client trickling its headers after the header time-out', async () => {
     const conn = await RawConnection.open(t.url);
@@ -67,11 +76,13 @@ describe('time-outs', () => {
 describe('anonymous connections per address', () => {
   const t = useTestApp({ ANONYMOUS_CONNECTIONS_PER_IP: '3' });
 
-  it('refuses the extra connection from an address while other addresses and signed-in connections still work', async () => {
+  it('refuses the extra connection from an address; other addresses and signed-in connections work', async () => {
     const patient = await createPatient(t);
     // A signed-in keep-alive connection from the address, made first.
     const signedIn = await RawConnection.open(t.url, '127.0.0.2');
-    const me = `GET /api/auth/me HTTP/1.1\r\nHost: ${new URL(t.url).host}\r\nAuthorization: Bearer ${patient.token}\r\n\r\n`;
+    const me =
+      `GET /api/auth/me HTTP/1.1\r\nHost: ${new URL(t.url).host}\r\n` +
+      `Authorization: Bearer ${patient.token}\r\n\r\n`;
     signedIn.write(me);
     expect((await signedIn.response())?.status).toBe(200);
 
@@ -85,7 +96,9 @@ describe('anonymous connections per address', () => {
     expect(await getFrom(t.url, '/healthz', '127.0.0.3')).toBe(200);
     const before = signedIn.received.length;
     signedIn.write(me);
-    await expect.poll(() => signedIn.received.length > before && /HTTP\/1\.1 200/.test(signedIn.received.slice(before))).toBe(true);
+    await expect
+      .poll(() => signedIn.received.length > before && /HTTP\/1\.1 200/.test(signedIn.received.slice(before)))
+      .toBe(true);
 
     // A held connection that closes frees its place.
     held[0]!.close();
@@ -110,12 +123,20 @@ describe('addressKey', () => {
 /** One request over `agent` (kept alive: every request from it shares one connection). */
 function request(agent: http.Agent, url: string, body?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { agent, method: body === undefined ? 'GET' : 'POST', headers: body === undefined ? {} : { 'content-type': 'text/plain;charset=UTF-8' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
-    });
+    const req = http.request(
+      url,
+      {
+        agent,
+        method: body === undefined ? 'GET' : 'POST',
+        headers: body === undefined ? {} : { 'content-type': 'text/plain;charset=UTF-8' },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -124,7 +145,7 @@ function request(agent: http.Agent, url: string, body?: string): Promise<{ statu
 describe('Socket.IO sessions not signed in yet', () => {
   const t = useTestApp({ ANONYMOUS_CONNECTIONS_PER_IP: '3' });
 
-  it('are capped per address even over one kept-alive connection; signing in or closing gives a place back', async () => {
+  it('are capped per address even over one kept-alive connection; signing in or closing frees a place', async () => {
     const from = (localAddress: string) => new http.Agent({ keepAlive: true, maxSockets: 1, localAddress });
     const polling = `${t.url}/socket.io/?EIO=4&transport=polling`;
     const handshake = (agent: http.Agent) => request(agent, polling);
@@ -144,7 +165,9 @@ describe('Socket.IO sessions not signed in yet', () => {
 
       // The first session signs in (Socket.IO's CONNECT with a token): its place is free.
       const patient = await createPatient(t);
-      expect((await request(a, `${polling}&sid=${sids[0]}`, `40${JSON.stringify({ token: patient.token })}`)).status).toBe(200);
+      expect(
+        (await request(a, `${polling}&sid=${sids[0]}`, `40${JSON.stringify({ token: patient.token })}`)).status,
+      ).toBe(200);
       expect((await request(a, `${polling}&sid=${sids[0]}`)).body).toMatch(/^40\{"sid"/);
       expect((await handshake(a)).status).toBe(200);
       expect((await handshake(a)).status).toBe(403);

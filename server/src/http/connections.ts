@@ -21,7 +21,10 @@ export function applyTimeouts(server: Server, http: Config['http']): void {
   server.keepAliveTimeout = http.idleTimeoutMs;
   // Node looks for expired requests this often (every 30 s by default, which would double a
   // 15 s time-out), when the server starts listening; only connections mid-request are looked at.
-  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(100, Math.min(1000, http.headersTimeoutMs / 4));
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(
+    100,
+    Math.min(1000, http.headersTimeoutMs / 4),
+  );
 }
 
 /**
@@ -61,8 +64,12 @@ export function addressKey(address: string): string {
   const [head = '', tail] = address.split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  const groups =
+    tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /** A request on this connection was signed in: it no longer counts against its address. */

@@ -22,7 +22,8 @@ export async function registerCors(app: FastifyInstance, allowed: string[]): Pro
         allowedHeaders: ['Authorization', 'Content-Type', 'Range', 'X-Access-Reason'],
         exposedHeaders: ['Content-Disposition', 'Content-Range', 'Accept-Ranges'],
         maxAge: 600,
-        // An allowed origin's OPTIONS without Access-Control-Request-Method is still answered as a preflight, not with a text/plain 400.
+        // An allowed origin's OPTIONS without Access-Control-Request-Method is still answered
+        // as a preflight, not with a text/plain 400.
         strictPreflight: false,
       });
     },

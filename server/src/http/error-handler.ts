@@ -12,13 +12,15 @@ export function installErrorHandler(app: FastifyInstance, spaIndex: string | nul
   app.setErrorHandler((err: FastifyError, req, reply) => {
     let appError: AppError;
     if (err instanceof AppError) appError = err;
-    else if (err.code === 'FST_REQ_FILE_TOO_LARGE') appError = new AppError('FILE_TOO_LARGE', 'Files can be at most 10 MiB');
+    else if (err.code === 'FST_REQ_FILE_TOO_LARGE')
+      appError = new AppError('FILE_TOO_LARGE', 'Files can be at most 10 MiB');
     else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       // 413, the status for it, with the code a client already handles for bad input.
       const limit = Math.ceil((req.routeOptions.bodyLimit ?? 0) / 1024);
-      return reply.status(413).send({ error: { code: 'VALIDATION_FAILED', message: `body: larger than this endpoint takes (${limit} KiB)` } });
-    }
-    else if (err.code?.startsWith('FST_ERR_CTP') || err.statusCode === 400 || err.statusCode === 415)
+      return reply.status(413).send({
+        error: { code: 'VALIDATION_FAILED', message: `body: larger than this endpoint takes (${limit} KiB)` },
+      });
+    } else if (err.code?.startsWith('FST_ERR_CTP') || err.statusCode === 400 || err.statusCode === 415)
       appError = new AppError('VALIDATION_FAILED', 'body: not valid JSON');
     // Any other client error from Fastify or a plugin (multipart limits, content types).
     else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
@@ -31,7 +33,8 @@ export function installErrorHandler(app: FastifyInstance, spaIndex: string | nul
     } else {
       const mapped = toAppError(err);
       appError = mapped.error;
-      if (mapped.internal) req.log.error({ err: { message: err.message, code: err.code, stack: err.stack } }, 'request failed');
+      if (mapped.internal)
+        req.log.error({ err: { message: err.message, code: err.code, stack: err.stack } }, 'request failed');
     }
     void reply.status(appError.status).send({ error: appError.toBody() });
   });
@@ -40,7 +43,8 @@ export function installErrorHandler(app: FastifyInstance, spaIndex: string | nul
     // A page of the app, not a missing file: "/assets/gone.js" answered with the page would
     // reach a browser as HTML where it expects a script.
     const isPage = !/\.[^/]*$/.test(path);
-    if (spaIndex && req.method === 'GET' && isPage && !path.startsWith('/api/') && !path.startsWith('/socket.io')) return reply.sendFile(spaIndex);
+    if (spaIndex && req.method === 'GET' && isPage && !path.startsWith('/api/') && !path.startsWith('/socket.io'))
+      return reply.sendFile(spaIndex);
     return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'No such endpoint' } });
   });
 }
@@ -62,6 +66,9 @@ export function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoExcep
   const body = JSON.stringify({ error: { code: 'VALIDATION_FAILED', message } } satisfies ErrorResponse);
   this.log.debug({ code: err.code }, 'request refused by the HTTP parser');
   if (socket.writable)
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
   socket.destroy(err);
 }

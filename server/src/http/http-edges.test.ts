@@ -36,7 +36,9 @@ describe('answers outside the routes use the protocol error body', () => {
   it('400 for a request that is not HTTP', async () => {
     const answer = await rawExchange('HELLO THERE\r\n\r\n');
     expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
-    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      error: { code: 'VALIDATION_FAILED' },
+    });
   });
 
   it('404 for an unknown API route and for a missing file, which is not answered with the app’s page', async () => {
@@ -51,11 +53,17 @@ describe('answers outside the routes use the protocol error body', () => {
     if (page.status === 404) expect(page.body).toEqual(errorBody);
   });
 
-  it('Socket.IO’s own refusals (OPTIONS, an unknown transport) in the protocol body, while sockets still connect over both transports', async () => {
-    for (const [method, path] of [['OPTIONS', '/socket.io/'], ['GET', '/socket.io/?EIO=4&transport=carrier-pigeon'], ['GET', '/socket.io/?EIO=4&transport=polling&sid=nope']] as const) {
+  it('Socket.IO’s own refusals (OPTIONS, unknown transport) in the protocol body; both transports work', async () => {
+    for (const [method, path] of [
+      ['OPTIONS', '/socket.io/'],
+      ['GET', '/socket.io/?EIO=4&transport=carrier-pigeon'],
+      ['GET', '/socket.io/?EIO=4&transport=polling&sid=nope'],
+    ] as const) {
       const res = await t.anon.request(method, path);
       expect(res.status, path).toBe(400);
-      expect(res.body, path).toEqual({ error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/^socket\.io: /) } });
+      expect(res.body, path).toEqual({
+        error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/^socket\.io: /) },
+      });
     }
     const patient = await createPatient(t);
     for (const transports of [['polling'], ['websocket']] as const) {
@@ -91,12 +99,15 @@ describe('cross-origin calls (protocol v1.1, Embedding)', () => {
       expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String) } });
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
     }
-    const page = await t.anon.request('OPTIONS', '/', undefined, { origin: PORTAL, 'access-control-request-method': 'GET' });
+    const page = await t.anon.request('OPTIONS', '/', undefined, {
+      origin: PORTAL,
+      'access-control-request-method': 'GET',
+    });
     expect(page.status).toBe(404);
     expect(page.body).toEqual(errorBody);
   });
 
-  it('lets the allowed origin call with a bearer token and read the answer; others get no header to read it by', async () => {
+  it('lets the allowed origin call with a bearer token and read the answer; others get no header for it', async () => {
     const patient = await createPatient(t);
     const allowed = await patient.api.get('/api/auth/me', { origin: PORTAL });
     expect(allowed.status).toBe(200);
@@ -110,10 +121,25 @@ describe('cross-origin calls (protocol v1.1, Embedding)', () => {
 describe('an Origin is compared with its scheme', () => {
   const signIn = async () => {
     const email = `${uniqueId('origin')}@clinic.test`;
-    await upsertUsers(t.db, [{ id: uniqueId('origin'), name: 'Olive Origin', email, role: 'PATIENT', status: 'active', passwordHash: await hashPassword('pw-origin-123') }]);
+    await upsertUsers(t.db, [
+      {
+        id: uniqueId('origin'),
+        name: 'Olive Origin',
+        email,
+        role: 'PATIENT',
+        status: 'active',
+        passwordHash: await hashPassword('pw-origin-123'),
+      },
+    ]);
     const res = await t.anon.post('/api/auth/login', { email, password: 'pw-origin-123' });
     expect(res.status).toBe(200);
-    return { cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), token: res.body.accessToken as string };
+    return {
+      cookie: res.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; '),
+      token: res.body.accessToken as string,
+    };
   };
 
   it('refuses a cookie change from the same host on another scheme, takes it from the exact origin', async () => {
@@ -126,10 +152,14 @@ describe('an Origin is compared with its scheme', () => {
     expect((await t.anon.request('POST', '/api/auth/logout', {}, { cookie, origin: t.url })).status).toBe(204);
   });
 
-  it('refuses a socket handshake from the same host on another scheme, takes the exact origin and the listed one', async () => {
+  it('refuses a socket handshake from the same host, other scheme; takes the exact and listed origins', async () => {
     const { token } = await signIn();
-    await expect(connectClient(t.url, { token, headers: { origin: t.url.replace('http:', 'https:') } })).rejects.toThrow('FORBIDDEN');
-    await expect(connectClient(t.url, { token, headers: { origin: 'http://portal.clinic.example' } })).rejects.toThrow('FORBIDDEN');
+    await expect(
+      connectClient(t.url, { token, headers: { origin: t.url.replace('http:', 'https:') } }),
+    ).rejects.toThrow('FORBIDDEN');
+    await expect(connectClient(t.url, { token, headers: { origin: 'http://portal.clinic.example' } })).rejects.toThrow(
+      'FORBIDDEN',
+    );
     const same = await connectClient(t.url, { token, headers: { origin: t.url } });
     same.close();
     const listed = await connectClient(t.url, { token, headers: { origin: PORTAL } });

@@ -22,7 +22,12 @@ export function listedOrigins(allowed: string[]): Set<string> {
  * and port: `http://host` is not an HTTPS server's own origin (a page on the plain-HTTP side
  * of the same host is another site).
  */
-export function originAllowed(origin: string | undefined, host: string | undefined, allowed: string[], scheme?: 'http' | 'https'): boolean {
+export function originAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowed: string[],
+  scheme?: 'http' | 'https',
+): boolean {
   if (!origin) return true;
   const given = normalOrigin(origin);
   if (given === null) return false;
@@ -44,6 +49,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function requireOwnOrigin(app: FastifyInstance, allowed: string[]): void {
   app.addHook('onRequest', async (req) => {
     if (SAFE_METHODS.has(req.method) || req.headers.authorization?.startsWith('Bearer ')) return;
-    if (!originAllowed(req.headers.origin, req.headers.host, allowed, req.protocol)) throw forbidden('This request came from another site');
+    if (!originAllowed(req.headers.origin, req.headers.host, allowed, req.protocol))
+      throw forbidden('This request came from another site');
   });
 }

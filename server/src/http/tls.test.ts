@@ -13,16 +13,41 @@ function selfSigned(): { cert: string; key: string } {
   mkdirSync(dir, { recursive: true });
   const cert = path.join(dir, 'cert.pem');
   const key = path.join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
   return { cert, key };
 }
 
-function post(url: string, body: unknown): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+function post(
+  url: string,
+  body: unknown,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: 'POST', rejectUnauthorized: false, headers: { 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers }));
-    });
+    const req = https.request(
+      url,
+      { method: 'POST', rejectUnauthorized: false, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
@@ -34,7 +59,16 @@ describe('served over TLS', () => {
     const app = await startTestApp({ TLS_CERT_FILE: cert, TLS_KEY_FILE: key });
     try {
       const email = `${uniqueId('tls')}@clinic.test`;
-      await upsertUsers(app.db, [{ id: uniqueId('tls'), name: 'Tess Tls', email, role: 'PATIENT', status: 'active', passwordHash: await hashPassword('pw-tls-123') }]);
+      await upsertUsers(app.db, [
+        {
+          id: uniqueId('tls'),
+          name: 'Tess Tls',
+          email,
+          role: 'PATIENT',
+          status: 'active',
+          passwordHash: await hashPassword('pw-tls-123'),
+        },
+      ]);
       const res = await post(`${app.url.replace('http:', 'https:')}/api/auth/login`, { email, password: 'pw-tls-123' });
       expect(res.status).toBe(200);
       expect(String(res.headers['strict-transport-security'])).toContain('max-age=');

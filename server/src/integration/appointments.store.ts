@@ -16,7 +16,13 @@ export async function upsertAppointments(db: Queryable, list: AppointmentUpsert[
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])
      ON CONFLICT (id) DO UPDATE SET patient_id = EXCLUDED.patient_id, doctor_id = EXCLUDED.doctor_id,
        starts_at = EXCLUDED.starts_at, status = EXCLUDED.status, updated_at = now()`,
-    [list.map((a) => a.id), list.map((a) => a.patientId), list.map((a) => a.doctorId), list.map((a) => a.startsAt), list.map((a) => a.status)],
+    [
+      list.map((a) => a.id),
+      list.map((a) => a.patientId),
+      list.map((a) => a.doctorId),
+      list.map((a) => a.startsAt),
+      list.map((a) => a.status),
+    ],
   );
 }
 
@@ -34,17 +40,16 @@ export interface PairConversation {
   id: string;
   patient_id: string;
   doctor_id: string;
-  /** The pair has an appointment that is not cancelled: what `canMessage` hangs on here. */
-  live: boolean;
+  /** Its participants may write in it (`conversation_access`): its `canMessage`. */
+  writable: boolean;
 }
 
-const LIVE = `EXISTS (SELECT 1 FROM appointments l WHERE l.patient_id = c.patient_id AND l.doctor_id = c.doctor_id
-                 AND l.status <> 'cancelled') AS live`;
+const WRITABLE = 'c.write_refusal IS NULL AS writable';
 
 /**
  * Conversations whose `canMessage` a write of these appointments may change: those between
  * the pairs the appointments are between now and those between the given pairs (where they
- * are going), each with whether its pair has a live appointment. Read before the write.
+ * are going), each with whether it may be written in. Read before the write.
  */
 export async function conversationsOfAppointments(
   db: Queryable,
@@ -52,9 +57,10 @@ export async function conversationsOfAppointments(
   pairs: { patientId: string; doctorId: string }[],
 ): Promise<PairConversation[]> {
   const { rows } = await db.query<PairConversation>(
-    `SELECT c.id, c.patient_id, c.doctor_id, ${LIVE} FROM conversations c
+    `SELECT c.id, c.patient_id, c.doctor_id, ${WRITABLE} FROM conversation_access c
       WHERE c.id IN (
-        SELECT c2.id FROM appointments a JOIN conversations c2 ON c2.patient_id = a.patient_id AND c2.doctor_id = a.doctor_id
+        SELECT c2.id FROM appointments a
+          JOIN conversations c2 ON c2.patient_id = a.patient_id AND c2.doctor_id = a.doctor_id
          WHERE a.id = ANY($1::text[])
         UNION
         SELECT c3.id FROM unnest($2::text[], $3::text[]) AS p(patient_id, doctor_id)
@@ -64,8 +70,11 @@ export async function conversationsOfAppointments(
   return rows;
 }
 
-/** Whether each of these conversations' pairs has a live appointment now. */
-export async function liveOfConversations(db: Queryable, ids: string[]): Promise<Map<string, boolean>> {
-  const { rows } = await db.query<{ id: string; live: boolean }>(`SELECT c.id, ${LIVE} FROM conversations c WHERE c.id = ANY($1::uuid[])`, [ids]);
-  return new Map(rows.map((r) => [r.id, r.live]));
+/** Whether each of these conversations may be written in now. */
+export async function writableOfConversations(db: Queryable, ids: string[]): Promise<Map<string, boolean>> {
+  const { rows } = await db.query<{ id: string; writable: boolean }>(
+    `SELECT c.id, ${WRITABLE} FROM conversation_access c WHERE c.id = ANY($1::uuid[])`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, r.writable]));
 }

@@ -1,4 +1,9 @@
-import type { IntegrationAppointmentInput, IntegrationBatchInput, IntegrationUserInput, User } from '@carechat/protocol';
+import type {
+  IntegrationAppointmentInput,
+  IntegrationBatchInput,
+  IntegrationUserInput,
+  User,
+} from '@carechat/protocol';
 import { insertAuditEvent } from '../audit/audit.store.js';
 import type { Deps } from '../context.js';
 import { isUniqueViolation, withTransaction, type Tx } from '../db/pool.js';
@@ -9,11 +14,13 @@ import type { UserStatusEffects } from '../users/user-status.service.js';
 import {
   appointmentsWithWrongRoles,
   conversationsOfAppointments,
-  liveOfConversations,
   upsertAppointments,
+  writableOfConversations,
   type AppointmentUpsert,
   type PairConversation,
 } from './appointments.store.js';
+import { onlyRow } from '../db/rows.js';
+import { writeContacts } from '../reminders/contacts.js';
 
 type UserItem = IntegrationUserInput & { id: string };
 type AppointmentItem = IntegrationAppointmentInput & { id: string };
@@ -28,7 +35,7 @@ export class IntegrationService {
 
   async putUser(id: string, input: IntegrationUserInput, origin: { ip: string | null }): Promise<User> {
     const { users } = await this.apply([{ ...input, id }], [], origin, 'integration.user.put');
-    return toUser(users[0]!);
+    return toUser(onlyRow(users, 'putUser: the user written'));
   }
 
   async putAppointment(id: string, input: IntegrationAppointmentInput, origin: { ip: string | null }): Promise<void> {
@@ -36,22 +43,51 @@ export class IntegrationService {
   }
 
   /** All or nothing: one transaction for up to 10,000 items. */
-  async batch(input: IntegrationBatchInput, origin: { ip: string | null }): Promise<{ users: number; appointments: number }> {
-    const { users, appointments } = await this.apply(input.users ?? [], input.appointments ?? [], origin, 'integration.batch');
+  async batch(
+    input: IntegrationBatchInput,
+    origin: { ip: string | null },
+  ): Promise<{ users: number; appointments: number }> {
+    const { users, appointments } = await this.apply(
+      input.users ?? [],
+      input.appointments ?? [],
+      origin,
+      'integration.batch',
+    );
     return { users: users.length, appointments };
   }
 
-  private async apply(userItems: UserItem[], appointmentItems: AppointmentItem[], origin: { ip: string | null }, action: string) {
+  private async apply(
+    userItems: UserItem[],
+    appointmentItems: AppointmentItem[],
+    origin: { ip: string | null },
+    action: string,
+  ) {
     const users = lastById(userItems);
-    const appointments = lastById(appointmentItems).map(
-      (a): AppointmentUpsert => ({ id: a.id, patientId: a.patientId, doctorId: a.doctorId, startsAt: a.startsAt, status: a.status }),
-    );
+    const appointments = lastById(appointmentItems).map((a): AppointmentUpsert => ({
+      id: a.id,
+      patientId: a.patientId,
+      doctorId: a.doctorId,
+      startsAt: a.startsAt,
+      status: a.status,
+    }));
     const written = await withTransaction(this.deps.db, async (tx) => {
-      const previous = users.length ? await findStatuses(tx, users.map((u) => u.id)) : new Map<string, string>();
+      const previous = users.length
+        ? await findStatuses(
+            tx,
+            users.map((u) => u.id),
+          )
+        : new Map<string, string>();
       const rows = await this.writeUsers(tx, users);
-      // Read before the write, so that after it only the conversations whose pair gained or
-      // lost its last live appointment are told: the old pair of a moved appointment too.
-      const before = appointments.length ? await conversationsOfAppointments(tx, appointments.map((a) => a.id), appointments) : [];
+      await writeContacts(tx, this.deps.keyring, users);
+      // Read before the write, so that after it only the conversations that opened or closed
+      // for writing are told: the old pair of a moved appointment too.
+      const before = appointments.length
+        ? await conversationsOfAppointments(
+            tx,
+            appointments.map((a) => a.id),
+            appointments,
+          )
+        : [];
       await this.writeAppointments(tx, appointments);
       await this.statusEffects.revokeInactive(tx, rows);
       await insertAuditEvent(tx, {
@@ -86,19 +122,32 @@ export class IntegrationService {
     try {
       await upsertAppointments(tx, appointments);
     } catch (err) {
-      if ((err as { code?: string }).code === '23503') throw new AppError('VALIDATION_FAILED', 'patientId/doctorId: no such user');
+      if ((err as { code?: string }).code === '23503')
+        throw new AppError('VALIDATION_FAILED', 'patientId/doctorId: no such user');
       throw err;
     }
-    const wrong = await appointmentsWithWrongRoles(tx, appointments.map((a) => a.id));
-    if (wrong.length > 0) throw new AppError('VALIDATION_FAILED', `appointments: patientId must be a PATIENT and doctorId a DOCTOR (${wrong.join(', ')})`);
+    const wrong = await appointmentsWithWrongRoles(
+      tx,
+      appointments.map((a) => a.id),
+    );
+    if (wrong.length > 0)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `appointments: patientId must be a PATIENT and doctorId a DOCTOR (${wrong.join(', ')})`,
+      );
   }
 
   /** Appointment changes can open or close a conversation for writing: tell both people where one did. */
   private async notifyConversations(before: PairConversation[]): Promise<void> {
     if (before.length === 0) return;
-    const live = await liveOfConversations(this.deps.db, before.map((c) => c.id));
-    const flipped = before.filter((c) => live.get(c.id) !== c.live);
-    await this.conversations.notifyUpdatedMany(flipped.map((c) => ({ conversationId: c.id, userIds: [c.patient_id, c.doctor_id] })));
+    const writable = await writableOfConversations(
+      this.deps.db,
+      before.map((c) => c.id),
+    );
+    const flipped = before.filter((c) => writable.get(c.id) !== c.writable);
+    await this.conversations.notifyUpdatedMany(
+      flipped.map((c) => ({ conversationId: c.id, userIds: [c.patient_id, c.doctor_id] })),
+    );
   }
 }
 

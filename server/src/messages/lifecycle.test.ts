@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/harness.js';
 import { clientId, createAdmin, createPair, createPatient, sendText } from '../test/factories.js';
-import { sleep } from '../test/socket-client.js';
+import { until } from '../test/socket-client.js';
 
 const t = useTestApp();
 const connect = (token: string) => t.connect(token);
@@ -21,7 +21,9 @@ describe('edits', () => {
     const byDoctor = await d.emitAck('chat:edit', { messageId: msg.id, content: 'hijack' });
     expect(byDoctor.error.code).toBe('FORBIDDEN');
     const stranger = await createPatient(t);
-    expect((await stranger.api.patch(`/api/chat/messages/${msg.id}`, { content: 'x' })).body.error.code).toBe('NOT_FOUND');
+    expect((await stranger.api.patch(`/api/chat/messages/${msg.id}`, { content: 'x' })).body.error.code).toBe(
+      'NOT_FOUND',
+    );
 
     await t.db.query(`UPDATE messages SET created_at = now() - interval '16 minutes' WHERE id = $1`, [msg.id]);
     const late = await patient.api.patch(`/api/chat/messages/${msg.id}`, { content: 'too late' });
@@ -64,7 +66,7 @@ describe('deletes', () => {
     expect(res.status).toBe(204);
     await p1.waitFor('chat:deleted', (e) => e.messageId === msg.id && e.scope === 'self');
     await p2.waitFor('chat:deleted', (e) => e.messageId === msg.id && e.scope === 'self');
-    await sleep(150);
+    await d.roundTrip();
     expect(d.all('chat:deleted')).toHaveLength(0);
     expect((await patient.api.get(`/api/chat/conversations/${conversation.id}/messages`)).body.data).toEqual([]);
     const forDoctor = await doctor.api.get(`/api/chat/conversations/${conversation.id}/messages`);
@@ -77,15 +79,20 @@ describe('deletes', () => {
     const cid = conversation.id;
     await sendText(patient, cid, 'Rash on my arm');
     const second = await sendText(patient, cid, 'Wrong chat, sorry');
-    const listed = (s: typeof d1, match: (c: any) => boolean) => s.waitFor('conversation:updated', (c) => c.id === cid && match(c));
+    const listed = (s: typeof d1, match: (c: any) => boolean) =>
+      s.waitFor('conversation:updated', (c) => c.id === cid && match(c));
 
     // Deleted for everyone: the doctor's list no longer shows it, nor counts it unread.
     expect((await p.emitAck('chat:delete', { messageId: second.id, scope: 'everyone' })).ok).toBe(true);
-    expect(await listed(d1, (c) => c.lastMessage?.id === second.id && c.lastMessage.preview === 'Message deleted')).toMatchObject({ unreadCount: 1 });
+    expect(
+      await listed(d1, (c) => c.lastMessage?.id === second.id && c.lastMessage.preview === 'Message deleted'),
+    ).toMatchObject({ unreadCount: 1 });
 
     // The newest message edited: both lists show the new text.
     const third = await sendText(patient, cid, 'Rash on my left arm');
-    expect((await p.emitAck('chat:edit', { messageId: third.id, content: 'Rash on my left arm, spreading' })).ok).toBe(true);
+    expect((await p.emitAck('chat:edit', { messageId: third.id, content: 'Rash on my left arm, spreading' })).ok).toBe(
+      true,
+    );
     for (const s of [p, d1]) await listed(s, (c) => c.lastMessage?.preview === 'Rash on my left arm, spreading');
 
     // Hidden by the doctor on one device: the other device's list moves to the message before it.
@@ -114,9 +121,13 @@ describe('reactions', () => {
       { emoji: '❤️', userIds: [doctor.id] },
     ]);
     await p.waitFor('chat:reaction', (m) => m.id === msg.id && m.reactions.length === 2);
-    expect((await p.emitAck('chat:react', { messageId: msg.id, emoji: 'ok', on: true })).error.code).toBe('VALIDATION_FAILED');
+    expect((await p.emitAck('chat:react', { messageId: msg.id, emoji: 'ok', on: true })).error.code).toBe(
+      'VALIDATION_FAILED',
+    );
     const stranger = await createPatient(t);
-    expect((await stranger.api.put(`/api/chat/messages/${msg.id}/reactions/${encodeURIComponent('👍')}`)).status).toBe(404);
+    expect((await stranger.api.put(`/api/chat/messages/${msg.id}/reactions/${encodeURIComponent('👍')}`)).status).toBe(
+      404,
+    );
   });
 });
 
@@ -133,7 +144,12 @@ describe('changes to a message while it is replied to', () => {
           : i % 3 === 1
             ? d.emitAck('chat:react', { messageId: original.id, emoji: '👍', on: true })
             : p.emitAck('chat:delete', { messageId: original.id, scope: 'self' });
-      const reply = d.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: `Answer ${i}`, replyToId: original.id });
+      const reply = d.emitAck('chat:message', {
+        conversationId: conversation.id,
+        clientMessageId: clientId(),
+        content: `Answer ${i}`,
+        replyToId: original.id,
+      });
       for (const ack of await Promise.all([change, reply])) if (!ack.ok) failures.push(ack.error.code);
     }
     expect(failures).toEqual([]);
@@ -159,11 +175,18 @@ describe('receipts and unread counts', () => {
     const read = await d.emitAck('chat:read', { conversationId: conversation.id, upToSeq: m1.seq });
     expect(read).toEqual({ ok: true, lastReadSeq: 1, unreadCount: 2 });
     await p.waitFor('chat:read', (e) => e.userId === doctor.id && e.upToSeq === 1);
-    const onOtherDevice = await d2.waitFor('conversation:updated', (c) => c.id === conversation.id && c.unreadCount === 2);
+    const onOtherDevice = await d2.waitFor(
+      'conversation:updated',
+      (c) => c.id === conversation.id && c.unreadCount === 2,
+    );
     expect(onOtherDevice.lastReadSeq).toBe(1);
 
     // Backwards and past-the-end reads do not move the watermark beyond what exists.
-    expect(await d.emitAck('chat:read', { conversationId: conversation.id, upToSeq: 0 })).toEqual({ ok: true, lastReadSeq: 1, unreadCount: 2 });
+    expect(await d.emitAck('chat:read', { conversationId: conversation.id, upToSeq: 0 })).toEqual({
+      ok: true,
+      lastReadSeq: 1,
+      unreadCount: 2,
+    });
     await patient.api.delete(`/api/chat/messages/${m2.id}?scope=everyone`);
     expect(await unread()).toBe(1);
     await doctor.api.delete(`/api/chat/messages/${m3.id}?scope=self`);
@@ -180,7 +203,9 @@ describe('receipts and unread counts', () => {
     expect(await unread()).toBe(0);
     expect((await patient.api.get(`/api/chat/conversations/${conversation.id}`)).body.unreadCount).toBe(1);
     const stranger = await createPatient(t);
-    expect((await stranger.api.post(`/api/chat/conversations/${conversation.id}/read`, { upToSeq: 1 })).status).toBe(404);
+    expect((await stranger.api.post(`/api/chat/conversations/${conversation.id}/read`, { upToSeq: 1 })).status).toBe(
+      404,
+    );
   });
 });
 
@@ -190,14 +215,22 @@ describe('typing', () => {
     const [p, d] = await Promise.all([connect(patient.token), connect(doctor.token)]);
     const ref = { conversationId: conversation.id };
     expect((await p.emitAck('chat:typing:start', ref)).ok).toBe(true);
-    expect(await d.waitFor('chat:typing', (e) => e.isTyping)).toEqual({ conversationId: conversation.id, userId: patient.id, isTyping: true });
+    expect(await d.waitFor('chat:typing', (e) => e.isTyping)).toEqual({
+      conversationId: conversation.id,
+      userId: patient.id,
+      isTyping: true,
+    });
     await p.emitAck('chat:typing:stop', ref);
     await d.waitFor('chat:typing', (e) => !e.isTyping);
     expect(p.all('chat:typing')).toHaveLength(0);
 
     await d.emitAck('chat:typing:start', ref);
     await p.waitFor('chat:typing', (e) => e.isTyping && e.userId === doctor.id);
-    await d.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: `t-${Date.now()}`, content: 'done typing' });
+    await d.emitAck('chat:message', {
+      conversationId: conversation.id,
+      clientMessageId: `t-${Date.now()}`,
+      content: 'done typing',
+    });
     await p.waitFor('chat:typing', (e) => !e.isTyping && e.userId === doctor.id);
 
     const started = Date.now();
@@ -221,7 +254,11 @@ describe('presence', () => {
     expect((await doctor.api.get(`/api/chat/conversations/${conversation.id}`)).body.patient.online).toBe(true);
     const p2 = await connect(patient.token);
     p1.close();
-    await sleep(200);
+    // The server has seen the first device go (and decided the patient is still online), and
+    // anything it then sent the doctor has arrived.
+    await until(async () => (await t.socketsOf(patient.id)) === 1, 'the server to see the first device go');
+    await t.app.settled();
+    await d.roundTrip();
     expect(d.all('presence:update', (e) => e.userId === patient.id && !e.online)).toHaveLength(0);
     p2.close();
     const offline = await d.waitFor('presence:update', (e) => e.userId === patient.id && !e.online);

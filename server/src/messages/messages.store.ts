@@ -1,5 +1,6 @@
 import type { Attachment, Reaction, Role } from '@carechat/protocol';
 import type { Queryable } from '../db/pool.js';
+import { onlyRow } from '../db/rows.js';
 import type { ConversationAccessRow } from '../conversations/conversations.store.js';
 import { AUDIT_COLUMNS, auditParams, auditValues, type AuditRecord } from '../audit/audit.store.js';
 
@@ -25,6 +26,10 @@ export interface MessageRow {
   reply_version: number | null;
   reply_deleted_at: Date | null;
   reactions: Reaction[];
+  ack_requested: boolean;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  urgent: boolean;
   /** Encrypted name and wrapped key as base64, from json_agg. */
   attachments: StoredAttachmentJson[];
 }
@@ -47,12 +52,15 @@ const MESSAGE_SELECT = `
          (h.message_id IS NOT NULL) AS hidden,
          rt.id AS reply_id, rt.seq AS reply_seq, rt.sender_id AS reply_sender_id, rt.body AS reply_body,
          rt.version AS reply_version, rt.deleted_at AS reply_deleted_at,
-         (SELECT COALESCE(json_agg(json_build_object('emoji', r.emoji, 'userIds', r.user_ids) ORDER BY r.first_at), '[]'::json)
+         m.ack_requested, m.acknowledged_at, m.acknowledged_by, m.urgent,
+         (SELECT COALESCE(json_agg(json_build_object('emoji', r.emoji, 'userIds', r.user_ids) ORDER BY r.first_at),
+                          '[]'::json)
             FROM (SELECT emoji, array_agg(user_id ORDER BY created_at) AS user_ids, min(created_at) AS first_at
                     FROM message_reactions WHERE message_id = m.id GROUP BY emoji) r) AS reactions,
          (SELECT COALESCE(json_agg(json_build_object(
-                    'id', a.id, 'fileName', encode(a.file_name, 'base64'), 'wrappedKey', encode(a.wrapped_key, 'base64'),
-                    'mimeType', a.mime_type, 'size', a.size, 'width', a.width, 'height', a.height, 'scanStatus', a.scan_status)
+                    'id', a.id, 'fileName', encode(a.file_name, 'base64'),
+                    'wrappedKey', encode(a.wrapped_key, 'base64'), 'mimeType', a.mime_type, 'size', a.size,
+                    'width', a.width, 'height', a.height, 'scanStatus', a.scan_status)
                   ORDER BY a.created_at, a.id), '[]'::json)
             FROM attachments a WHERE a.message_id = m.id AND a.deleted_at IS NULL) AS attachments
     FROM messages m
@@ -61,7 +69,10 @@ const MESSAGE_SELECT = `
     LEFT JOIN message_hides h ON h.message_id = m.id AND h.user_id = $1`;
 
 export async function findMessagesByIds(db: Queryable, viewerId: string | null, ids: string[]): Promise<MessageRow[]> {
-  const { rows } = await db.query<MessageRow>(`${MESSAGE_SELECT} WHERE m.id = ANY($2::uuid[]) ORDER BY m.seq`, [viewerId, ids]);
+  const { rows } = await db.query<MessageRow>(`${MESSAGE_SELECT} WHERE m.id = ANY($2::uuid[]) ORDER BY m.seq`, [
+    viewerId,
+    ids,
+  ]);
   return rows;
 }
 
@@ -101,14 +112,23 @@ export async function findMessagePage(
   const { rows } = await db.query<MessageRow>({
     name: `message-page-${shape}${audit ? '-audited' : ''}`,
     text: audit ? withAuditRow(select, order) : select,
-    values: [viewerId, conversationId, page.after ?? page.before ?? null, page.limit + 1, ...(audit ? auditValues(audit) : [])],
+    values: [
+      viewerId,
+      conversationId,
+      page.after ?? page.before ?? null,
+      page.limit + 1,
+      ...(audit ? auditValues(audit) : []),
+    ],
   });
   const hasMore = rows.length > page.limit;
   const data = rows.slice(0, page.limit);
   return { rows: ascending ? data : data.reverse(), hasMore };
 }
 
-/** Every message created or changed for the viewer after `since`, by rev; its audit row written by the same statement. */
+/**
+ * Every message created or changed for the viewer after `since`, by rev; its audit row written by the
+ * same statement.
+ */
 export async function findChanges(
   db: Queryable,
   viewerId: string,
@@ -150,6 +170,9 @@ export interface MessageAccessRow {
   deleted_at: Date | null;
 }
 
+/** The columns of a `MessageAccessRow`. */
+const MESSAGE_ACCESS_COLUMNS = 'id, conversation_id, seq, sender_id, body, version, created_at, edited_at, deleted_at';
+
 /**
  * The message, locked for a change that keeps its id: an edit, a reaction, a delete. FOR NO
  * KEY UPDATE, not FOR UPDATE: a send replying to it holds its conversation's row and then needs
@@ -159,25 +182,28 @@ export interface MessageAccessRow {
  */
 export async function findMessageForUpdate(db: Queryable, id: string): Promise<MessageAccessRow | null> {
   const { rows } = await db.query<MessageAccessRow>(
-    'SELECT id, conversation_id, seq, sender_id, body, version, created_at, edited_at, deleted_at FROM messages WHERE id = $1 FOR NO KEY UPDATE',
+    `SELECT ${MESSAGE_ACCESS_COLUMNS} FROM messages WHERE id = $1 FOR NO KEY UPDATE`,
     [id],
   );
   return rows[0] ?? null;
 }
 
 export async function findMessageBrief(db: Queryable, id: string): Promise<MessageAccessRow | null> {
-  const { rows } = await db.query<MessageAccessRow>(
-    'SELECT id, conversation_id, seq, sender_id, body, version, created_at, edited_at, deleted_at FROM messages WHERE id = $1',
-    [id],
-  );
+  const { rows } = await db.query<MessageAccessRow>(`SELECT ${MESSAGE_ACCESS_COLUMNS} FROM messages WHERE id = $1`, [
+    id,
+  ]);
   return rows[0] ?? null;
 }
 
-export async function findIdByClientId(db: Queryable, senderId: string, clientMessageId: string): Promise<string | null> {
-  const { rows } = await db.query<{ id: string }>('SELECT id FROM messages WHERE sender_id = $1 AND client_message_id = $2', [
-    senderId,
-    clientMessageId,
-  ]);
+export async function findIdByClientId(
+  db: Queryable,
+  senderId: string,
+  clientMessageId: string,
+): Promise<string | null> {
+  const { rows } = await db.query<{ id: string }>(
+    'SELECT id FROM messages WHERE sender_id = $1 AND client_message_id = $2',
+    [senderId, clientMessageId],
+  );
   return rows[0]?.id ?? null;
 }
 
@@ -194,16 +220,13 @@ export interface SendContextRow extends ConversationAccessRow {
 
 /**
  * What a send is checked against, as select columns, shared by every statement that reads
- * it: `k` is the send (sender_id, client_message_id), `c` its conversation, `p` and `d` the
- * patient and the doctor, `r` the message replied to.
+ * it: `k` is the send (sender_id, client_message_id), `c` its conversation's row of
+ * `conversation_access` (with the write rule), `r` the message replied to.
  */
 const SEND_CONTEXT_COLUMNS = `c.id, c.patient_id, c.doctor_id, c.wrapped_key, c.key_version, c.last_seq,
-            p.status AS patient_status, d.status AS doctor_status,
-            -- A scalar subquery, not EXISTS: the planner may turn an EXISTS into a hash of every
-            -- live appointment, built again by each statement; this probes the pair's index.
-            (SELECT true FROM appointments a WHERE a.patient_id = c.patient_id AND a.doctor_id = c.doctor_id
-                AND a.status <> 'cancelled' LIMIT 1) IS NOT NULL AS has_appointment,
-            (SELECT m.id FROM messages m WHERE m.sender_id = k.sender_id AND m.client_message_id = k.client_message_id) AS existing_id,
+            c.write_refusal,
+            (SELECT m.id FROM messages m WHERE m.sender_id = k.sender_id AND m.client_message_id = k.client_message_id)
+              AS existing_id,
             r.conversation_id AS reply_conversation_id, r.seq AS reply_seq, r.sender_id AS reply_sender_id,
             r.body AS reply_body, r.version AS reply_version, r.deleted_at AS reply_deleted_at`;
 
@@ -215,9 +238,7 @@ const SEND_CONTEXT_COLUMNS = `c.id, c.patient_id, c.doctor_id, c.wrapped_key, c.
  * every message at every send to find the one replied to.
  */
 const SEND_CONTEXT_FROM = (input: string) => `FROM ${input}
-         LEFT JOIN LATERAL (SELECT * FROM conversations c WHERE c.id = k.conversation_id OFFSET 0) c ON true
-         LEFT JOIN LATERAL (SELECT * FROM users p WHERE p.id = c.patient_id OFFSET 0) p ON true
-         LEFT JOIN LATERAL (SELECT * FROM users d WHERE d.id = c.doctor_id OFFSET 0) d ON true
+         LEFT JOIN LATERAL (SELECT * FROM conversation_access c WHERE c.id = k.conversation_id OFFSET 0) c ON true
          LEFT JOIN LATERAL (SELECT * FROM messages r WHERE r.id = k.reply_to_id OFFSET 0) r ON true`;
 
 /**
@@ -225,14 +246,16 @@ const SEND_CONTEXT_FROM = (input: string) => `FROM ${input}
  * earlier message with the same clientMessageId, and the message replied to. Null when the
  * conversation does not exist.
  */
-export async function findSendContext(db: Queryable, { conversationId, senderId, clientMessageId, replyToId }: SendKey): Promise<SendContextRow | null> {
+export async function findSendContext(
+  db: Queryable,
+  { conversationId, senderId, clientMessageId, replyToId }: SendKey,
+): Promise<SendContextRow | null> {
   // Named: prepared once per connection, so the hot path skips parsing and planning.
   const { rows } = await db.query<SendContextRow>({
     name: 'send-context',
     text: `SELECT ${SEND_CONTEXT_COLUMNS}
        FROM (SELECT $2::text AS sender_id, $3::text AS client_message_id) k
-       JOIN conversations c ON c.id = $1
-       JOIN users p ON p.id = c.patient_id JOIN users d ON d.id = c.doctor_id
+       JOIN conversation_access c ON c.id = $1
        LEFT JOIN messages r ON r.id = $4::uuid`,
     values: [conversationId, senderId, clientMessageId, replyToId],
   });
@@ -251,9 +274,17 @@ export async function findSendContexts(db: Queryable, keys: SendKey[]): Promise<
   const { rows } = await db.query<SendContextRow & { ord: string }>({
     name: 'send-contexts',
     text: `SELECT k.ord, ${SEND_CONTEXT_COLUMNS}
-       ${SEND_CONTEXT_FROM('unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) WITH ORDINALITY AS k(conversation_id, sender_id, client_message_id, reply_to_id, ord)')}
+       ${SEND_CONTEXT_FROM(
+         `unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[])
+            WITH ORDINALITY AS k(conversation_id, sender_id, client_message_id, reply_to_id, ord)`,
+       )}
       WHERE c.id IS NOT NULL`,
-    values: [keys.map((k) => k.conversationId), keys.map((k) => k.senderId), keys.map((k) => k.clientMessageId), keys.map((k) => k.replyToId)],
+    values: [
+      keys.map((k) => k.conversationId),
+      keys.map((k) => k.senderId),
+      keys.map((k) => k.clientMessageId),
+      keys.map((k) => k.replyToId),
+    ],
   });
   const byOrd = new Map(rows.map(({ ord, ...row }) => [Number(ord), row as SendContextRow]));
   return keys.map((_, i) => byOrd.get(i + 1) ?? null);
@@ -272,36 +303,10 @@ export interface NewMessage {
   clientMessageId: string;
   body: Buffer | null;
   replyToId: string | null;
-}
-
-/**
- * The whole send in one statement (one round trip): take the next seq and rev, insert, mark
- * everything up to it read for the sender, and un-archive for both. A (sender,
- * clientMessageId) already stored, also earlier in the same transaction, writes nothing and
- * gives null; a concurrent one still hits the unique constraint.
- */
-export async function insertMessage(db: Queryable, m: NewMessage): Promise<StoredMessage | null> {
-  const { rows } = await db.query<StoredMessage>({
-    name: 'insert-message',
-    text: `WITH c AS (
-       UPDATE conversations SET last_seq = last_seq + 1, last_rev = last_rev + 1, last_message_at = now(), activity_at = now()
-        WHERE id = $2 AND wrapped_key IS NOT NULL AND expired_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM messages WHERE sender_id = $3 AND client_message_id = $4)
-       RETURNING last_seq, last_rev),
-     ins AS (
-       INSERT INTO messages (id, conversation_id, seq, rev, sender_id, client_message_id, body, reply_to_id)
-       SELECT $1, $2, c.last_seq, c.last_rev, $3, $4, $5, $6 FROM c
-       RETURNING seq, rev, created_at),
-     members AS (
-       UPDATE conversation_members cm
-          SET last_read_seq = CASE WHEN cm.user_id = $3 THEN GREATEST(cm.last_read_seq, ins.seq) ELSE cm.last_read_seq END,
-              last_delivered_seq = CASE WHEN cm.user_id = $3 THEN GREATEST(cm.last_delivered_seq, ins.seq) ELSE cm.last_delivered_seq END,
-              archived = false
-         FROM ins WHERE cm.conversation_id = $2 AND (cm.user_id = $3 OR cm.archived))
-     SELECT seq, rev, created_at FROM ins`,
-    values: [m.id, m.conversationId, m.senderId, m.clientMessageId, m.body, m.replyToId],
-  });
-  return rows[0] ?? null;
+  /** A clinician asks the patient to acknowledge it (the service has checked the sender's role). */
+  requestAck?: boolean;
+  /** A patient's urgent message: the conversation's urgent_at is set until the doctor writes after it. */
+  urgent?: boolean;
 }
 
 export interface SendOutcome {
@@ -311,7 +316,13 @@ export interface SendOutcome {
   stored: StoredMessage | null;
 }
 
-type SendRow = SendContextRow & { ord: string; found: boolean; seq: number | null; rev: number | null; created_at: Date | null };
+type SendRow = SendContextRow & {
+  ord: string;
+  found: boolean;
+  seq: number | null;
+  rev: number | null;
+  created_at: Date | null;
+};
 
 // After the input rows, everything of a send: checks and writes (see sendMessages).
 const SEND_STEPS = `
@@ -320,21 +331,33 @@ const SEND_STEPS = `
          ${SEND_CONTEXT_FROM('input k')}),
      fresh AS (
        SELECT DISTINCT ON (i.sender_id, i.client_message_id) i.* FROM input i JOIN ctx x ON x.ord = i.ord
-        WHERE x.found AND i.sender_id IN (x.patient_id, x.doctor_id) AND x.wrapped_key IS NOT NULL
-          AND x.patient_status = 'active' AND x.doctor_status = 'active' AND x.has_appointment
+        WHERE x.found AND i.sender_id IN (x.patient_id, x.doctor_id) AND x.write_refusal IS NULL
           AND x.existing_id IS NULL AND (i.reply_to_id IS NULL OR x.reply_conversation_id = x.id)
         ORDER BY i.sender_id, i.client_message_id, i.ord),
-     counts AS (SELECT conversation_id, count(*)::int AS n FROM fresh GROUP BY conversation_id),
-     -- The key checked again once the row is locked: a shred or an expiry that committed while
-     -- this waited for the lock leaves the conversation out, rather than storing (and acking)
-     -- a message sealed with a key that no longer exists.
+     -- Per conversation: how many, and the last urgent message of its patient and the last of
+     -- its doctor in this batch (by ord): which came last says whether it is urgent after it.
+     counts AS (
+       SELECT f.conversation_id, count(*)::int AS n,
+              max(f.ord) FILTER (WHERE f.urgent AND f.sender_id = x.patient_id) AS urgent_ord,
+              max(f.ord) FILTER (WHERE f.sender_id = x.doctor_id) AS reply_ord
+         FROM fresh f JOIN ctx x ON x.ord = f.ord GROUP BY f.conversation_id),
+     -- The rule read again once the row is locked, the conversation's row as it is then: a
+     -- shred or an expiry that committed while this waited for the lock leaves the conversation
+     -- out, rather than storing (and acking) a message sealed with a key that no longer exists.
+     -- The view's only table is conversations: the lock takes no user or appointment row.
      locked AS MATERIALIZED (
-       SELECT c.id FROM conversations c WHERE c.id IN (SELECT conversation_id FROM counts)
-          AND c.wrapped_key IS NOT NULL AND c.expired_at IS NULL
+       SELECT c.id FROM conversation_access c WHERE c.id IN (SELECT conversation_id FROM counts)
+          AND c.write_refusal IS NULL
         ORDER BY c.id FOR NO KEY UPDATE),
      bumped AS (
        UPDATE conversations c
-          SET last_seq = c.last_seq + counts.n, last_rev = c.last_rev + counts.n, last_message_at = now(), activity_at = now()
+          SET last_seq = c.last_seq + counts.n, last_rev = c.last_rev + counts.n,
+              last_message_at = now(), activity_at = now(),
+              urgent_at = CASE
+                WHEN counts.urgent_ord > COALESCE(counts.reply_ord, 0)
+                  THEN CASE WHEN counts.reply_ord IS NULL THEN COALESCE(c.urgent_at, now()) ELSE now() END
+                WHEN counts.reply_ord IS NOT NULL THEN NULL
+                ELSE c.urgent_at END
          FROM counts, locked WHERE c.id = counts.conversation_id AND locked.id = c.id
        RETURNING c.id, c.last_seq, c.last_rev, counts.n),
      numbered AS (
@@ -342,30 +365,38 @@ const SEND_STEPS = `
          FROM fresh f JOIN bumped b ON b.id = f.conversation_id
        WINDOW w AS (PARTITION BY f.conversation_id ORDER BY f.ord)),
      ins AS (
-       INSERT INTO messages (id, conversation_id, seq, rev, sender_id, client_message_id, body, reply_to_id)
-       SELECT id, conversation_id, seq, rev, sender_id, client_message_id, body, reply_to_id FROM numbered
+       INSERT INTO messages (id, conversation_id, seq, rev, sender_id, client_message_id, body, reply_to_id,
+                             ack_requested, urgent)
+       SELECT id, conversation_id, seq, rev, sender_id, client_message_id, body, reply_to_id, ack_requested, urgent
+         FROM numbered
        RETURNING id, conversation_id, sender_id, seq, rev, created_at),
      newest AS (SELECT conversation_id, sender_id, max(seq) AS seq FROM ins GROUP BY conversation_id, sender_id),
      members AS (
        UPDATE conversation_members cm
           SET last_read_seq = GREATEST(cm.last_read_seq,
-                COALESCE((SELECT n.seq FROM newest n WHERE n.conversation_id = cm.conversation_id AND n.sender_id = cm.user_id), 0)),
+                COALESCE((SELECT n.seq FROM newest n
+                           WHERE n.conversation_id = cm.conversation_id AND n.sender_id = cm.user_id), 0)),
               last_delivered_seq = GREATEST(cm.last_delivered_seq,
-                COALESCE((SELECT n.seq FROM newest n WHERE n.conversation_id = cm.conversation_id AND n.sender_id = cm.user_id), 0)),
+                COALESCE((SELECT n.seq FROM newest n
+                           WHERE n.conversation_id = cm.conversation_id AND n.sender_id = cm.user_id), 0)),
               archived = false
         -- Only rows that change: the senders' watermarks, and an archived side coming back.
         -- Rewriting the other side's row unchanged cost a row version and its index entries per message.
         WHERE cm.conversation_id IN (SELECT conversation_id FROM counts)
-          AND (cm.archived OR EXISTS (SELECT 1 FROM newest n WHERE n.conversation_id = cm.conversation_id AND n.sender_id = cm.user_id)))
+          AND (cm.archived OR EXISTS (SELECT 1 FROM newest n
+                                       WHERE n.conversation_id = cm.conversation_id AND n.sender_id = cm.user_id)))
      SELECT x.*, ins.seq, ins.rev, ins.created_at
        FROM ctx x JOIN input i ON i.ord = x.ord LEFT JOIN ins ON ins.id = i.id`;
 
 /**
- * Many sends in one statement, checks and writes together, for group commit (and a send's
- * only round trip when its conversation's data key is already in memory): each input row is
- * stored only if its sender takes part in the conversation, both people are active, they
- * share an appointment, the conversation still has its key, the message replied to is in it,
- * and the (sender, clientMessageId) is new, also within the batch. Each conversation's seq and
+ * Every message is stored by this statement, text or attachments, alone or many at once for
+ * group commit (and a text send's only round trip when its conversation's data key is
+ * already in memory); a send with attachments runs it in the transaction that claims them.
+ * Each input row is stored only if its sender takes part in the conversation, the
+ * conversation's write rule lets them write (`conversation_access.write_refusal`, read by this
+ * statement, so a block or cancellation committed before it began holds), the message replied
+ * to is in it, and the (sender, clientMessageId) is new, also within the batch and the
+ * transaction. Each conversation's seq and
  * rev advance by its number of new messages, numbered in the order given; conversation rows
  * are locked in id order first, so concurrent batches cannot deadlock. Returns, in the order
  * given, what each row was checked against and what was stored, so a caller can say why a
@@ -377,18 +408,30 @@ const SEND_STEPS = `
  * a profile of its backends).
  */
 export async function sendMessages(db: Queryable, ms: NewMessage[]): Promise<SendOutcome[]> {
-  const one = ms.length === 1;
+  const single = ms.length === 1 ? ms[0] : undefined;
   const { rows } = await db.query<SendRow>({
-    name: one ? 'send-message' : 'send-messages',
-    text: one
+    name: single ? 'send-message' : 'send-messages',
+    text: single
       ? `WITH input AS (
            SELECT $1::uuid AS id, $2::uuid AS conversation_id, $3::text AS sender_id, $4::text AS client_message_id,
-                  $5::bytea AS body, $6::uuid AS reply_to_id, 1::bigint AS ord),${SEND_STEPS}`
+                  $5::bytea AS body, $6::uuid AS reply_to_id, $7::boolean AS ack_requested, $8::boolean AS urgent,
+                  1::bigint AS ord),${SEND_STEPS}`
       : `WITH input AS (
-           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bytea[], $6::uuid[]) WITH ORDINALITY
-             AS t(id, conversation_id, sender_id, client_message_id, body, reply_to_id, ord)),${SEND_STEPS}`,
-    values: one
-      ? [ms[0]!.id, ms[0]!.conversationId, ms[0]!.senderId, ms[0]!.clientMessageId, ms[0]!.body, ms[0]!.replyToId]
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bytea[], $6::uuid[],
+                                $7::boolean[], $8::boolean[]) WITH ORDINALITY
+             AS t(id, conversation_id, sender_id, client_message_id, body, reply_to_id, ack_requested, urgent, ord)),
+           ${SEND_STEPS}`,
+    values: single
+      ? [
+          single.id,
+          single.conversationId,
+          single.senderId,
+          single.clientMessageId,
+          single.body,
+          single.replyToId,
+          single.requestAck ?? false,
+          single.urgent ?? false,
+        ]
       : [
           ms.map((m) => m.id),
           ms.map((m) => m.conversationId),
@@ -396,13 +439,15 @@ export async function sendMessages(db: Queryable, ms: NewMessage[]): Promise<Sen
           ms.map((m) => m.clientMessageId),
           ms.map((m) => m.body),
           ms.map((m) => m.replyToId),
+          ms.map((m) => m.requestAck ?? false),
+          ms.map((m) => m.urgent ?? false),
         ],
   });
   const byOrd = new Map(rows.map((r) => [Number(r.ord), r]));
   return ms.map((_, i) => {
     const r = byOrd.get(i + 1);
     if (!r) return { ctx: null, stored: null };
-    const { ord: _ord, found, seq, rev, created_at, ...ctx } = r;
+    const { ord, found, seq, rev, created_at, ...ctx } = r;
     return {
       ctx: found ? (ctx as SendContextRow) : null,
       stored: seq !== null && rev !== null && created_at !== null ? { seq, rev, created_at } : null,
@@ -416,7 +461,7 @@ export async function nextRev(db: Queryable, conversationId: string): Promise<nu
     'UPDATE conversations SET last_rev = last_rev + 1 WHERE id = $1 RETURNING last_rev',
     [conversationId],
   );
-  return rows[0]!.last_rev;
+  return onlyRow(rows, 'nextRev').last_rev;
 }
 
 /** Keeps the text being replaced, still encrypted, for the audit trail. */
@@ -431,35 +476,64 @@ export async function archiveVersion(db: Queryable, m: MessageAccessRow): Promis
 }
 
 export async function updateBody(db: Queryable, id: string, body: Buffer, version: number, rev: number): Promise<void> {
-  await db.query('UPDATE messages SET body = $2, version = $3, rev = $4, edited_at = now() WHERE id = $1', [id, body, version, rev]);
+  await db.query('UPDATE messages SET body = $2, version = $3, rev = $4, edited_at = now() WHERE id = $1', [
+    id,
+    body,
+    version,
+    rev,
+  ]);
 }
+
+/**
+ * Deleting reactions keeps what was deleted as a tombstone (migration 0022), in the same
+ * statement: the trail shows that they were added, and when one was taken back.
+ */
+const REMOVE_REACTIONS = 'WITH removed AS (DELETE FROM message_reactions';
+const KEEP_REMOVED = (withMessage: boolean) =>
+  `INSERT INTO message_reaction_removals (message_id, user_id, emoji, reacted_at, with_message)
+   SELECT message_id, user_id, emoji, created_at, ${withMessage} FROM removed`;
 
 export async function markDeleted(db: Queryable, id: string, rev: number): Promise<void> {
   await db.query('UPDATE messages SET body = NULL, deleted_at = now(), rev = $2 WHERE id = $1', [id, rev]);
-  await db.query('DELETE FROM message_reactions WHERE message_id = $1', [id]);
+  await db.query(`${REMOVE_REACTIONS} WHERE message_id = $1 RETURNING *) ${KEEP_REMOVED(true)}`, [id]);
 }
 
 export async function isHidden(db: Queryable, messageId: string, userId: string): Promise<boolean> {
-  const { rows } = await db.query('SELECT 1 FROM message_hides WHERE message_id = $1 AND user_id = $2', [messageId, userId]);
+  const { rows } = await db.query('SELECT 1 FROM message_hides WHERE message_id = $1 AND user_id = $2', [
+    messageId,
+    userId,
+  ]);
   return rows.length > 0;
 }
 
-export async function insertHide(db: Queryable, h: { messageId: string; userId: string; conversationId: string; rev: number }): Promise<void> {
+export async function insertHide(
+  db: Queryable,
+  h: { messageId: string; userId: string; conversationId: string; rev: number },
+): Promise<void> {
   await db.query(
-    'INSERT INTO message_hides (message_id, user_id, conversation_id, rev) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+    `INSERT INTO message_hides (message_id, user_id, conversation_id, rev) VALUES ($1, $2, $3, $4)
+     ON CONFLICT DO NOTHING`,
     [h.messageId, h.userId, h.conversationId, h.rev],
   );
 }
 
 /** Adds or removes one reaction; true when something changed. */
-export async function setReaction(db: Queryable, messageId: string, userId: string, emoji: string, on: boolean): Promise<boolean> {
+export async function setReaction(
+  db: Queryable,
+  messageId: string,
+  userId: string,
+  emoji: string,
+  on: boolean,
+): Promise<boolean> {
   const result = on
-    ? await db.query('INSERT INTO message_reactions (message_id, user_id, emoji) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
-        messageId,
-        userId,
-        emoji,
-      ])
-    : await db.query('DELETE FROM message_reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3', [messageId, userId, emoji]);
+    ? await db.query(
+        'INSERT INTO message_reactions (message_id, user_id, emoji) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+        [messageId, userId, emoji],
+      )
+    : await db.query(
+        `${REMOVE_REACTIONS} WHERE message_id = $1 AND user_id = $2 AND emoji = $3 RETURNING *) ${KEEP_REMOVED(false)}`,
+        [messageId, userId, emoji],
+      );
   return (result.rowCount ?? 0) > 0;
 }
 
@@ -468,15 +542,39 @@ export async function setMessageRev(db: Queryable, id: string, rev: number): Pro
 }
 
 export interface VersionRow {
+  message_id: string;
   version: number;
   body: Buffer;
   created_at: Date;
   replaced_at: Date;
 }
 
+/** The earlier texts of these messages, each message's oldest first (for an admin's transcript page). */
+export async function findVersionsOf(db: Queryable, messageIds: string[]): Promise<VersionRow[]> {
+  const { rows } = await db.query<VersionRow>(
+    `SELECT message_id, version, body, created_at, replaced_at FROM message_versions
+      WHERE message_id = ANY($1::uuid[]) ORDER BY message_id, version`,
+    [messageIds],
+  );
+  return rows;
+}
+
+/**
+ * The seq of the conversation's first message sent at or after `at`, or null when none was.
+ * Walks the conversation by seq (its index), which follows the order of sending.
+ */
+export async function findFirstSeqAt(db: Queryable, conversationId: string, at: string): Promise<number | null> {
+  const { rows } = await db.query<{ seq: number }>(
+    'SELECT seq FROM messages WHERE conversation_id = $1 AND created_at >= $2 ORDER BY seq LIMIT 1',
+    [conversationId, at],
+  );
+  return rows[0]?.seq ?? null;
+}
+
 export async function findVersions(db: Queryable, messageId: string): Promise<VersionRow[]> {
   const { rows } = await db.query<VersionRow>(
-    'SELECT version, body, created_at, replaced_at FROM message_versions WHERE message_id = $1 ORDER BY version',
+    `SELECT message_id, version, body, created_at, replaced_at FROM message_versions
+      WHERE message_id = $1 ORDER BY version`,
     [messageId],
   );
   return rows;

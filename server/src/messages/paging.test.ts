@@ -24,7 +24,7 @@ async function fill(a: TestUser, b: TestUser, conversationId: string, count: num
 }
 
 describe('paging a conversation’s history', () => {
-  it('walks 500 messages backwards with before= and forwards with after=, each seq once, unshaken by new sends and hides', async () => {
+  it('walks 500 messages back (before=) and forth (after=), each seq once, unshaken by sends and hides', async () => {
     const { patient, doctor, conversation } = await createPair(t);
     const texts = await fill(patient, doctor, conversation.id, 500, 'msg');
     const path = `/api/chat/conversations/${conversation.id}/messages`;

@@ -62,7 +62,8 @@ export class SendBudget {
    */
   async sync(): Promise<void> {
     this.roll();
-    if (this.syncing || !this.link?.isHealthy || (this.pending.size === 0 && this.shared.size === 0)) return;
+    const link = this.link;
+    if (this.syncing || !link?.isHealthy || (this.pending.size === 0 && this.shared.size === 0)) return;
     this.syncing = true;
     const window = this.window;
     const batch = [...this.pending];
@@ -72,8 +73,8 @@ export class SendBudget {
     const sent = new Map(batch);
     const users = [...this.shared.keys()];
     try {
-      const totals = (await this.link.client.eval(ADD_AND_READ, {
-        keys: users.map((userId) => this.key(window, userId)),
+      const totals = (await link.client.eval(ADD_AND_READ, {
+        keys: users.map((userId) => link.key(sendsKey(window, userId))),
         arguments: [String(WINDOW_MS * 2), ...users.map((userId) => String(sent.get(userId) ?? 0))],
       })) as number[];
       if (window !== this.window) return; // a new minute began meanwhile: these counts are spent
@@ -102,11 +103,10 @@ export class SendBudget {
     this.pending = new Map();
     this.shared = new Map();
   }
-
-  // User ids are the host platform's and may be record numbers: Redis sees a hash of them.
-  private key(window: number, userId: string): string {
-    return this.link!.key(`sends:${window}:${createHash('sha256').update(userId).digest('base64url').slice(0, 22)}`);
-  }
 }
+
+// User ids are the host platform's and may be record numbers: Redis sees a hash of them.
+const sendsKey = (window: number, userId: string) =>
+  `sends:${window}:${createHash('sha256').update(userId).digest('base64url').slice(0, 22)}`;
 
 const windowOf = (ms: number) => Math.floor(ms / WINDOW_MS);

@@ -16,7 +16,9 @@ async function catchUp(user: TestUser, conversationId: string, since: number, li
   const pageSizes: number[] = [];
   let cursor = since;
   for (;;) {
-    const res = await user.api.get(`/api/chat/conversations/${conversationId}/changes?since=${cursor}${limit ? `&limit=${limit}` : ''}`);
+    const res = await user.api.get(
+      `/api/chat/conversations/${conversationId}/changes?since=${cursor}${limit ? `&limit=${limit}` : ''}`,
+    );
     expect(res.status).toBe(200);
     const data: any[] = res.body.data;
     if (res.body.hasMore) expect(data.length).toBe(limit ?? 100);
@@ -37,7 +39,7 @@ const conversationOf = async (user: TestUser, id: string) => {
 /** Every message the user can see, by a normal page read. */
 async function history(user: TestUser, conversationId: string): Promise<any[]> {
   const all: any[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const res = await user.api.get(`/api/chat/conversations/${conversationId}/messages?after=${after}&limit=100`);
     expect(res.status).toBe(200);
     all.push(...res.body.data);
@@ -53,7 +55,7 @@ const expectByRev = (changes: any[]) => {
 };
 
 describe('catching up through changes?since=rev', () => {
-  it('gives a device that was away every send, edit, delete, hide and reaction, once, at its latest state', async () => {
+  it('gives a device that was away each send, edit, delete, hide and reaction, once, in its latest state', async () => {
     const { patient, doctor, conversation } = await createPair(t);
     const cid = conversation.id;
     const a = await sendText(patient, cid, 'a: hidden later by the patient');
@@ -74,11 +76,15 @@ describe('catching up through changes?since=rev', () => {
     expect((await patient.api.put(`/api/chat/messages/${d.id}/reactions/${thumbs}`)).status).toBe(200);
     expect((await doctor.api.delete(`/api/chat/messages/${d.id}?scope=everyone`)).status).toBe(204);
     expect((await patient.api.delete(`/api/chat/messages/${a.id}?scope=self`)).status).toBe(204);
-    expect((await doctor.api.patch(`/api/chat/messages/${c.id}`, { content: 'c: new while away, edited' })).status).toBe(200);
+    expect(
+      (await doctor.api.patch(`/api/chat/messages/${c.id}`, { content: 'c: new while away, edited' })).status,
+    ).toBe(200);
     expect((await doctor.api.put(`/api/chat/messages/${y.id}/reactions/${thumbs}`)).status).toBe(200);
     expect((await doctor.api.delete(`/api/chat/messages/${y.id}/reactions/${thumbs}`)).status).toBe(200);
     const e = await sendText(patient, cid, 'e: sent from the laptop');
-    expect((await patient.api.patch(`/api/chat/messages/${e.id}`, { content: 'e: sent from the laptop, edited' })).status).toBe(200);
+    expect(
+      (await patient.api.patch(`/api/chat/messages/${e.id}`, { content: 'e: sent from the laptop, edited' })).status,
+    ).toBe(200);
 
     const lastRev = (await conversationOf(patient, cid)).lastRev;
     const { changes, pageSizes } = await catchUp(patient, cid, since, 2);
@@ -96,14 +102,20 @@ describe('catching up through changes?since=rev', () => {
     expect(now.has(a.id)).toBe(false);
     expect(byId.get(b.id)).toMatchObject({ content: 'b, edited' });
     expect(byId.get(b.id).editedAt).not.toBeNull();
-    expect(byId.get(c.id)).toMatchObject({ content: 'c: new while away, edited', reactions: [{ emoji: '🙏', userIds: [patient.id] }] });
+    expect(byId.get(c.id)).toMatchObject({
+      content: 'c: new while away, edited',
+      reactions: [{ emoji: '🙏', userIds: [patient.id] }],
+    });
     expect(byId.get(d.id)).toMatchObject({ content: null, reactions: [], seq: d.seq });
     expect(byId.get(d.id).deletedAt).not.toBeNull();
     expect(byId.get(e.id)).toMatchObject({ content: 'e: sent from the laptop, edited' });
     expect(byId.get(y.id)).toMatchObject({ content: y.content, reactions: [] });
 
     // Caught up: nothing more, and a page read never shows a rev beyond lastRev.
-    expect((await patient.api.get(`/api/chat/conversations/${cid}/changes?since=${lastRev}`)).body).toEqual({ data: [], hasMore: false });
+    expect((await patient.api.get(`/api/chat/conversations/${cid}/changes?since=${lastRev}`)).body).toEqual({
+      data: [],
+      hasMore: false,
+    });
     for (const m of now.values()) expect(m.rev).toBeLessThanOrEqual(lastRev);
     expect(now.get(untouched.id).rev).toBeLessThanOrEqual(since);
 
@@ -201,7 +213,10 @@ describe('catching up through changes?since=rev', () => {
   it('a message created while away shows up through messages?after= as well', async () => {
     const { patient, doctor, conversation } = await createPair(t);
     await sendText(patient, conversation.id, 'seen');
-    const missed = await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), content: 'missed' });
+    const missed = await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+      clientMessageId: clientId(),
+      content: 'missed',
+    });
     const res = await patient.api.get(`/api/chat/conversations/${conversation.id}/messages?after=1`);
     expect(res.body.data).toEqual([missed.body]);
   });
@@ -238,15 +253,28 @@ describe('catching up through changes?since=rev', () => {
     await t.db.query('UPDATE conversations SET last_seq = 3000, last_rev = 3000 WHERE id = $1', [cid]);
     const c = await t.db.connect();
     try {
-      const audit: AuditRecord = { actorId: patient.id, actorRole: 'PATIENT', action: 'messages.sync', outcome: 'success', conversationId: cid };
+      const audit: AuditRecord = {
+        actorId: patient.id,
+        actorRole: 'PATIENT',
+        action: 'messages.sync',
+        outcome: 'success',
+        conversationId: cid,
+      };
       const { rows } = await findChanges(c, patient.id, cid, 2995, 100, audit);
       expect(rows.map((r) => r.seq)).toEqual([2996, 2997, 2998, 2999, 3000]);
       // The statement just run, as this connection keeps it, executed again and measured (its audit row rolled back).
       const values = [patient.id, cid, 2995, 101, ...auditValues(audit)];
       await c.query('BEGIN');
       // EXECUTE takes no bound parameters: the same values, as literals.
-      const literal = (v: unknown) => (v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : c.escapeLiteral(typeof v === 'string' ? v : JSON.stringify(v)));
-      const { rows: explained } = await c.query(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE "message-changes-audited"(${values.map(literal).join(', ')})`);
+      const literal = (v: unknown) =>
+        v === null || v === undefined
+          ? 'NULL'
+          : typeof v === 'number'
+            ? String(v)
+            : c.escapeLiteral(typeof v === 'string' ? v : JSON.stringify(v));
+      const { rows: explained } = await c.query(
+        `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE "message-changes-audited"(${values.map(literal).join(', ')})`,
+      );
       await c.query('ROLLBACK');
       const messagesRead = rowsRead(planOf(explained), 'messages');
       expect(messagesRead).toBeGreaterThan(0);

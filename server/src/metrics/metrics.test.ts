@@ -38,7 +38,9 @@ function parsePrometheus(text: string): Sample[] {
 }
 
 const value = (samples: Sample[], name: string, labels: Record<string, string> = {}) =>
-  samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
+  samples
+    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    .reduce((sum, s) => sum + s.value, 0);
 
 describe('/metrics', () => {
   it('is Prometheus text, and moves when messages flow', async () => {
@@ -53,25 +55,48 @@ describe('/metrics', () => {
     const p = await t.connect(patient.token);
     const d = await t.connect(doctor.token);
     for (let i = 0; i < 3; i++) {
-      const ack = await p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: `Counted ${i}` });
+      const ack = await p.emitAck('chat:message', {
+        conversationId: conversation.id,
+        clientMessageId: clientId(),
+        content: `Counted ${i}`,
+      });
       expect(ack.ok).toBe(true);
       await d.waitFor('chat:message', (m) => m.id === ack.message.id);
     }
-    const refused = await p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: '' });
+    const refused = await p.emitAck('chat:message', {
+      conversationId: conversation.id,
+      clientMessageId: clientId(),
+      content: '',
+    });
     expect(refused.ok).toBe(false);
     const after = await scrape();
 
     const sends = { event: 'chat:message', outcome: 'ok' };
-    expect(value(after, 'carechat_socket_event_seconds_count', sends) - value(before, 'carechat_socket_event_seconds_count', sends)).toBe(3);
-    expect(value(after, 'carechat_socket_event_seconds_count', { event: 'chat:message', outcome: 'VALIDATION_FAILED' })).toBeGreaterThanOrEqual(1);
-    expect(value(after, 'carechat_socket_event_seconds_sum', sends)).toBeGreaterThan(value(before, 'carechat_socket_event_seconds_sum', sends));
-    expect(value(after, 'carechat_events_emitted_total', { event: 'chat:message', fanout: 'local' }) - value(before, 'carechat_events_emitted_total', { event: 'chat:message', fanout: 'local' })).toBe(3);
+    expect(
+      value(after, 'carechat_socket_event_seconds_count', sends) -
+        value(before, 'carechat_socket_event_seconds_count', sends),
+    ).toBe(3);
+    expect(
+      value(after, 'carechat_socket_event_seconds_count', { event: 'chat:message', outcome: 'VALIDATION_FAILED' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(value(after, 'carechat_socket_event_seconds_sum', sends)).toBeGreaterThan(
+      value(before, 'carechat_socket_event_seconds_sum', sends),
+    );
+    expect(
+      value(after, 'carechat_events_emitted_total', { event: 'chat:message', fanout: 'local' }) -
+        value(before, 'carechat_events_emitted_total', { event: 'chat:message', fanout: 'local' }),
+    ).toBe(3);
     expect(value(after, 'carechat_sockets_connected')).toBeGreaterThanOrEqual(2);
     expect(value(after, 'carechat_db_pool_clients', { state: 'total' })).toBeGreaterThan(0);
-    expect(value(after, 'carechat_db_query_seconds_count')).toBeGreaterThan(value(before, 'carechat_db_query_seconds_count'));
+    expect(value(after, 'carechat_db_query_seconds_count')).toBeGreaterThan(
+      value(before, 'carechat_db_query_seconds_count'),
+    );
     // The sends' own pool is timed too: each of the three sends is at least one statement on it.
     const sendPool = { pool: 'send' };
-    expect(value(after, 'carechat_db_query_seconds_count', sendPool) - value(before, 'carechat_db_query_seconds_count', sendPool)).toBeGreaterThanOrEqual(3);
+    expect(
+      value(after, 'carechat_db_query_seconds_count', sendPool) -
+        value(before, 'carechat_db_query_seconds_count', sendPool),
+    ).toBeGreaterThanOrEqual(3);
     // Routes are labelled as registered: ids never become label values.
     const routes = after.filter((s) => s.name === 'carechat_http_request_seconds_count').map((s) => s.labels.route);
     expect(routes).toContain('/api/chat/conversations');
@@ -85,8 +110,14 @@ describe('/metrics', () => {
   it('gives the heap after a full GC when node runs with --expose-gc (the soak benchmark)', async () => {
     const server = await spawnServer({ DATABASE_URL: inject('databaseUrl'), NODE_OPTIONS: '--expose-gc' });
     try {
-      const heap = value(parsePrometheus(await (await fetch(`${server.url}/metrics`)).text()), 'carechat_heap_used_after_gc_bytes');
-      const used = value(parsePrometheus(await (await fetch(`${server.url}/metrics`)).text()), 'carechat_process_nodejs_heap_size_used_bytes');
+      const heap = value(
+        parsePrometheus(await (await fetch(`${server.url}/metrics`)).text()),
+        'carechat_heap_used_after_gc_bytes',
+      );
+      const used = value(
+        parsePrometheus(await (await fetch(`${server.url}/metrics`)).text()),
+        'carechat_process_nodejs_heap_size_used_bytes',
+      );
       expect(heap).toBeGreaterThan(5 * 1024 * 1024);
       expect(heap).toBeLessThan(used * 1.5);
     } finally {
@@ -100,7 +131,9 @@ describe('/metrics', () => {
     try {
       expect((await guarded.anon.get('/metrics')).status).toBe(401);
       expect((await new HttpClient(guarded.url, 'wrong-token-0123456789').get('/metrics')).status).toBe(401);
-      const ok = await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-0123456789' } });
+      const ok = await fetch(`${guarded.url}/metrics`, {
+        headers: { authorization: 'Bearer scrape-token-0123456789' },
+      });
       expect(ok.status).toBe(200);
       expect(parsePrometheus(await ok.text()).length).toBeGreaterThan(10);
     } finally {
@@ -124,7 +157,9 @@ describe('/metrics', () => {
           const anonymous = await app.anon.get('/metrics');
           if ('METRICS_TOKEN' in env) {
             expect(anonymous.status).toBe(401);
-            const ok = await fetch(`${app.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-0123456789' } });
+            const ok = await fetch(`${app.url}/metrics`, {
+              headers: { authorization: 'Bearer scrape-token-0123456789' },
+            });
             expect(ok.status).toBe(200);
             expect(parsePrometheus(await ok.text()).length).toBeGreaterThan(10);
           } else {

@@ -46,7 +46,9 @@ export class Metrics {
 
   readonly queries = new Histogram({
     name: 'carechat_db_query_seconds',
-    help: 'Queries run on a pool (outside transactions), from call to result, by pool (main, or send for the grouped send statements)',
+    help:
+      'Queries run on a pool (outside transactions), from call to result, ' +
+      'by pool (main, or send for the grouped send statements)',
     labelNames: ['pool'] as const,
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
@@ -98,6 +100,7 @@ export class Metrics {
           this.set(redis.isHealthy ? 1 : 0);
         },
       });
-    for (const [pool, timed] of Object.entries(pools)) observeQueries(timed, (ms) => this.queries.observe({ pool }, ms / 1000));
+    for (const [pool, timed] of Object.entries(pools))
+      observeQueries(timed, (ms) => this.queries.observe({ pool }, ms / 1000));
   }
 }

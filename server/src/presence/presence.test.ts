@@ -1,12 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/harness.js';
 import { createAppointment, createDoctor, createPair, createPatient, type TestUser } from '../test/factories.js';
-import { connectClient, sleep, until } from '../test/socket-client.js';
+import type { PoolClient } from 'pg';
+import { connectClient, sleep, until, type TestSocket } from '../test/socket-client.js';
 
 const t = useTestApp();
 const connect = (token: string) => t.connect(token);
-const view = async (user: TestUser, conversationId: string) => (await user.api.get(`/api/chat/conversations/${conversationId}`)).body;
+const view = async (user: TestUser, conversationId: string) =>
+  (await user.api.get(`/api/chat/conversations/${conversationId}`)).body;
 const presenceOf = (userId: string) => (e: any) => e.userId === userId;
+
+/**
+ * Waits until the server holds `left` sockets of the user and has finished what their going
+ * started (presence counts, any announcement), then until each of `watchers` has everything
+ * the server sent it before: what a peer was told about it has arrived.
+ */
+async function seenGo(userId: string, left: number, ...watchers: TestSocket[]): Promise<void> {
+  await until(async () => (await t.socketsOf(userId)) === left, 'the server to see the device go');
+  await t.app.settled();
+  await Promise.all(watchers.map((w) => w.roundTrip()));
+}
+
+/** Statements of other sessions that wait on a lock `holder` holds. */
+const waitingOn = async (holder: PoolClient) => {
+  const { rows } = await t.db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))',
+    [(await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid],
+  );
+  return rows[0]!.n;
+};
 
 describe('presence', () => {
   it('online from the first device, offline with lastSeenAt only when the last one leaves', async () => {
@@ -15,7 +37,10 @@ describe('presence', () => {
     expect((await view(doctor, conversation.id)).patient.online).toBe(false);
 
     const p1 = await connect(patient.token);
-    expect(await d.waitFor('presence:update', presenceOf(patient.id))).toMatchObject({ userId: patient.id, online: true });
+    expect(await d.waitFor('presence:update', presenceOf(patient.id))).toMatchObject({
+      userId: patient.id,
+      online: true,
+    });
     expect((await view(doctor, conversation.id)).patient).toMatchObject({ id: patient.id, online: true });
     // Both sides see both as online in their own view.
     expect(await view(patient, conversation.id)).toMatchObject({ patient: { online: true }, doctor: { online: true } });
@@ -23,7 +48,7 @@ describe('presence', () => {
     // A second device changes nothing for the peers.
     const p2 = await connect(patient.token);
     p1.close();
-    await sleep(250);
+    await seenGo(patient.id, 1, d);
     expect(d.all('presence:update', presenceOf(patient.id)).map((e) => e.online)).toEqual([true]);
     expect((await view(doctor, conversation.id)).patient.online).toBe(true);
 
@@ -32,34 +57,53 @@ describe('presence', () => {
     const offline = await d.waitFor('presence:update', (e) => e.userId === patient.id && !e.online);
     expect(offline).toEqual({ userId: patient.id, online: false, lastSeenAt: expect.any(String) });
     expect(Math.abs(Date.parse(offline.lastSeenAt) - leftAt)).toBeLessThan(5000);
-    expect((await view(doctor, conversation.id)).patient).toMatchObject({ online: false, lastSeenAt: offline.lastSeenAt });
-    await sleep(100);
+    expect((await view(doctor, conversation.id)).patient).toMatchObject({
+      online: false,
+      lastSeenAt: offline.lastSeenAt,
+    });
+    await t.app.settled();
+    await d.roundTrip();
     expect(d.all('presence:update', presenceOf(patient.id)).map((e) => e.online)).toEqual([true, false]);
 
     // Coming back is announced again, and the last lastSeenAt is kept for when they leave next.
     const p3 = await connect(patient.token);
-    await d.waitFor('presence:update', (e) => e.userId === patient.id && e.online && d.all('presence:update', presenceOf(patient.id)).length === 3);
-    expect((await view(doctor, conversation.id)).patient).toMatchObject({ online: true, lastSeenAt: offline.lastSeenAt });
+    await d.waitFor(
+      'presence:update',
+      (e) => e.userId === patient.id && e.online && d.all('presence:update', presenceOf(patient.id)).length === 3,
+    );
+    expect((await view(doctor, conversation.id)).patient).toMatchObject({
+      online: true,
+      lastSeenAt: offline.lastSeenAt,
+    });
     p3.close();
-    await d.waitFor('presence:update', (e) => e.userId === patient.id && !e.online && e.lastSeenAt !== offline.lastSeenAt);
+    await d.waitFor(
+      'presence:update',
+      (e) => e.userId === patient.id && !e.online && e.lastSeenAt !== offline.lastSeenAt,
+    );
   });
 
   it('reaches everyone who shares a conversation with the user, on each of their devices', async () => {
     const doctor = await createDoctor(t);
     const [alice, bob] = await Promise.all([createPatient(t), createPatient(t)]);
     await Promise.all([createAppointment(t, alice, doctor), createAppointment(t, bob, doctor)]);
-    for (const p of [alice, bob]) expect((await p.api.post('/api/chat/conversations', { participantId: doctor.id })).status).toBe(201);
+    for (const p of [alice, bob])
+      expect((await p.api.post('/api/chat/conversations', { participantId: doctor.id })).status).toBe(201);
     const [a1, a2, b] = await Promise.all([connect(alice.token), connect(alice.token), connect(bob.token)]);
 
     const d = await connect(doctor.token);
-    for (const s of [a1, a2, b]) expect(await s.waitFor('presence:update', presenceOf(doctor.id))).toMatchObject({ online: true });
+    for (const s of [a1, a2, b])
+      expect(await s.waitFor('presence:update', presenceOf(doctor.id))).toMatchObject({ online: true });
     // The doctor's patients do not share a conversation with each other.
-    await sleep(150);
+    await t.app.settled();
+    await Promise.all([b, a1].map((s) => s.roundTrip()));
     expect(b.all('presence:update', presenceOf(alice.id))).toHaveLength(0);
     expect(a1.all('presence:update', presenceOf(bob.id))).toHaveLength(0);
 
     d.close();
-    for (const s of [a1, a2, b]) expect(await s.waitFor('presence:update', (e) => e.userId === doctor.id && !e.online)).toMatchObject({ lastSeenAt: expect.any(String) });
+    for (const s of [a1, a2, b])
+      expect(await s.waitFor('presence:update', (e) => e.userId === doctor.id && !e.online)).toMatchObject({
+        lastSeenAt: expect.any(String),
+      });
   });
 
   it('is not told to people who share no conversation, even with a shared appointment', async () => {
@@ -75,7 +119,7 @@ describe('presence', () => {
     await d.waitFor('presence:update', (e) => e.userId === patient.id && !e.online);
     const d2 = await connect(doctor.token); // a second device: no news for anyone
     d2.close();
-    await sleep(200);
+    await seenGo(doctor.id, 1, s, n);
     expect(s.all('presence:update')).toHaveLength(0);
     expect(n.all('presence:update')).toHaveLength(0);
     // The patient's departure is no business of people outside the conversation either.
@@ -96,7 +140,7 @@ describe('presence', () => {
       const next = connectClient(t.url, { token: patient.token });
       p.close();
       const again = await next;
-      await sleep(300);
+      await seenGo(patient.id, 1, d);
       expect(latest()).toMatchObject({ online: true });
       expect((await view(doctor, conversation.id)).patient.online).toBe(true);
       again.close();
@@ -116,14 +160,19 @@ describe('presence', () => {
       await lock.query('BEGIN');
       await lock.query('SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE', [patient.id]);
       p.close();
-      await sleep(200); // the server has seen the departure and waits on the row
+      // The server has seen the departure and waits on the row.
+      await until(async () => (await t.socketsOf(patient.id)) === 0, 'the server to see the device go');
+      await until(async () => (await waitingOn(lock)) > 0, 'the departure to wait on the row');
       again = await connect(patient.token);
+      // The reconnect's own announcement takes no lock but has no end a test can see (it
+      // waits behind nothing here): a short pause lets it run before the departure goes on.
       await sleep(200);
       await lock.query('COMMIT');
     } finally {
       lock.release();
     }
-    await sleep(300);
+    await t.app.settled();
+    await d.roundTrip();
     expect(d.all('presence:update', presenceOf(patient.id)).at(-1)).toMatchObject({ online: true });
     expect((await view(doctor, conversation.id)).patient.online).toBe(true);
     again.close();

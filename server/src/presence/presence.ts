@@ -25,7 +25,11 @@ export class Presence {
     private readonly shared: SharedPresence | null = null,
   ) {
     const { db } = deps;
-    this.peers = new Batcher((ids) => peerIdsOfMany(db, ids), (id) => peerIds(db, id), 2);
+    this.peers = new Batcher(
+      (ids) => peerIdsOfMany(db, ids),
+      (id) => peerIds(db, id),
+      2,
+    );
     this.lastSeen = new Batcher(
       async (seen) => {
         await setLastSeenMany(db, seen);
@@ -110,9 +114,10 @@ export class Presence {
 
   /** Starts the heartbeat; the devices of a process that died are taken off by a live one. */
   start(): void {
-    this.shared?.start(async (deadServer, userIds) => {
+    const shared = this.shared;
+    shared?.start(async (deadServer, userIds) => {
       for (const userId of userIds) {
-        const { after } = await this.shared!.change(userId, 'set', 0, deadServer);
+        const { after } = await shared.change(userId, 'set', 0, deadServer);
         if (after === 0 && !this.devices.has(userId)) await this.wentOffline(userId);
       }
     });
@@ -123,7 +128,12 @@ export class Presence {
   }
 
   /** The user's device count everywhere before and after this change. */
-  private async count(userId: string, mode: 'incr', delta: number, local: number): Promise<{ before: number; after: number }> {
+  private async count(
+    userId: string,
+    mode: 'incr',
+    delta: number,
+    local: number,
+  ): Promise<{ before: number; after: number }> {
     if (this.shared?.usable) {
       try {
         return await this.shared.change(userId, mode, delta);

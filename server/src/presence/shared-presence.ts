@@ -80,7 +80,14 @@ export class SharedPresence {
   async change(userId: string, mode: 'incr' | 'set', n: number, serverId = this.serverId): Promise<Transition> {
     const [before, after] = (await this.link.client.eval(CHANGE, {
       keys: [this.userKey(userId), this.link.key('presence:servers'), this.serverUsersKey(serverId)],
-      arguments: [serverId, mode, String(n), String(Date.now() - LIVE_MS), userId, serverId === this.serverId ? String(Date.now()) : ''],
+      arguments: [
+        serverId,
+        mode,
+        String(n),
+        String(Date.now() - LIVE_MS),
+        userId,
+        serverId === this.serverId ? String(Date.now()) : '',
+      ],
     })) as [number, number];
     return { before, after };
   }
@@ -93,11 +100,14 @@ export class SharedPresence {
   async onlineAmong(userIds: string[]): Promise<Set<string>> {
     const online = new Set<string>();
     if (userIds.length === 0) return online;
-    const live = new Set(await this.link.client.zRangeByScore(this.link.key('presence:servers'), Date.now() - LIVE_MS, '+inf'));
-    const counts = await Promise.all(userIds.map((id) => this.link.client.hGetAll(this.userKey(id))));
-    userIds.forEach((id, i) => {
-      for (const [server, n] of Object.entries(counts[i]!)) if (live.has(server) && Number(n) > 0) online.add(id);
-    });
+    const live = new Set(
+      await this.link.client.zRangeByScore(this.link.key('presence:servers'), Date.now() - LIVE_MS, '+inf'),
+    );
+    const counts = await Promise.all(
+      userIds.map(async (id) => ({ id, byServer: await this.link.client.hGetAll(this.userKey(id)) })),
+    );
+    for (const { id, byServer } of counts)
+      for (const [server, n] of Object.entries(byServer)) if (live.has(server) && Number(n) > 0) online.add(id);
     return online;
   }
 
@@ -108,7 +118,10 @@ export class SharedPresence {
       this.link.client.hGetAll(this.userKey(userId)),
     ]);
     const alive = new Set(live);
-    return Object.entries(counts).reduce((sum, [server, n]) => sum + (alive.has(server) ? Math.max(0, Number(n)) : 0), 0);
+    return Object.entries(counts).reduce(
+      (sum, [server, n]) => sum + (alive.has(server) ? Math.max(0, Number(n)) : 0),
+      0,
+    );
   }
 
   /** Leaves cleanly: this process's counts go (its sockets are gone by now). */
@@ -126,7 +139,10 @@ export class SharedPresence {
   }
 
   private async reap(dead: string, onDeadUsers: (serverId: string, userIds: string[]) => Promise<void>): Promise<void> {
-    const claimed = await this.link.client.set(this.link.key(`presence:reap:${dead}`), this.serverId, { condition: 'NX', expiration: { type: 'PX', value: 60_000 } });
+    const claimed = await this.link.client.set(this.link.key(`presence:reap:${dead}`), this.serverId, {
+      condition: 'NX',
+      expiration: { type: 'PX', value: 60_000 },
+    });
     if (claimed !== 'OK') return;
     const users = await this.link.client.sMembers(this.serverUsersKey(dead));
     await onDeadUsers(dead, users);

@@ -20,7 +20,13 @@ const running: ServerProcess[] = [];
 
 const SWEEP_AFTER_MS = 2000;
 const start = async (env: Record<string, string>) => {
-  const s = await spawnServer({ DATABASE_URL: own.url, DATA_DIR: dataDir, PUSH_ALLOW_HTTP_ENDPOINTS: 'true', LOG_LEVEL: 'trace', ...env });
+  const s = await spawnServer({
+    DATABASE_URL: own.url,
+    DATA_DIR: dataDir,
+    PUSH_ALLOW_HTTP_ENDPOINTS: 'true',
+    LOG_LEVEL: 'trace',
+    ...env,
+  });
   running.push(s);
   return s;
 };
@@ -49,21 +55,24 @@ async function subscribed(user: TestUser): Promise<TestSubscription> {
 }
 
 /**
- * What a send writes at its commit (messages.store insertMessage) and nothing after it: the
+ * What a send writes at its commit (messages.store sendMessages) and nothing after it: the
  * state a process that dies right after the commit, before the fast path queued a push, leaves.
  */
 async function committedThenCrashed(conversationId: string, senderId: string): Promise<number> {
   const { rows } = await db.query<{ seq: number }>(
     `WITH c AS (
-       UPDATE conversations SET last_seq = last_seq + 1, last_rev = last_rev + 1, last_message_at = now(), activity_at = now()
+       UPDATE conversations
+          SET last_seq = last_seq + 1, last_rev = last_rev + 1, last_message_at = now(), activity_at = now()
         WHERE id = $1 RETURNING last_seq, last_rev),
      ins AS (
        INSERT INTO messages (id, conversation_id, seq, rev, sender_id, client_message_id)
        SELECT gen_random_uuid(), $1, c.last_seq, c.last_rev, $2, $3 FROM c RETURNING seq),
      members AS (
        UPDATE conversation_members cm
-          SET last_read_seq = CASE WHEN cm.user_id = $2 THEN GREATEST(cm.last_read_seq, ins.seq) ELSE cm.last_read_seq END,
-              last_delivered_seq = CASE WHEN cm.user_id = $2 THEN GREATEST(cm.last_delivered_seq, ins.seq) ELSE cm.last_delivered_seq END,
+          SET last_read_seq = CASE WHEN cm.user_id = $2 THEN GREATEST(cm.last_read_seq, ins.seq)
+                                   ELSE cm.last_read_seq END,
+              last_delivered_seq = CASE WHEN cm.user_id = $2 THEN GREATEST(cm.last_delivered_seq, ins.seq)
+                                        ELSE cm.last_delivered_seq END,
               archived = false
          FROM ins WHERE cm.conversation_id = $1)
      SELECT seq FROM ins`,
@@ -73,12 +82,22 @@ async function committedThenCrashed(conversationId: string, senderId: string): P
 }
 
 const queuedSeq = async (conversationId: string, userId: string) =>
-  (await db.query<{ s: number }>('SELECT push_queued_seq AS s FROM conversation_members WHERE conversation_id = $1 AND user_id = $2', [conversationId, userId])).rows[0]!.s;
+  (
+    await db.query<{ s: number }>(
+      'SELECT push_queued_seq AS s FROM conversation_members WHERE conversation_id = $1 AND user_id = $2',
+      [conversationId, userId],
+    )
+  ).rows[0]!.s;
 
 /** The dispatcher has recorded the push it sent about this conversation (its outbox row is gone). */
 const settled = (conversationId: string) =>
   until(
-    async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM push_outbox WHERE conversation_id = $1', [conversationId])).rows[0]!.n === 0,
+    async () =>
+      (
+        await db.query<{ n: number }>('SELECT count(*)::int AS n FROM push_outbox WHERE conversation_id = $1', [
+          conversationId,
+        ])
+      ).rows[0]!.n === 0,
     'the push to be recorded',
   );
 
@@ -88,11 +107,17 @@ const settled = (conversationId: string) =>
  */
 async function forgetLastPush(conversationId: string): Promise<void> {
   await settled(conversationId);
-  const { rowCount } = await db.query("UPDATE push_sent SET sent_at = now() - interval '2 minutes' WHERE conversation_id = $1", [conversationId]);
+  const { rowCount } = await db.query(
+    "UPDATE push_sent SET sent_at = now() - interval '2 minutes' WHERE conversation_id = $1",
+    [conversationId],
+  );
   expect(rowCount).toBeGreaterThan(0);
 }
 
-/** The sweep logs how many it queued, never whose or where (user ids are in request paths, so names are logging.test.ts's). */
+/**
+ * The sweep logs how many it queued, never whose or where (user ids are in request paths, so names are
+ * logging.test.ts's).
+ */
 function expectNoDevicesLogged(server: ServerProcess, subs: TestSubscription[]): void {
   const logs = server.output();
   expect(logs).toMatch(/"queued":\d+,"msg":"push sweep queued notices the fast path had missed"/);
@@ -109,7 +134,11 @@ describe('the push sweep', () => {
     const lost = await createPair(a);
     const online = await createPair(a);
     const delivered = await createPair(a);
-    const [lostSub, onlineSub, deliveredSub] = await Promise.all([subscribed(lost.doctor), subscribed(online.doctor), subscribed(delivered.doctor)]);
+    const [lostSub, onlineSub, deliveredSub] = await Promise.all([
+      subscribed(lost.doctor),
+      subscribed(online.doctor),
+      subscribed(delivered.doctor),
+    ]);
     // Connected, and never acknowledging delivery: the sweep must not push while it is.
     const socket = await connectClient(a.url, { token: online.doctor.token });
 
@@ -118,7 +147,13 @@ describe('the push sweep', () => {
     const onlineSeq = await committedThenCrashed(online.conversation.id, online.patient.id);
     const deliveredSeq = await committedThenCrashed(delivered.conversation.id, delivered.patient.id);
     // Read (so delivered) through the API, from a device that is not connected now.
-    expect((await delivered.doctor.api.post(`/api/chat/conversations/${delivered.conversation.id}/read`, { upToSeq: deliveredSeq })).status).toBe(200);
+    expect(
+      (
+        await delivered.doctor.api.post(`/api/chat/conversations/${delivered.conversation.id}/read`, {
+          upToSeq: deliveredSeq,
+        })
+      ).status,
+    ).toBe(200);
 
     await until(() => push.received(lostSub).length === 1, 'the push the sweep queued', 10_000);
     const [got] = push.received(lostSub);

@@ -4,7 +4,14 @@ import webpush from 'web-push';
 import type { Deps } from '../context.js';
 import type { Presence } from '../presence/presence.js';
 import { sweepMissedPushes } from './push.sweep.js';
-import { claimDueNotices, deleteSubscriptionById, dropNotice, markSent, retryNoticeIn, type DueNotice } from './push.store.js';
+import {
+  claimDueNotices,
+  deleteSubscriptionById,
+  dropNotice,
+  markSent,
+  retryNoticeIn,
+  type DueNotice,
+} from './push.store.js';
 import type { VapidKeys } from './vapid.js';
 
 /** A device hears about a conversation at most once a minute; later notices in it collapse. */
@@ -18,7 +25,8 @@ const MAX_IN_FLIGHT = 50;
 const TTL_SECONDS = 86_400;
 
 /** RFC 8030 Topic: at most 32 URL-safe base64 characters; a newer push replaces an undelivered one. */
-const topicOf = (conversationId: string) => createHash('sha256').update(conversationId).digest('base64url').slice(0, 32);
+const topicOf = (conversationId: string) =>
+  createHash('sha256').update(conversationId).digest('base64url').slice(0, 32);
 
 /**
  * Works off the push outbox after commit, never on the send path: sends through the push
@@ -86,7 +94,9 @@ export class PushDispatcher {
     }
     this.running = true;
     this.drain()
-      .catch((err: unknown) => this.deps.log.warn({ err: { message: (err as Error).message } }, 'push outbox pass failed'))
+      .catch((err: unknown) =>
+        this.deps.log.warn({ err: { message: (err as Error).message } }, 'push outbox pass failed'),
+      )
       .finally(() => {
         this.running = false;
         if (this.again) {
@@ -112,7 +122,9 @@ export class PushDispatcher {
       if (due.length === 0) return;
       for (const n of due) {
         const delivery: Promise<void> = this.deliver(n)
-          .catch((err: unknown) => this.deps.log.warn({ err: { message: (err as Error).message } }, 'push notice not settled'))
+          .catch((err: unknown) =>
+            this.deps.log.warn({ err: { message: (err as Error).message } }, 'push notice not settled'),
+          )
           .finally(() => this.inFlight.delete(delivery));
         this.inFlight.add(delivery);
       }
@@ -121,22 +133,30 @@ export class PushDispatcher {
 
   private async deliver(n: DueNotice): Promise<void> {
     const { db, log } = this.deps;
-    if (n.last_sent_at && Date.now() - n.last_sent_at.getTime() < COLLAPSE_MS) return dropNotice(db, n.id);
+    if (n.last_sent_at && this.deps.clock.now() - n.last_sent_at.getTime() < COLLAPSE_MS) return dropNotice(db, n.id);
     const payload: PushPayload = {
-      title: 'New secure message',
+      title: n.ack ? 'Please confirm you have read a secure message' : 'New secure message',
       conversationId: n.conversation_id,
       ...(n.show_sender && n.sender_name ? { senderName: n.sender_name } : {}),
     };
     let status: number | null = null;
     try {
-      const req = webpush.generateRequestDetails({ endpoint: n.endpoint, keys: { p256dh: n.p256dh, auth: n.auth } }, JSON.stringify(payload), {
-        vapidDetails: this.vapid,
-        TTL: TTL_SECONDS,
-        urgency: 'high',
-        topic: topicOf(n.conversation_id),
-      });
+      const req = webpush.generateRequestDetails(
+        { endpoint: n.endpoint, keys: { p256dh: n.p256dh, auth: n.auth } },
+        JSON.stringify(payload),
+        {
+          vapidDetails: this.vapid,
+          TTL: TTL_SECONDS,
+          urgency: 'high',
+          topic: topicOf(n.conversation_id),
+        },
+      );
       // fetch sets Content-Length itself (and speaks to a test's plain-HTTP push service too).
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k.toLowerCase() !== 'content-length').map(([k, v]) => [k, String(v)]));
+      const headers = Object.fromEntries(
+        Object.entries(req.headers)
+          .filter(([k]) => k.toLowerCase() !== 'content-length')
+          .map(([k, v]) => [k, String(v)]),
+      );
       // A redirect is not followed: it could lead anywhere, a push service has no reason to send one.
       const res = await fetch(req.endpoint, {
         method: req.method,

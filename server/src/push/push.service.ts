@@ -28,7 +28,13 @@ export class PushService {
     // service). A plain-HTTP or local endpoint is only for the tests' own push service.
     if (!this.deps.config.pushAllowHttp && !isPushServiceUrl(new URL(input.endpoint)))
       throw new AppError('VALIDATION_FAILED', 'endpoint: must be an https URL of a browser push service');
-    await store.upsertSubscription(this.deps.db, { id: randomUUID(), userId: actor.id, endpoint: input.endpoint, p256dh: input.keys.p256dh, auth: input.keys.auth });
+    await store.upsertSubscription(this.deps.db, {
+      id: randomUUID(),
+      userId: actor.id,
+      endpoint: input.endpoint,
+      p256dh: input.keys.p256dh,
+      auth: input.keys.auth,
+    });
   }
 
   async unsubscribe(actor: Actor, endpoint: string): Promise<void> {
@@ -53,7 +59,9 @@ export class PushService {
     void (async () => {
       if (await this.presence.isOnline(recipient)) return;
       if ((await store.enqueueNotices(this.deps.db, recipient, conv.id, senderId)) > 0) this.dispatcher.nudge();
-    })().catch((err: unknown) => this.deps.log.warn({ err: { message: (err as Error).message } }, 'push notice not queued'));
+    })().catch((err: unknown) =>
+      this.deps.log.warn({ err: { message: (err as Error).message } }, 'push notice not queued'),
+    );
   }
 }
 

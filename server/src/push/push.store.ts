@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/pool.js';
+import { onlyRow } from '../db/rows.js';
 
 export interface DueNotice {
   id: number;
@@ -11,6 +12,8 @@ export interface DueNotice {
   show_sender: boolean;
   sender_name: string | null;
   last_sent_at: Date | null;
+  /** A reminder of a message waiting for acknowledgement (ack-reminders.ts). */
+  ack: boolean;
 }
 
 /** A browser's endpoint is one device: signing in as someone else there moves it to them. */
@@ -26,7 +29,10 @@ export async function upsertSubscription(
 }
 
 export async function deleteSubscription(db: Queryable, userId: string, endpoint: string): Promise<boolean> {
-  const { rowCount } = await db.query('DELETE FROM push_subscriptions WHERE user_id = $1 AND endpoint = $2', [userId, endpoint]);
+  const { rowCount } = await db.query('DELETE FROM push_subscriptions WHERE user_id = $1 AND endpoint = $2', [
+    userId,
+    endpoint,
+  ]);
   return (rowCount ?? 0) > 0;
 }
 
@@ -35,12 +41,17 @@ export async function deleteSubscriptionById(db: Queryable, id: string): Promise
 }
 
 export async function countSubscriptions(db: Queryable, userId: string): Promise<number> {
-  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM push_subscriptions WHERE user_id = $1', [userId]);
-  return rows[0]!.n;
+  const { rows } = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM push_subscriptions WHERE user_id = $1',
+    [userId],
+  );
+  return onlyRow(rows, 'countSubscriptions').n;
 }
 
 export async function showSenderOf(db: Queryable, userId: string): Promise<boolean> {
-  const { rows } = await db.query<{ push_show_sender: boolean }>('SELECT push_show_sender FROM users WHERE id = $1', [userId]);
+  const { rows } = await db.query<{ push_show_sender: boolean }>('SELECT push_show_sender FROM users WHERE id = $1', [
+    userId,
+  ]);
   return rows[0]?.push_show_sender ?? false;
 }
 
@@ -73,7 +84,8 @@ async function enqueue(db: Queryable, wanted: NoticeWanted[], lock: 'wait' | 'sk
          JOIN conversation_members cm ON cm.conversation_id = w.conversation_id AND cm.user_id = w.recipient_id
          JOIN conversations c ON c.id = cm.conversation_id
         WHERE cm.push_queued_seq < c.last_seq AND cm.last_delivered_seq < c.last_seq AND c.expired_at IS NULL
-          AND EXISTS (SELECT 1 FROM push_subscriptions s JOIN users u ON u.id = s.user_id WHERE s.user_id = cm.user_id AND u.status = 'active')
+          AND EXISTS (SELECT 1 FROM push_subscriptions s JOIN users u ON u.id = s.user_id
+                       WHERE s.user_id = cm.user_id AND u.status = 'active')
         ORDER BY cm.conversation_id, cm.user_id
         FOR NO KEY UPDATE OF cm${lock === 'skip' ? ' SKIP LOCKED' : ''}),
      marked AS (
@@ -89,11 +101,16 @@ async function enqueue(db: Queryable, wanted: NoticeWanted[], lock: 'wait' | 'sk
 }
 
 /** The fast path, right after a send commits: waits for the row (one row, held briefly). */
-export const enqueueNotices = (db: Queryable, recipientId: string, conversationId: string, senderId: string): Promise<number> =>
-  enqueue(db, [{ conversationId, recipientId, senderId }], 'wait');
+export const enqueueNotices = (
+  db: Queryable,
+  recipientId: string,
+  conversationId: string,
+  senderId: string,
+): Promise<number> => enqueue(db, [{ conversationId, recipientId, senderId }], 'wait');
 
 /** The sweep: many rows at once, never waiting on a send. */
-export const enqueueMissedNotices = (db: Queryable, wanted: NoticeWanted[]): Promise<number> => enqueue(db, wanted, 'skip');
+export const enqueueMissedNotices = (db: Queryable, wanted: NoticeWanted[]): Promise<number> =>
+  enqueue(db, wanted, 'skip');
 
 export interface MissedPush extends NoticeWanted {
   /** last_message_at as text, with its microseconds: the keyset of the scan. */
@@ -113,7 +130,12 @@ export interface MissedPush extends NoticeWanted {
  */
 export async function findMissedPushes(
   db: Queryable,
-  o: { windowMs: number; afterMs: number; limit: number; after: Pick<MissedPush, 'atKey' | 'conversationId' | 'recipientId'> | null },
+  o: {
+    windowMs: number;
+    afterMs: number;
+    limit: number;
+    after: Pick<MissedPush, 'atKey' | 'conversationId' | 'recipientId'> | null;
+  },
 ): Promise<MissedPush[]> {
   const { rows } = await db.query<MissedPush>(
     `SELECT c.id AS "conversationId", cm.user_id AS "recipientId",
@@ -130,7 +152,14 @@ export async function findMissedPushes(
         AND ($4::text IS NULL OR (c.last_message_at, c.id, cm.user_id) > ($4::timestamptz, $5::uuid, $6::text))
       ORDER BY c.last_message_at, c.id, cm.user_id
       LIMIT $3`,
-    [o.windowMs / 1000, o.afterMs / 1000, o.limit, o.after?.atKey ?? null, o.after?.conversationId ?? null, o.after?.recipientId ?? null],
+    [
+      o.windowMs / 1000,
+      o.afterMs / 1000,
+      o.limit,
+      o.after?.atKey ?? null,
+      o.after?.conversationId ?? null,
+      o.after?.recipientId ?? null,
+    ],
   );
   return rows;
 }
@@ -146,8 +175,8 @@ export async function claimDueNotices(db: Queryable, limit: number, leaseMs: num
      leased AS (
        UPDATE push_outbox o SET due_at = now() + make_interval(secs => $2), attempts = o.attempts + 1
          FROM due WHERE o.id = due.id
-       RETURNING o.id, o.subscription_id, o.conversation_id, o.sender_id, o.attempts)
-     SELECT l.id, l.subscription_id, l.conversation_id, l.attempts, s.endpoint, s.p256dh, s.auth,
+       RETURNING o.id, o.subscription_id, o.conversation_id, o.sender_id, o.attempts, o.ack)
+     SELECT l.id, l.subscription_id, l.conversation_id, l.attempts, l.ack, s.endpoint, s.p256dh, s.auth,
             r.push_show_sender AS show_sender, sender.name AS sender_name, ps.sent_at AS last_sent_at
        FROM leased l
        JOIN push_subscriptions s ON s.id = l.subscription_id
@@ -160,7 +189,10 @@ export async function claimDueNotices(db: Queryable, limit: number, leaseMs: num
 }
 
 /** Sent: the notice goes and the device's last push for the conversation is noted. */
-export async function markSent(db: Queryable, n: Pick<DueNotice, 'id' | 'subscription_id' | 'conversation_id'>): Promise<void> {
+export async function markSent(
+  db: Queryable,
+  n: Pick<DueNotice, 'id' | 'subscription_id' | 'conversation_id'>,
+): Promise<void> {
   await db.query(
     `WITH gone AS (DELETE FROM push_outbox WHERE id = $1)
      INSERT INTO push_sent (subscription_id, conversation_id, sent_at) VALUES ($2, $3, now())
@@ -174,5 +206,8 @@ export async function dropNotice(db: Queryable, id: number): Promise<void> {
 }
 
 export async function retryNoticeIn(db: Queryable, id: number, delayMs: number): Promise<void> {
-  await db.query('UPDATE push_outbox SET due_at = now() + make_interval(secs => $2) WHERE id = $1', [id, delayMs / 1000]);
+  await db.query('UPDATE push_outbox SET due_at = now() + make_interval(secs => $2) WHERE id = $1', [
+    id,
+    delayMs / 1000,
+  ]);
 }

@@ -19,14 +19,24 @@ export async function sweepMissedPushes(deps: Deps, presence: Presence, stopped:
   let queued = 0;
   let after: MissedPush | null = null;
   while (!stopped()) {
-    const missed = await findMissedPushes(deps.db, { windowMs: config.windowMs, afterMs: config.afterMs, limit: BATCH, after });
-    if (missed.length === 0) break;
+    const missed = await findMissedPushes(deps.db, {
+      windowMs: config.windowMs,
+      afterMs: config.afterMs,
+      limit: BATCH,
+      after,
+    });
+    const last = missed.at(-1);
+    if (!last) break;
     // Not marked when online: should the device go away without acknowledging delivery, a
     // later pass still pushes.
     const online = await presence.onlineAmong([...new Set(missed.map((m) => m.recipientId))]);
-    if (!stopped()) queued += await enqueueMissedNotices(deps.db, missed.filter((m) => !online.has(m.recipientId)));
+    if (!stopped())
+      queued += await enqueueMissedNotices(
+        deps.db,
+        missed.filter((m) => !online.has(m.recipientId)),
+      );
     if (missed.length < BATCH) break;
-    after = missed[missed.length - 1]!;
+    after = last;
   }
   return queued;
 }

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../test/app.js';
 import { useTestApp } from '../test/harness.js';
 import { clientId, createPair, sendText, type Pair, type TestUser } from '../test/factories.js';
@@ -17,9 +17,25 @@ async function subscribed(user: TestUser): Promise<TestSubscription> {
   return sub;
 }
 
+/**
+ * No push to the recipient is still to come in the conversation: every message has been queued
+ * for them (or absorbed by a pending notice) and the outbox holds none of their notices.
+ */
+const pushesSettled = async (userId: string, conversationId: string) => {
+  const { rows } = await t.db.query<{ settled: boolean }>(
+    `SELECT cm.push_queued_seq = c.last_seq AND NOT EXISTS (
+              SELECT 1 FROM push_outbox o JOIN push_subscriptions s ON s.id = o.subscription_id
+               WHERE s.user_id = $1) AS settled
+       FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id
+      WHERE cm.conversation_id = $2 AND cm.user_id = $1`,
+    [userId, conversationId],
+  );
+  return rows[0]?.settled === true;
+};
 
 const subscriptionCount = async (userId: string) =>
-  (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM push_subscriptions WHERE user_id = $1', [userId])).rows[0]!.n;
+  (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM push_subscriptions WHERE user_id = $1', [userId]))
+    .rows[0]!.n;
 
 describe('Web Push', () => {
   let pair: Pair;
@@ -31,7 +47,7 @@ describe('Web Push', () => {
     const sub = await subscribed(pair.doctor);
     await sendText(pair.patient, pair.conversation.id, 'Secret symptom: chest pain since Tuesday');
     await until(() => push.received(sub).length > 0, 'a push');
-    await sleep(1500);
+    await until(() => pushesSettled(pair.doctor.id, pair.conversation.id), 'no push still to come');
     const got = push.received(sub);
     expect(got).toHaveLength(1);
     expect(got[0]!.payload).toEqual({ title: 'New secure message', conversationId: pair.conversation.id });
@@ -42,16 +58,22 @@ describe('Web Push', () => {
     expect(got[0]!.vapid.publicKey).toBe(publicKey);
     expect(got[0]!.vapid.claims.aud).toBe(push.origin);
     expect(got[0]!.vapid.claims.exp * 1000).toBeGreaterThan(Date.now());
-    expect(got[0]!.headers).toMatchObject({ urgency: 'high', ttl: expect.stringMatching(/^\d+$/), topic: expect.stringMatching(/^[\w-]{1,32}$/) });
+    expect(got[0]!.headers).toMatchObject({
+      urgency: 'high',
+      ttl: expect.stringMatching(/^\d+$/),
+      topic: expect.stringMatching(/^[\w-]{1,32}$/),
+    });
   });
 
   it('sends nothing to a recipient with a connected device', async () => {
     const { patient, doctor, conversation } = await createPair(t);
     const sub = await subscribed(doctor);
     const socket = await t.connect(doctor.token);
-    await sleep(200);
+    await t.app.settled(); // the server has counted the doctor online
     await sendText(patient, conversation.id, 'While the doctor is online');
     await socket.waitFor('chat:message');
+    // Nothing is queued, so there is no state to wait on: wait out the dispatcher's 1 s poll,
+    // which would send a notice queued without a nudge.
     await sleep(1500);
     expect(push.received(sub)).toHaveLength(0);
   });
@@ -61,7 +83,7 @@ describe('Web Push', () => {
     const sub = await subscribed(doctor);
     await Promise.all(Array.from({ length: 20 }, (_, i) => sendText(patient, conversation.id, `Burst ${i}`)));
     await until(() => push.received(sub).length > 0, 'a push');
-    await sleep(2500);
+    await until(() => pushesSettled(doctor.id, conversation.id), 'no push still to come');
     expect(push.received(sub)).toHaveLength(1);
   });
 
@@ -69,17 +91,30 @@ describe('Web Push', () => {
     const { patient, doctor, conversation } = await createPair(t);
     const sub = await subscribed(patient);
     expect((await patient.api.get('/api/push/settings')).body).toEqual({ showSender: false, available: true });
-    expect((await patient.api.put('/api/push/settings', { showSender: true })).body).toEqual({ showSender: true, available: true });
+    expect((await patient.api.put('/api/push/settings', { showSender: true })).body).toEqual({
+      showSender: true,
+      available: true,
+    });
     // Stored, not just echoed; and the choice is the patient's alone.
     expect((await patient.api.get('/api/push/settings')).body).toEqual({ showSender: true, available: true });
     expect((await doctor.api.get('/api/push/settings')).body).toEqual({ showSender: false, available: true });
-    const ack = await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), content: 'Your results are in' });
+    const ack = await doctor.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+      clientMessageId: clientId(),
+      content: 'Your results are in',
+    });
     expect(ack.status).toBe(201);
     await until(() => push.received(sub).length > 0, 'a push');
-    expect(push.received(sub)[0]!.payload).toEqual({ title: 'New secure message', conversationId: conversation.id, senderName: doctor.name });
+    expect(push.received(sub)[0]!.payload).toEqual({
+      title: 'New secure message',
+      conversationId: conversation.id,
+      senderName: doctor.name,
+    });
     expect(push.received(sub)[0]!.text).not.toContain('results');
 
-    expect((await patient.api.put('/api/push/settings', { showSender: false })).body).toEqual({ showSender: false, available: true });
+    expect((await patient.api.put('/api/push/settings', { showSender: false })).body).toEqual({
+      showSender: false,
+      available: true,
+    });
     expect((await patient.api.get('/api/push/settings')).body).toEqual({ showSender: false, available: true });
     // A second device: the first was just pushed about this conversation, so its next push collapses.
     const later = await subscribed(patient);
@@ -106,7 +141,7 @@ describe('Web Push', () => {
     await until(async () => (await subscriptionCount(doctor.id)) === 0, 'the subscription to go');
     expect(push.received(sub)).toHaveLength(1);
     // Not retried, and only that device is forgotten.
-    await sleep(2500);
+    await until(() => pushesSettled(doctor.id, conversation.id), 'no push still to come');
     expect(push.received(sub)).toHaveLength(1);
     expect(await subscriptionCount(patient.id)).toBe(1);
     await sendText(doctor, conversation.id, 'To the patient, whose device is still there');
@@ -122,7 +157,7 @@ describe('Web Push', () => {
     const [first, second] = push.received(sub);
     expect([first!.answer, second!.answer]).toEqual([failure, 201]);
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(1000);
-    await sleep(2500);
+    await until(() => pushesSettled(doctor.id, conversation.id), 'no push still to come');
     expect(push.received(sub)).toHaveLength(2);
     expect(await subscriptionCount(doctor.id)).toBe(1);
   });
@@ -139,7 +174,11 @@ describe('Web Push', () => {
     const ackMs: number[] = [];
     for (let i = 0; i < 20; i++) {
       const started = performance.now();
-      const ack = await socket.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: `While it hangs ${i}` });
+      const ack = await socket.emitAck('chat:message', {
+        conversationId: conversation.id,
+        clientMessageId: clientId(),
+        content: `While it hangs ${i}`,
+      });
       ackMs.push(performance.now() - started);
       expect(ack.ok).toBe(true);
     }
@@ -159,13 +198,20 @@ describe('Web Push', () => {
     const gone = await doctor.api.delete(`/api/push/subscriptions?endpoint=${encodeURIComponent(sub.endpoint)}`);
     expect(gone.status).toBe(204);
     await sendText(patient, conversation.id, 'After unsubscribing');
+    // As above: nothing to wait on but the dispatcher's 1 s poll.
     await sleep(1500);
     expect(push.received(sub)).toHaveLength(0);
 
-    const bad = await doctor.api.post('/api/push/subscriptions', { endpoint: sub.endpoint, keys: { p256dh: 'short', auth: sub.keys.auth } });
+    const bad = await doctor.api.post('/api/push/subscriptions', {
+      endpoint: sub.endpoint,
+      keys: { p256dh: 'short', auth: sub.keys.auth },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
-    const ftp = await doctor.api.post('/api/push/subscriptions', { ...push.subscribe(), endpoint: 'ftp://push.example/x' });
+    const ftp = await doctor.api.post('/api/push/subscriptions', {
+      ...push.subscribe(),
+      endpoint: 'ftp://push.example/x',
+    });
     expect(ftp.status).toBe(400);
     expect((await t.anon.post('/api/push/subscriptions', push.subscribe())).status).toBe(401);
   });
@@ -175,14 +221,32 @@ describe('Web Push', () => {
     const strict = await startTestApp({});
     try {
       const { doctor } = await createPair(strict);
-      for (const endpoint of ['https://10.0.0.5/x', 'https://127.0.0.1:8443/x', 'https://localhost/x', 'https://169.254.169.254/latest', 'https://push.example.com/x', 'https://fcm.googleapis.com.evil.example/x'])
-        expect((await doctor.api.post('/api/push/subscriptions', { ...push.subscribe(), endpoint })).status, endpoint).toBe(400);
-      expect((await doctor.api.post('/api/push/subscriptions', { ...push.subscribe(), endpoint: 'https://fcm.googleapis.com/fcm/send/abc' })).status).toBe(201);
+      for (const endpoint of [
+        'https://10.0.0.5/x',
+        'https://127.0.0.1:8443/x',
+        'https://localhost/x',
+        'https://169.254.169.254/latest',
+        'https://push.example.com/x',
+        'https://fcm.googleapis.com.evil.example/x',
+      ])
+        expect(
+          (await doctor.api.post('/api/push/subscriptions', { ...push.subscribe(), endpoint })).status,
+          endpoint,
+        ).toBe(400);
+      expect(
+        (
+          await doctor.api.post('/api/push/subscriptions', {
+            ...push.subscribe(),
+            endpoint: 'https://fcm.googleapis.com/fcm/send/abc',
+          })
+        ).status,
+      ).toBe(201);
     } finally {
       await strict.close();
     }
 
-    // A push service that answers with a redirect to somewhere else (a 303 would be followed as a GET): nothing goes there.
+    // A push service that answers with a redirect to somewhere else (a 303 would be followed as a GET):
+    // nothing goes there.
     let hitsElsewhere = 0;
     const elsewhere = http.createServer((req, res) => (hitsElsewhere++, res.end()));
     const redirecting = http.createServer((req, res) => {
@@ -194,11 +258,15 @@ describe('Web Push', () => {
     await Promise.all([elsewhere, redirecting].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', r))));
     try {
       const { patient, doctor, conversation } = await createPair(t);
-      const sub = { ...push.subscribe(), endpoint: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/push/1` };
+      const sub = {
+        ...push.subscribe(),
+        endpoint: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/push/1`,
+      };
       expect((await doctor.api.post('/api/push/subscriptions', sub)).status).toBe(201);
       await sendText(patient, conversation.id, 'For the redirecting service');
       await until(() => redirected > 0, 'the push service to be asked');
-      await sleep(500);
+      // Settled once the 303 was answered: a redirect followed would have come before.
+      await until(() => pushesSettled(doctor.id, conversation.id), 'the notice to be settled');
       expect(hitsElsewhere).toBe(0);
     } finally {
       await Promise.all([elsewhere, redirecting].map((s) => new Promise((r) => s.close(r))));

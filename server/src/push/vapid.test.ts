@@ -63,7 +63,10 @@ describe('VAPID keys', () => {
       await sendText(patient, conversation.id, 'Signed with the given key');
       await until(() => push.received(sub).length === 1, 'a push');
       // The push service verified the JWT's signature with this key: the private key matches.
-      expect(push.received(sub)[0]!.vapid).toMatchObject({ publicKey: given.publicKey, claims: { sub: 'mailto:push-test@carechat.invalid' } });
+      expect(push.received(sub)[0]!.vapid).toMatchObject({
+        publicKey: given.publicKey,
+        claims: { sub: 'mailto:push-test@carechat.invalid' },
+      });
       await expect(stat(path.join(dir, 'vapid.json'))).rejects.toMatchObject({ code: 'ENOENT' });
     } finally {
       await app.close();

@@ -20,10 +20,13 @@ const refusal = (url: string, token: string) =>
 describe('sockets per person', () => {
   const t = useTestApp({ SOCKETS_PER_USER: '3' });
 
-  it('refuses a fourth socket of the same person with RATE_LIMITED, not anyone else, and takes one again after a close', async () => {
+  it('refuses a person’s fourth socket as RATE_LIMITED, nobody else’s, and takes one again after a close', async () => {
     const patient = await createPatient(t);
     const held = await Promise.all([1, 2, 3].map(() => t.connect(patient.token)));
-    expect(await refusal(t.url, patient.token)).toEqual({ message: 'RATE_LIMITED', data: { code: 'RATE_LIMITED', message: expect.stringMatching(/^At most 3 devices/) } });
+    expect(await refusal(t.url, patient.token)).toEqual({
+      message: 'RATE_LIMITED',
+      data: { code: 'RATE_LIMITED', message: expect.stringMatching(/^At most 3 devices/) },
+    });
     // Six at once: none gets past the limit while the others are still authenticating.
     const burst = await Promise.all(Array.from({ length: 6 }, () => refusal(t.url, patient.token)));
     expect(burst.every((r) => r?.message === 'RATE_LIMITED')).toBe(true);
@@ -35,7 +38,7 @@ describe('sockets per person', () => {
     await until(async () => (await refusal(t.url, patient.token)) === null, 'a socket to be taken after one closed');
   });
 
-  it('disconnects a socket that goes on flooding after its refusals and holds off its person\'s new ones, while their other socket works', async () => {
+  it('cuts off a socket flooding past refusals, holds off its person’s new ones; their other one works', async () => {
     const limited = await startTestApp({ SOCKET_EVENTS_PER_10S: '10' });
     const sockets: TestSocket[] = [];
     try {
@@ -46,12 +49,23 @@ describe('sockets per person', () => {
       const gone = new Promise<string>((resolve) => flood.socket.once('disconnect', (reason) => resolve(reason)));
       // Events no handler knows count too: the budget is checked before any handler.
       const answers: unknown[] = [];
-      for (let i = 0; i < 300; i++) (flood.socket as any).emit(i % 2 ? 'no:such:event' : 'chat:typing:start', { conversationId: conversation.id }, (a: unknown) => answers.push(a));
+      for (let i = 0; i < 300; i++)
+        (flood.socket as any).emit(
+          i % 2 ? 'no:such:event' : 'chat:typing:start',
+          { conversationId: conversation.id },
+          (a: unknown) => answers.push(a),
+        );
       expect(await gone).toBe('io server disconnect');
-      expect(answers).toContainEqual({ ok: false, error: { code: 'RATE_LIMITED', message: 'Too many events; slow down' } });
+      expect(answers).toContainEqual({
+        ok: false,
+        error: { code: 'RATE_LIMITED', message: 'Too many events; slow down' },
+      });
       expect((await calm.emitAck('chat:typing:start', { conversationId: conversation.id })).ok).toBe(true);
       // Nor is the flooder back at once: the person's new sockets wait a while.
-      expect(await refusal(limited.url, patient.token)).toEqual({ message: 'RATE_LIMITED', data: { code: 'RATE_LIMITED', message: expect.stringMatching(/connect again in a few seconds/) } });
+      expect(await refusal(limited.url, patient.token)).toEqual({
+        message: 'RATE_LIMITED',
+        data: { code: 'RATE_LIMITED', message: expect.stringMatching(/connect again in a few seconds/) },
+      });
     } finally {
       sockets.forEach((s) => s.close());
       await limited.close();
@@ -84,7 +98,14 @@ describe.skipIf(!REDIS_BINARY)('sockets per person across processes', () => {
     const client = createClient({ url: redis.url });
     await client.connect();
     try {
-      await until(async () => Object.values(await client.hGetAll(`${prefix}presence:user:${patient.id}`)).reduce((n, v) => n + Number(v), 0) === 3, 'three devices in Redis');
+      await until(
+        async () =>
+          Object.values(await client.hGetAll(`${prefix}presence:user:${patient.id}`)).reduce(
+            (n, v) => n + Number(v),
+            0,
+          ) === 3,
+        'three devices in Redis',
+      );
     } finally {
       await client.quit();
     }

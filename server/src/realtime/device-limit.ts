@@ -11,11 +11,16 @@ import type { Io } from './notifier.js';
  * `holdOff` refuses a person's new sockets for a while (in this process): one disconnected
  * for flooding would otherwise be back within the second to flood again.
  */
-export function limitDevicesPerPerson(io: Io, presence: Presence, perUser: number): { holdOff(userId: string, ms: number): void } {
+export function limitDevicesPerPerson(
+  io: Io,
+  presence: Presence,
+  perUser: number,
+): { holdOff(userId: string, ms: number): void } {
   const message = `At most ${perUser} devices (tabs, apps) at once; close one and connect again`;
   const slots = new SlotsPerPerson(perUser, () => message);
   const heldOff = new Map<string, number>();
-  const refuse = (why = message) => Object.assign(new Error('RATE_LIMITED'), { data: { code: 'RATE_LIMITED', message: why } });
+  const refuse = (why = message) =>
+    Object.assign(new Error('RATE_LIMITED'), { data: { code: 'RATE_LIMITED', message: why } });
   io.use((socket, next) => {
     const userId = socket.data.actor.id;
     const until = heldOff.get(userId);

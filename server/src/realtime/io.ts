@@ -3,7 +3,6 @@ import type { Socket as TcpSocket } from 'node:net';
 import { Server } from 'socket.io';
 import { capAnonymousSessions, sessionSignedIn, SIGN_IN_WITHIN_MS } from './anonymous-sessions.js';
 import type { AuthService } from '../auth/auth.service.js';
-import { endedSessions } from '../auth/sessions.store.js';
 import type { Deps } from '../context.js';
 import { toAppError } from '../errors.js';
 import { SESSION_COOKIE } from '../http/authenticate.js';
@@ -102,7 +101,14 @@ export function attachSocketHandlers(io: Io, deps: Deps, handlerDeps: SocketHand
 
   io.use((socket, next) => {
     const headers = socket.handshake.headers;
-    if (!originAllowed(headers.origin, headers.host, config.allowedOrigins, handshakeScheme(socket.handshake, config.trustProxy))) {
+    if (
+      !originAllowed(
+        headers.origin,
+        headers.host,
+        config.allowedOrigins,
+        handshakeScheme(socket.handshake, config.trustProxy),
+      )
+    ) {
       log.warn({ origin: headers.origin }, 'socket refused: origin not allowed');
       return next(new Error('FORBIDDEN'));
     }
@@ -154,10 +160,13 @@ export function attachSocketHandlers(io: Io, deps: Deps, handlerDeps: SocketHand
     const hostTokenEnds = actor.hostTokenExpiresAt;
     const expiry =
       typeof hostTokenEnds === 'number'
-        ? setTimeout(() => {
-            socket.emit('session:ended', { reason: 'expired', code: 'UNAUTHENTICATED' });
-            socket.disconnect(true);
-          }, Math.min(2 ** 31 - 1, Math.max(0, hostTokenEnds - Date.now())))
+        ? setTimeout(
+            () => {
+              socket.emit('session:ended', { reason: 'expired', code: 'UNAUTHENTICATED' });
+              socket.disconnect(true);
+            },
+            Math.min(2 ** 31 - 1, Math.max(0, hostTokenEnds - Date.now())),
+          )
         : undefined;
     expiry?.unref();
 
@@ -174,7 +183,8 @@ export function attachSocketHandlers(io: Io, deps: Deps, handlerDeps: SocketHand
           // An expired session is not revived by a late event: the socket goes with it, once
           // the event's refusal has been acked (setImmediate runs after that).
           const sessionId = actor.sessionId;
-          if ((err as { code?: string }).code === 'UNAUTHENTICATED') setImmediate(() => notifier.endSession(sessionId, 'expired'));
+          if ((err as { code?: string }).code === 'UNAUTHENTICATED')
+            setImmediate(() => notifier.endSession(sessionId, 'expired'));
           throw err;
         }
       },
@@ -182,7 +192,8 @@ export function attachSocketHandlers(io: Io, deps: Deps, handlerDeps: SocketHand
     handlerDeps.registerFeatureEvents(ctx);
 
     // Tracked so shutdown waits for the last-seen writes of the sockets it disconnects.
-    const presenceFailed = (err: unknown) => socketLog.warn({ err: { message: (err as Error).message } }, 'presence update failed');
+    const presenceFailed = (err: unknown) =>
+      socketLog.warn({ err: { message: (err as Error).message } }, 'presence update failed');
     void inflight.track(() => presence.connected(actor.id).catch(presenceFailed));
     socket.on('disconnect', () => {
       if (expiry) clearTimeout(expiry);
@@ -195,8 +206,8 @@ export function attachSocketHandlers(io: Io, deps: Deps, handlerDeps: SocketHand
     const ids = [...io.of('/').adapter.rooms.keys()]
       .filter((r) => r.startsWith('session:'))
       .map((r) => r.slice('session:'.length));
-    endedSessions(deps.db, ids, config.sessionIdleMs)
-      .then((ended) => ended.forEach((id) => notifier.endSession(id, 'expired')))
+    auth
+      .endLapsedSessions(ids)
       .catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'session sweep failed'));
   }, config.sessionSweepMs);
   sweep.unref();
@@ -205,8 +216,13 @@ export function attachSocketHandlers(io: Io, deps: Deps, handlerDeps: SocketHand
 }
 
 /** The scheme the handshake came in with, as Fastify's `req.protocol` reads it for HTTP requests. */
-function handshakeScheme(handshake: { secure: boolean; headers: Record<string, string | string[] | undefined> }, trustProxy: boolean): 'http' | 'https' {
+function handshakeScheme(
+  handshake: { secure: boolean; headers: Record<string, string | string[] | undefined> },
+  trustProxy: boolean,
+): 'http' | 'https' {
   const forwarded = trustProxy ? handshake.headers['x-forwarded-proto'] : undefined;
-  const proto = typeof forwarded === 'string' ? forwarded.split(',')[0]!.trim() : handshake.secure ? 'https' : 'http';
-  return proto === 'https' ? 'https' : 'http';
+  if (typeof forwarded !== 'string') return handshake.secure ? 'https' : 'http';
+  // A header passed through several proxies lists their schemes; the first is the client's.
+  const [first = ''] = forwarded.split(',');
+  return first.trim() === 'https' ? 'https' : 'http';
 }

@@ -1,9 +1,11 @@
 import type { ClientToServerEvents, ServerToClientEvents } from '@carechat/protocol';
-import type { Server } from 'socket.io';
+import type { Server, Socket } from 'socket.io';
 import type { Metrics } from '../metrics/metrics.js';
 import type { RedisLink } from '../redis/redis-link.js';
 
 export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** One connection, typed by the same event maps: `on` and `emit` take only the protocol's events. */
+export type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface SocketData {
   actor: import('../context.js').Actor;
@@ -41,7 +43,11 @@ export class Notifier {
     return this.link !== null && !this.link.isHealthy;
   }
 
-  toUsers<E extends keyof ServerToClientEvents>(userIds: string[], event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
+  toUsers<E extends keyof ServerToClientEvents>(
+    userIds: string[],
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void {
     if (userIds.length === 0) return;
     const degraded = this.degraded;
     (degraded ? this.io.local : this.io).to(userIds.map(userRoom)).emit(event, ...args);

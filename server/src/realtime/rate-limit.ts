@@ -20,7 +20,10 @@ export class TokenBucket {
   }
 }
 
-const REFUSED = Object.freeze({ ok: false, error: Object.freeze({ code: 'RATE_LIMITED', message: 'Too many events; slow down' }) });
+const REFUSED = Object.freeze({
+  ok: false,
+  error: Object.freeze({ code: 'RATE_LIMITED', message: 'Too many events; slow down' }),
+});
 
 /**
  * A socket's event budget, applied to every event before any handler (an event no handler
@@ -29,7 +32,12 @@ const REFUSED = Object.freeze({ ok: false, error: Object.freeze({ code: 'RATE_LI
  * window (and at least 100 times) is flooding, not busy, and is disconnected: a client that
  * retries its refused sends, even briskly (the web app's queue), stays far below that.
  */
-export function eventBudget({ perWindow, windowMs, onRefused, onFlooding }: {
+export function eventBudget({
+  perWindow,
+  windowMs,
+  onRefused,
+  onFlooding,
+}: {
   perWindow: number;
   windowMs: number;
   /** Each event refused over the budget (counted in metrics). */

@@ -52,6 +52,8 @@ function badFields(conversationId: string, secret: string): Record<string, [unkn
       [send({ replyToId: 'first message' }), 'replyToId'],
       [send({ attachmentIds: 'all of them' }), 'attachmentIds'],
       [send({ attachmentIds: Array.from({ length: 11 }, () => randomUUID()) }), 'attachmentIds'],
+      [send({ requestAck: 'yes' }), 'requestAck'],
+      [send({ urgent: 1 }), 'urgent'],
     ],
     'chat:edit': [
       [{ messageId: 'nope', content: 'x' }, 'messageId'],
@@ -73,6 +75,10 @@ function badFields(conversationId: string, secret: string): Record<string, [unkn
       [{ messageId: id, emoji: '👍', on: 'yes' }, 'on'],
       [{ messageId: [], emoji: '👍', on: true }, 'messageId'],
     ],
+    'chat:acknowledge': [
+      [{ messageId: 'not-a-uuid' }, 'messageId'],
+      [{}, 'messageId'],
+    ],
     'chat:delivered': receipt,
     'chat:read': receipt,
     'chat:typing:start': ref,
@@ -84,10 +90,16 @@ function badFields(conversationId: string, secret: string): Record<string, [unkn
 
 /** Every string in a payload long enough to be recognisable, so an error can be checked not to echo it. */
 const stringsIn = (v: unknown): string[] =>
-  typeof v === 'string' ? (v.trim().length >= 6 ? [v.trim().slice(0, 40)] : []) : v && typeof v === 'object' ? Object.values(v).flatMap(stringsIn) : [];
+  typeof v === 'string'
+    ? v.trim().length >= 6
+      ? [v.trim().slice(0, 40)]
+      : []
+    : v && typeof v === 'object'
+      ? Object.values(v).flatMap(stringsIn)
+      : [];
 
 describe('malformed socket payloads', () => {
-  it('get VALIDATION_FAILED naming the field on every client event, never echo the content, and the connection keeps working', async () => {
+  it('get VALIDATION_FAILED naming the field for each client event, never echo content; socket works on', async () => {
     const { patient, doctor, conversation } = await createPair(t);
     const [s, d] = await Promise.all([t.connect(patient.token), t.connect(doctor.token)]);
     const secret = 'chest pain since Monday';
@@ -116,10 +128,18 @@ describe('malformed socket payloads', () => {
     expect(d.all('chat:message')).toEqual([]);
 
     // The same socket still works, and the limits are exactly the documented ones.
-    const ok = await s.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'still here' });
+    const ok = await s.emitAck('chat:message', {
+      conversationId: conversation.id,
+      clientMessageId: clientId(),
+      content: 'still here',
+    });
     expect(ok).toMatchObject({ ok: true, message: { content: 'still here', seq: 1 } });
     await d.waitFor('chat:message', (m) => m.id === ok.message.id);
-    const max = await s.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: `  ${'x'.repeat(5000)}  ` });
+    const max = await s.emitAck('chat:message', {
+      conversationId: conversation.id,
+      clientMessageId: clientId(),
+      content: `  ${'x'.repeat(5000)}  `,
+    });
     expect(max.ok).toBe(true);
     expect(max.message.content).toHaveLength(5000);
     expect((await s.emitAck('chat:read', { conversationId: conversation.id, upToSeq: 2 })).ok).toBe(true);
@@ -131,8 +151,13 @@ describe('malformed socket payloads', () => {
     const { patient, doctor, conversation } = await createPair(t);
     const [p, d] = await Promise.all([t.connect(patient.token), t.connect(doctor.token)]);
     for (const event of CLIENT_EVENTS)
-      for (const [, payload] of [...notObjects, ['bad field', { conversationId: 'x', messageId: 'y' }]]) (p.socket as any).emit(event, payload);
-    (p.socket as any).emit('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'fire and forget' });
+      for (const [, payload] of [...notObjects, ['bad field', { conversationId: 'x', messageId: 'y' }]])
+        (p.socket as any).emit(event, payload);
+    (p.socket as any).emit('chat:message', {
+      conversationId: conversation.id,
+      clientMessageId: clientId(),
+      content: 'fire and forget',
+    });
     (p.socket as any).emit('no:such:event', { anything: true }, () => undefined);
     await d.waitFor('chat:message', (m) => m.content === 'fire and forget');
     expect(p.socket.connected).toBe(true);
@@ -145,11 +170,19 @@ describe('malformed socket payloads', () => {
     const [p, d] = await Promise.all([t.connect(patient.token), t.connect(doctor.token)]);
     const big = await t.connect(patient.token);
     const closed = new Promise<string>((resolve) => big.socket.once('disconnect', (reason) => resolve(reason)));
-    (big.socket as any).emit('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'x'.repeat(200_000) }, () => undefined);
+    (big.socket as any).emit(
+      'chat:message',
+      { conversationId: conversation.id, clientMessageId: clientId(), content: 'x'.repeat(200_000) },
+      () => undefined,
+    );
     expect(await closed).toBeTruthy();
     expect(big.socket.connected).toBe(false);
     // Nothing was stored, and the server serves the others, new connections and HTTP.
-    const ok = await p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'others unaffected' });
+    const ok = await p.emitAck('chat:message', {
+      conversationId: conversation.id,
+      clientMessageId: clientId(),
+      content: 'others unaffected',
+    });
     expect(ok).toMatchObject({ ok: true, message: { seq: 1 } });
     await d.waitFor('chat:message', (m) => m.id === ok.message.id);
     const again = await t.connect(patient.token);
@@ -164,15 +197,22 @@ describe('malformed socket payloads', () => {
       const { patient, conversation } = await createPair(limited);
       const s = await connectClient(limited.url, { token: patient.token });
       sockets.push(s);
-      const acks = await Promise.all(Array.from({ length: 25 }, () => s.emitAck('chat:typing:start', { conversationId: conversation.id })));
+      const acks = await Promise.all(
+        Array.from({ length: 25 }, () => s.emitAck('chat:typing:start', { conversationId: conversation.id })),
+      );
       const limitedAcks = acks.filter((a) => !a.ok);
       expect(acks.filter((a) => a.ok).length).toBeGreaterThanOrEqual(9);
       expect(acks.filter((a) => a.ok).length).toBeLessThanOrEqual(12);
       expect(limitedAcks.length).toBeGreaterThanOrEqual(13);
-      for (const a of limitedAcks) expect(a).toEqual({ ok: false, error: { code: 'RATE_LIMITED', message: expect.any(String) } });
+      for (const a of limitedAcks)
+        expect(a).toEqual({ ok: false, error: { code: 'RATE_LIMITED', message: expect.any(String) } });
       expect(s.socket.connected).toBe(true);
       // Even a send is refused while the bucket is empty, and nothing is stored.
-      const refused = await s.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'flood' });
+      const refused = await s.emitAck('chat:message', {
+        conversationId: conversation.id,
+        clientMessageId: clientId(),
+        content: 'flood',
+      });
       expect(refused.error.code).toBe('RATE_LIMITED');
       expect((await patient.api.get(`/api/chat/conversations/${conversation.id}`)).body.lastSeq).toBe(0);
       // Another device of the same person has its own allowance.
@@ -181,7 +221,15 @@ describe('malformed socket payloads', () => {
       expect((await other.emitAck('chat:typing:start', { conversationId: conversation.id })).ok).toBe(true);
       // The bucket refills: ten events per ten seconds is one a second.
       await sleep(1200);
-      expect((await s.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'after a pause' })).ok).toBe(true);
+      expect(
+        (
+          await s.emitAck('chat:message', {
+            conversationId: conversation.id,
+            clientMessageId: clientId(),
+            content: 'after a pause',
+          })
+        ).ok,
+      ).toBe(true);
     } finally {
       sockets.forEach((s) => s.close());
       await limited.close();
@@ -194,23 +242,45 @@ describe('malformed HTTP', () => {
     expect(res.status, what).toBe(status);
     expect(res.headers.get('content-type'), what).toMatch(/^application\/json/);
     expect(res.body, what).toEqual({ error: { code, message: expect.any(String) } });
-    expect(JSON.stringify(res.body), what).not.toMatch(/\bat .*:\d+|\.ts\b|\.js\b|node_modules|stack|FST_|SELECT|syntax error/i);
+    expect(JSON.stringify(res.body), what).not.toMatch(
+      /\bat .*:\d+|\.ts\b|\.js\b|node_modules|stack|FST_|SELECT|syntax error/i,
+    );
   };
 
   it('answers JSON errors with a code, naming the field, and never a stack trace', async () => {
     const { patient, conversation } = await createPair(t);
     const send = `/api/chat/conversations/${conversation.id}/messages`;
     const json = { 'content-type': 'application/json' };
-    expectJsonError(await patient.api.request('POST', send, '{"content": "oops', json), 400, 'VALIDATION_FAILED', 'invalid JSON');
+    expectJsonError(
+      await patient.api.request('POST', send, '{"content": "oops', json),
+      400,
+      'VALIDATION_FAILED',
+      'invalid JSON',
+    );
     expectJsonError(await patient.api.request('POST', send, '', json), 400, 'VALIDATION_FAILED', 'empty JSON body');
-    expectJsonError(await patient.api.request('POST', send, 'content=hi', { 'content-type': 'text/plain' }), 400, 'VALIDATION_FAILED', 'not JSON');
+    expectJsonError(
+      await patient.api.request('POST', send, 'content=hi', { 'content-type': 'text/plain' }),
+      400,
+      'VALIDATION_FAILED',
+      'not JSON',
+    );
     expectJsonError(await patient.api.request('POST', send, '[1,2]', json), 400, 'VALIDATION_FAILED', 'an array');
     expectJsonError(await patient.api.request('POST', send, 'null', json), 400, 'VALIDATION_FAILED', 'null');
     expectJsonError(await patient.api.request('POST', send, '"text"', json), 400, 'VALIDATION_FAILED', 'a string');
     const poisoned = `{"__proto__": {"isAdmin": true}, "clientMessageId": "${clientId()}", "content": "hi"}`;
-    expectJsonError(await patient.api.request('POST', send, poisoned, json), 400, 'VALIDATION_FAILED', 'prototype poisoning');
     expectJsonError(
-      await patient.api.request('POST', send, JSON.stringify({ clientMessageId: clientId(), content: 'x'.repeat(2 * 1024 * 1024) }), json),
+      await patient.api.request('POST', send, poisoned, json),
+      400,
+      'VALIDATION_FAILED',
+      'prototype poisoning',
+    );
+    expectJsonError(
+      await patient.api.request(
+        'POST',
+        send,
+        JSON.stringify({ clientMessageId: clientId(), content: 'x'.repeat(2 * 1024 * 1024) }),
+        json,
+      ),
       413,
       'VALIDATION_FAILED',
       'over the body limit',
@@ -218,16 +288,29 @@ describe('malformed HTTP', () => {
     const missing = await patient.api.post(send, { clientMessageId: clientId() });
     expectJsonError(missing, 400, 'VALIDATION_FAILED', 'no content');
     expect(missing.body.error.message).toMatch(/^content\b/);
-    const tooLong = await patient.api.post(send, { clientMessageId: clientId(), content: 'secret diagnosis '.repeat(300) });
+    const tooLong = await patient.api.post(send, {
+      clientMessageId: clientId(),
+      content: 'secret diagnosis '.repeat(300),
+    });
     expectJsonError(tooLong, 400, 'VALIDATION_FAILED', 'too long');
     expect(tooLong.body.error.message).toMatch(/^content\b/);
     expect(tooLong.body.error.message).not.toContain('secret diagnosis');
     const badId = await patient.api.get('/api/chat/conversations/not-a-uuid');
     expectJsonError(badId, 400, 'VALIDATION_FAILED', 'bad id');
     expect(badId.body.error.message).toMatch(/^id\b/);
-    expectJsonError(await patient.api.get('/api/chat/conversations?limit=1&limit=2'), 400, 'VALIDATION_FAILED', 'repeated limit');
+    expectJsonError(
+      await patient.api.get('/api/chat/conversations?limit=1&limit=2'),
+      400,
+      'VALIDATION_FAILED',
+      'repeated limit',
+    );
     expectJsonError(await patient.api.get('/api/chat/conversations?q=a&q=b'), 400, 'VALIDATION_FAILED', 'repeated q');
-    expectJsonError(await patient.api.request('DELETE', `/api/chat/messages/${randomUUID()}?scope=all`), 400, 'VALIDATION_FAILED', 'bad scope');
+    expectJsonError(
+      await patient.api.request('DELETE', `/api/chat/messages/${randomUUID()}?scope=all`),
+      400,
+      'VALIDATION_FAILED',
+      'bad scope',
+    );
 
     for (const [method, path] of [
       ['GET', '/api/nothing-here'],
@@ -240,7 +323,11 @@ describe('malformed HTTP', () => {
     }
     // Refused before routing (an over-long segment, broken percent-encoding): the same shape,
     // and the path is not echoed.
-    for (const path of [`/api/chat/conversations/${'a'.repeat(600)}`, '/api/chat/conversations/%E0%A4%A', '/api/chat/messages/%zz/reactions/x']) {
+    for (const path of [
+      `/api/chat/conversations/${'a'.repeat(600)}`,
+      '/api/chat/conversations/%E0%A4%A',
+      '/api/chat/messages/%zz/reactions/x',
+    ]) {
       const res = await patient.api.get(path);
       expectJsonError(res, 400, 'VALIDATION_FAILED', path.slice(0, 40));
       expect(res.body.error.message).toMatch(/^url\b/);
@@ -255,18 +342,31 @@ describe('malformed HTTP', () => {
     const answers: [string, Reply][] = [
       ['list q', await patient.api.get(`/api/chat/conversations?q=${encodeURIComponent(nul)}`)],
       ['contacts q', await patient.api.get(`/api/chat/contacts?q=${encodeURIComponent(nul)}`)],
-      ['clientMessageId', await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: nul, content: 'hi' })],
+      [
+        'clientMessageId',
+        await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+          clientMessageId: nul,
+          content: 'hi',
+        }),
+      ],
       ['participantId', await patient.api.post('/api/chat/conversations', { participantId: nul })],
     ];
     for (const [what, res] of answers) {
       expectJsonError(res, 400, 'VALIDATION_FAILED', what);
       expect(res.body.error.message, what).toContain('NUL');
     }
-    const ack = await s.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: nul, content: 'hi' });
+    const ack = await s.emitAck('chat:message', {
+      conversationId: conversation.id,
+      clientMessageId: nul,
+      content: 'hi',
+    });
     expect(ack).toEqual({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('NUL') } });
     expect(s.socket.connected).toBe(true);
     // Message text is encrypted before it is stored, so a NUL in it is fine.
-    const text = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, { clientMessageId: clientId(), content: nul });
+    const text = await patient.api.post(`/api/chat/conversations/${conversation.id}/messages`, {
+      clientMessageId: clientId(),
+      content: nul,
+    });
     expect(text.status).toBe(201);
     expect(text.body.content).toBe(nul);
   });

@@ -5,7 +5,12 @@ import { unreadCountOf } from '../conversations/conversations.store.js';
  * Moves a watermark forward (never back, never past the last message). Returns the new value,
  * or null when it did not move.
  */
-export async function advanceDelivered(db: Queryable, conversationId: string, userId: string, upToSeq: number): Promise<number | null> {
+export async function advanceDelivered(
+  db: Queryable,
+  conversationId: string,
+  userId: string,
+  upToSeq: number,
+): Promise<number | null> {
   const { rows } = await db.query<{ seq: number }>(
     `UPDATE conversation_members cm SET last_delivered_seq = LEAST($3, c.last_seq)
        FROM conversations c
@@ -18,7 +23,12 @@ export async function advanceDelivered(db: Queryable, conversationId: string, us
 }
 
 /** Read implies delivered, so both watermarks move. */
-export async function advanceRead(db: Queryable, conversationId: string, userId: string, upToSeq: number): Promise<number | null> {
+export async function advanceRead(
+  db: Queryable,
+  conversationId: string,
+  userId: string,
+  upToSeq: number,
+): Promise<number | null> {
   const { rows } = await db.query<{ seq: number }>(
     `UPDATE conversation_members cm
         SET last_read_seq = LEAST($3, c.last_seq),
@@ -33,7 +43,11 @@ export async function advanceRead(db: Queryable, conversationId: string, userId:
 }
 
 /** The caller's read watermark and unread count, derived from messages (never a counter). */
-export async function readState(db: Queryable, conversationId: string, userId: string): Promise<{ lastReadSeq: number; unreadCount: number }> {
+export async function readState(
+  db: Queryable,
+  conversationId: string,
+  userId: string,
+): Promise<{ lastReadSeq: number; unreadCount: number }> {
   const { rows } = await db.query<{ last_read_seq: number; unread: number }>(
     `SELECT cm.last_read_seq, ${unreadCountOf('cm')} AS unread
        FROM conversation_members cm WHERE cm.conversation_id = $1 AND cm.user_id = $2`,

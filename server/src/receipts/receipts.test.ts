@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/harness.js';
 import { clientId, createPair, createPatient, sendText, type TestUser } from '../test/factories.js';
-import { sleep } from '../test/socket-client.js';
 
 const t = useTestApp();
 const connect = (token: string) => t.connect(token);
-const view = async (user: TestUser, conversationId: string) => (await user.api.get(`/api/chat/conversations/${conversationId}`)).body;
+const view = async (user: TestUser, conversationId: string) =>
+  (await user.api.get(`/api/chat/conversations/${conversationId}`)).body;
 const sendMany = async (user: TestUser, conversationId: string, n: number) => {
   const sent = [];
   for (let i = 0; i < n; i++) sent.push(await sendText(user, conversationId, `message ${i + 1}`));
@@ -38,7 +38,7 @@ describe('delivery receipts', () => {
     expect((await d2.emitAck('chat:delivered', { conversationId: conversation.id, upToSeq: 1000 })).ok).toBe(true);
     const capped = await p.waitFor('chat:delivered', (e) => e.upToSeq !== 2);
     expect(capped).toMatchObject({ userId: doctor.id, upToSeq: 3 });
-    await sleep(150);
+    await p.roundTrip();
     expect(p.all('chat:delivered').map((e) => e.upToSeq)).toEqual([2, 3]);
     expect((await view(patient, conversation.id)).peerLastDeliveredSeq).toBe(3);
 
@@ -56,13 +56,16 @@ describe('delivery receipts', () => {
       ok: false,
       error: { code: 'NOT_FOUND' },
     });
-    expect(await s.emitAck('chat:read', { conversationId: conversation.id, upToSeq: 1 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await s.emitAck('chat:read', { conversationId: conversation.id, upToSeq: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     const rest = await stranger.api.post(`/api/chat/conversations/${conversation.id}/read`, { upToSeq: 1 });
     expect(rest.status).toBe(404);
     expect(rest.body.error.code).toBe('NOT_FOUND');
 
     await p.emitAck('chat:read', { conversationId: conversation.id, upToSeq: 1 });
-    await sleep(150);
+    await s.roundTrip();
     expect(s.all('chat:read')).toHaveLength(0);
     expect(s.all('chat:delivered')).toHaveLength(0);
     expect(s.all('conversation:updated')).toHaveLength(0);
@@ -81,13 +84,15 @@ describe('delivery receipts', () => {
       expect((await p.emitAck('chat:delivered', payload)).error.code).toBe('VALIDATION_FAILED');
       expect((await p.emitAck('chat:read', payload)).error.code).toBe('VALIDATION_FAILED');
     }
-    expect((await patient.api.post(`/api/chat/conversations/${conversation.id}/read`, { upToSeq: -1 })).body.error.code).toBe('VALIDATION_FAILED');
+    expect(
+      (await patient.api.post(`/api/chat/conversations/${conversation.id}/read`, { upToSeq: -1 })).body.error.code,
+    ).toBe('VALIDATION_FAILED');
     expect((await patient.api.post(`/api/chat/conversations/${conversation.id}/read`, {})).status).toBe(400);
   });
 });
 
 describe('read receipts', () => {
-  it('by socket: forward only, capped at the last message, both participants told, the reader’s other devices updated', async () => {
+  it('by socket: forward only, capped at the last message, both told, the reader’s other devices updated', async () => {
     const { patient, doctor, conversation } = await createPair(t);
     const [p, d1, d2] = await Promise.all([connect(patient.token), connect(doctor.token), connect(doctor.token)]);
     await sendMany(patient, conversation.id, 4);
@@ -102,7 +107,7 @@ describe('read receipts', () => {
     const updated = await d2.waitFor('conversation:updated', (c) => c.id === conversation.id);
     expect(updated).toMatchObject({ id: conversation.id, lastReadSeq: 2, unreadCount: 2, lastSeq: 4 });
     // The update is the doctor's own view; the patient is not sent the doctor's badge.
-    await sleep(100);
+    await p.roundTrip();
     expect(p.all('conversation:updated')).toHaveLength(0);
 
     // What the patient sees of the doctor.
@@ -110,16 +115,31 @@ describe('read receipts', () => {
     expect(await view(doctor, conversation.id)).toMatchObject({ lastReadSeq: 2, unreadCount: 2, peerLastReadSeq: 4 });
 
     // Backwards: nothing moves, nobody is told, the ack says where it stands.
-    expect(await d1.emitAck('chat:read', { conversationId: conversation.id, upToSeq: 1 })).toEqual({ ok: true, lastReadSeq: 2, unreadCount: 2 });
-    expect(await d1.emitAck('chat:read', { conversationId: conversation.id, upToSeq: 2 })).toEqual({ ok: true, lastReadSeq: 2, unreadCount: 2 });
-    await sleep(150);
+    expect(await d1.emitAck('chat:read', { conversationId: conversation.id, upToSeq: 1 })).toEqual({
+      ok: true,
+      lastReadSeq: 2,
+      unreadCount: 2,
+    });
+    expect(await d1.emitAck('chat:read', { conversationId: conversation.id, upToSeq: 2 })).toEqual({
+      ok: true,
+      lastReadSeq: 2,
+      unreadCount: 2,
+    });
+    await Promise.all([p, d2].map((s) => s.roundTrip()));
     expect(p.all('chat:read')).toHaveLength(1);
     expect(d2.all('conversation:updated')).toHaveLength(1);
 
     // Past the end stops at the last message, so a later message is still unread.
-    expect(await d2.emitAck('chat:read', { conversationId: conversation.id, upToSeq: 500 })).toEqual({ ok: true, lastReadSeq: 4, unreadCount: 0 });
+    expect(await d2.emitAck('chat:read', { conversationId: conversation.id, upToSeq: 500 })).toEqual({
+      ok: true,
+      lastReadSeq: 4,
+      unreadCount: 0,
+    });
     expect(await p.waitFor('chat:read', (e) => e.upToSeq === 4)).toMatchObject({ userId: doctor.id });
-    await d1.waitFor('conversation:updated', (c) => c.id === conversation.id && c.lastReadSeq === 4 && c.unreadCount === 0);
+    await d1.waitFor(
+      'conversation:updated',
+      (c) => c.id === conversation.id && c.lastReadSeq === 4 && c.unreadCount === 0,
+    );
     await sendText(patient, conversation.id, 'five');
     expect(await view(doctor, conversation.id)).toMatchObject({ lastReadSeq: 4, unreadCount: 1 });
     expect((await view(patient, conversation.id)).peerLastReadSeq).toBe(4);
@@ -133,14 +153,26 @@ describe('read receipts', () => {
     const res = await patient.api.post(`/api/chat/conversations/${conversation.id}/read`, { upToSeq: 2 });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ lastReadSeq: 2, unreadCount: 1 });
-    expect(await d.waitFor('chat:read', (e) => e.userId === patient.id)).toMatchObject({ conversationId: conversation.id, upToSeq: 2 });
+    expect(await d.waitFor('chat:read', (e) => e.userId === patient.id)).toMatchObject({
+      conversationId: conversation.id,
+      upToSeq: 2,
+    });
     // The REST caller's sockets are its other devices: they update their badge.
-    expect(await p.waitFor('conversation:updated', (c) => c.id === conversation.id)).toMatchObject({ lastReadSeq: 2, unreadCount: 1 });
+    expect(await p.waitFor('conversation:updated', (c) => c.id === conversation.id)).toMatchObject({
+      lastReadSeq: 2,
+      unreadCount: 1,
+    });
 
-    expect((await patient.api.post(`/api/chat/conversations/${conversation.id}/read`, { upToSeq: 0 })).body).toEqual({ lastReadSeq: 2, unreadCount: 1 });
-    expect((await patient.api.post(`/api/chat/conversations/${conversation.id}/read`, { upToSeq: 99 })).body).toEqual({ lastReadSeq: 3, unreadCount: 0 });
+    expect((await patient.api.post(`/api/chat/conversations/${conversation.id}/read`, { upToSeq: 0 })).body).toEqual({
+      lastReadSeq: 2,
+      unreadCount: 1,
+    });
+    expect((await patient.api.post(`/api/chat/conversations/${conversation.id}/read`, { upToSeq: 99 })).body).toEqual({
+      lastReadSeq: 3,
+      unreadCount: 0,
+    });
     expect(await view(doctor, conversation.id)).toMatchObject({ peerLastReadSeq: 3, peerLastDeliveredSeq: 3 });
-    await sleep(100);
+    await d.roundTrip();
     expect(d.all('chat:read', (e) => e.userId === patient.id).map((e) => e.upToSeq)).toEqual([2, 3]);
   });
 
@@ -184,7 +216,9 @@ describe('unread counts', () => {
     expect(await listed(doctor)).toBe(2);
 
     // Reading past m1 leaves only m4.
-    expect((await doctor.api.post(`/api/chat/conversations/${conversation.id}/read`, { upToSeq: m1.seq })).body).toEqual({
+    expect(
+      (await doctor.api.post(`/api/chat/conversations/${conversation.id}/read`, { upToSeq: m1.seq })).body,
+    ).toEqual({
       lastReadSeq: 1,
       unreadCount: 1,
     });
@@ -208,10 +242,18 @@ describe('unread counts', () => {
     expect(await view(patient, conversation.id)).toMatchObject({ unreadCount: 3, lastReadSeq: 0 });
 
     // By socket.
-    const ack = await p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'got them all' });
+    const ack = await p.emitAck('chat:message', {
+      conversationId: conversation.id,
+      clientMessageId: clientId(),
+      content: 'got them all',
+    });
     expect(ack.message.seq).toBe(4);
     expect(await view(patient, conversation.id)).toMatchObject({ unreadCount: 0, lastReadSeq: 4 });
-    expect(await view(doctor, conversation.id)).toMatchObject({ unreadCount: 1, peerLastReadSeq: 4, peerLastDeliveredSeq: 4 });
+    expect(await view(doctor, conversation.id)).toMatchObject({
+      unreadCount: 1,
+      peerLastReadSeq: 4,
+      peerLastDeliveredSeq: 4,
+    });
 
     // By REST, after more from the doctor.
     await sendMany(doctor, conversation.id, 2);

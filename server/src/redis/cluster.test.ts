@@ -50,16 +50,28 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
     const d = await connect(b, doctor);
     expect(await readyz(a)).toMatchObject({ status: 'ready', fanout: 'ok' });
 
-    const ack = await p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'Across processes' });
+    const ack = await p.emitAck('chat:message', {
+      conversationId: conversation.id,
+      clientMessageId: clientId(),
+      content: 'Across processes',
+    });
     expect(ack.ok).toBe(true);
     const got = await d.waitFor('chat:message', (m) => m.id === ack.message.id);
     expect(got).toMatchObject({ content: 'Across processes', seq: ack.message.seq, senderId: patient.id });
 
     await d.emitAck('chat:typing:start', { conversationId: conversation.id });
-    expect(await p.waitFor('chat:typing', (e) => e.isTyping)).toEqual({ conversationId: conversation.id, userId: doctor.id, isTyping: true });
+    expect(await p.waitFor('chat:typing', (e) => e.isTyping)).toEqual({
+      conversationId: conversation.id,
+      userId: doctor.id,
+      isTyping: true,
+    });
 
     await d.emitAck('chat:read', { conversationId: conversation.id, upToSeq: ack.message.seq });
-    expect(await p.waitFor('chat:read')).toMatchObject({ conversationId: conversation.id, userId: doctor.id, upToSeq: ack.message.seq });
+    expect(await p.waitFor('chat:read')).toMatchObject({
+      conversationId: conversation.id,
+      userId: doctor.id,
+      upToSeq: ack.message.seq,
+    });
     // Each event reaches each device once, not once per process.
     await sleep(200);
     expect(d.all('chat:message', (m) => m.id === ack.message.id)).toHaveLength(1);
@@ -81,7 +93,9 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
     expect((await patient.api.get(`/api/chat/conversations/${conversation.id}`)).body.doctor.online).toBe(true);
 
     onA.close();
-    expect(await p.waitFor('presence:update', (e) => e.userId === doctor.id && !e.online)).toMatchObject({ lastSeenAt: expect.any(String) });
+    expect(await p.waitFor('presence:update', (e) => e.userId === doctor.id && !e.online)).toMatchObject({
+      lastSeenAt: expect.any(String),
+    });
     expect((await patient.api.get(`/api/chat/conversations/${conversation.id}`)).body.doctor.online).toBe(false);
   });
 
@@ -95,14 +109,22 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
       await sleep(200);
       // Sent through A, whose own sockets do not include the doctor's: Redis says online.
       const p = await connect(a, patient);
-      await p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'Doctor is on B' });
+      await p.emitAck('chat:message', {
+        conversationId: conversation.id,
+        clientMessageId: clientId(),
+        content: 'Doctor is on B',
+      });
       await onB.waitFor('chat:message');
       await sleep(1500);
       expect(push.received(sub)).toHaveLength(0);
 
       onB.close();
       await p.waitFor('presence:update', (e) => e.userId === doctor.id && !e.online);
-      await p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'Doctor has left' });
+      await p.emitAck('chat:message', {
+        conversationId: conversation.id,
+        clientMessageId: clientId(),
+        content: 'Doctor has left',
+      });
       await until(async () => push.received(sub).length === 1, 'a push');
       expect(push.failures).toEqual([]);
     } finally {
@@ -123,7 +145,16 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
 
   it('shares sign-in failure limits between processes', async () => {
     const email = `${uniqueId('limit')}@example.test`;
-    await upsertUsers(a.db, [{ id: uniqueId('pat'), name: 'Lim Ited', email, role: 'PATIENT', status: 'active', passwordHash: await hashPassword('right password') }]);
+    await upsertUsers(a.db, [
+      {
+        id: uniqueId('pat'),
+        name: 'Lim Ited',
+        email,
+        role: 'PATIENT',
+        status: 'active',
+        passwordHash: await hashPassword('right password'),
+      },
+    ]);
     const login = (app: TestApp, password: string) => app.anon.post('/api/auth/login', { email, password });
     expect((await login(a, 'wrong')).status).toBe(401);
     expect((await login(b, 'wrong')).status).toBe(401);
@@ -138,7 +169,8 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
     await clearOfMinuteTurn();
     const { patient, conversation } = await createPair(a);
     const [onA, onB] = [await connect(a, patient), await connect(b, patient)];
-    const send = (s: TestSocket) => s.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'budget' });
+    const send = (s: TestSocket) =>
+      s.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'budget' });
     for (let i = 0; i < 5; i++) expect((await send(onA)).ok).toBe(true);
     expect((await send(onB)).ok).toBe(true);
     // Each process adds its sends to Redis each second and reads the totals back.
@@ -149,7 +181,9 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
     expect(await send(onB)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
     await sleep(2500);
     expect(await send(onA)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
-    const stored = await a.db.query(`SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1`, [conversation.id]);
+    const stored = await a.db.query(`SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1`, [
+      conversation.id,
+    ]);
     expect(stored.rows[0].n).toBe(8);
   }, 30_000);
 
@@ -167,7 +201,11 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
 
     const acks = [];
     for (const content of ['During the outage 1', 'During the outage 2', 'During the outage 3']) {
-      const ack = await p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content });
+      const ack = await p.emitAck('chat:message', {
+        conversationId: conversation.id,
+        clientMessageId: clientId(),
+        content,
+      });
       expect(ack.ok).toBe(true);
       acks.push(ack.message);
     }
@@ -176,17 +214,29 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
     expect(doctorOnB.all('chat:message')).toHaveLength(0);
 
     await redis.start();
-    await until(async () => (await readyz(a)).fanout === 'ok' && (await readyz(b)).fanout === 'ok', 'fan-out to recover', 15_000);
+    await until(
+      async () => (await readyz(a)).fanout === 'ok' && (await readyz(b)).fanout === 'ok',
+      'fan-out to recover',
+      15_000,
+    );
     expect(await (await fetch(`${a.url}/metrics`)).text()).toMatch(/^carechat_fanout_healthy 1$/m);
     // B's device is told the conversation moved on, and fetches what it missed.
     const lastRev = Math.max(...acks.map((m) => m.rev));
-    const updated = await doctorOnB.waitFor('conversation:updated', (c) => c.id === conversation.id && c.lastRev >= lastRev, 10_000);
+    const updated = await doctorOnB.waitFor(
+      'conversation:updated',
+      (c) => c.id === conversation.id && c.lastRev >= lastRev,
+      10_000,
+    );
     expect(updated.unreadCount).toBe(3);
     const changes = (await doctor.api.get(`/api/chat/conversations/${conversation.id}/changes?since=0`)).body;
     expect(changes.data.map((m: { id: string }) => m.id)).toEqual(acks.map((m) => m.id));
 
     // And fan-out works again without a restart.
-    const after = await p.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'After the outage' });
+    const after = await p.emitAck('chat:message', {
+      conversationId: conversation.id,
+      clientMessageId: clientId(),
+      content: 'After the outage',
+    });
     expect(after.ok).toBe(true);
     await doctorOnB.waitFor('chat:message', (e) => e.id === after.message.id, 10_000);
     await sleep(200);
@@ -203,7 +253,13 @@ describe.skipIf(!REDIS_BINARY)('several processes through Redis', () => {
     await until(async () => (await readyz(a)).fanout === 'degraded', 'A to notice the outage', 15_000);
     expect((await admin.api.post(`/api/admin/users/${doctor.id}/block`, {})).status).toBe(200);
     await redis.start();
-    await until(async () => (await readyz(a)).fanout === 'ok' && (await readyz(b)).fanout === 'ok', 'fan-out to recover', 15_000);
-    expect(await patientOnB.waitFor('conversation:updated', (c) => c.id === conversation.id && !c.canMessage, 10_000)).toMatchObject({ canMessage: false });
+    await until(
+      async () => (await readyz(a)).fanout === 'ok' && (await readyz(b)).fanout === 'ok',
+      'fan-out to recover',
+      15_000,
+    );
+    expect(
+      await patientOnB.waitFor('conversation:updated', (c) => c.id === conversation.id && !c.canMessage, 10_000),
+    ).toMatchObject({ canMessage: false });
   }, 60_000);
 });

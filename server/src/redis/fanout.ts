@@ -26,6 +26,7 @@ export async function connectFanout(io: Io, config: Config, log: Logger): Promis
       maxLen: 100_000,
     }),
   );
-  if (!(await link.ready(START_WAIT_MS))) log.warn({ waitedMs: START_WAIT_MS }, 'redis not reachable at start: serving with fan-out degraded');
+  if (!(await link.ready(START_WAIT_MS)))
+    log.warn({ waitedMs: START_WAIT_MS }, 'redis not reachable at start: serving with fan-out degraded');
   return link;
 }

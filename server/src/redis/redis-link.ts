@@ -50,7 +50,9 @@ export class RedisLink extends EventEmitter<{ up: []; down: [] }> {
 
   /** Connects in the background: a server whose Redis is down at start serves, degraded. */
   start(): void {
-    this.client.connect().catch((err: unknown) => this.log.warn({ err: { message: (err as Error).message } }, 'redis connect failed'));
+    this.client
+      .connect()
+      .catch((err: unknown) => this.log.warn({ err: { message: (err as Error).message } }, 'redis connect failed'));
   }
 
   /** Resolves once connected, or after `timeoutMs` (degraded) – start-up waits at most that. */

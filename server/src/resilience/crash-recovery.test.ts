@@ -29,7 +29,9 @@ describe('a server killed mid-send', () => {
       while (!killed) {
         const cid = clientId();
         sent.push(cid);
-        const ack = await socket.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: cid, content: `m ${cid}` }).catch(() => null);
+        const ack = await socket
+          .emitAck('chat:message', { conversationId: conversation.id, clientMessageId: cid, content: `m ${cid}` })
+          .catch(() => null);
         if (ack?.ok) acked.set(cid, ack.message.id);
       }
     };
@@ -47,7 +49,9 @@ describe('a server killed mid-send', () => {
       const ids: string[] = [];
       let before: number | undefined;
       for (;;) {
-        const { body: res } = await api.get(`/api/chat/conversations/${conversation.id}/messages?limit=100${before ? `&before=${before}` : ''}`);
+        const { body: res } = await api.get(
+          `/api/chat/conversations/${conversation.id}/messages?limit=100${before ? `&before=${before}` : ''}`,
+        );
         ids.unshift(...res.data.map((m: any) => m.clientMessageId));
         if (!res.hasMore) return ids;
         before = res.data[0].seq;
@@ -59,7 +63,11 @@ describe('a server killed mid-send', () => {
     // The sender retries everything it never saw acked, with the same clientMessageIds.
     const retrier = await connectClient(second.url, { token: patient.token });
     for (const cid of sent.filter((c) => !acked.has(c))) {
-      const ack = await retrier.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: cid, content: `m ${cid}` });
+      const ack = await retrier.emitAck('chat:message', {
+        conversationId: conversation.id,
+        clientMessageId: cid,
+        content: `m ${cid}`,
+      });
       expect(ack.ok).toBe(true);
     }
     const after = await history();

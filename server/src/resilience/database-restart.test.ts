@@ -40,7 +40,11 @@ describe('a PostgreSQL restart', () => {
     const socket = await connectClient(server.url, { token: patient.token });
 
     await pg.stop();
-    const during = await socket.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'while down' });
+    const during = await socket.emitAck('chat:message', {
+      conversationId: conversation.id,
+      clientMessageId: clientId(),
+      content: 'while down',
+    });
     expect(during.ok).toBe(false);
     expect(during.error.code).toBe('SERVICE_UNAVAILABLE');
     const ready = await fetch(`${server.url}/readyz`);
@@ -51,7 +55,11 @@ describe('a PostgreSQL restart', () => {
     pg = await startEmbeddedPostgres(dir, log, port);
     let after: any;
     for (let i = 0; i < 50 && !after?.ok; i++) {
-      after = await socket.emitAck('chat:message', { conversationId: conversation.id, clientMessageId: clientId(), content: 'after the restart' });
+      after = await socket.emitAck('chat:message', {
+        conversationId: conversation.id,
+        clientMessageId: clientId(),
+        content: 'after the restart',
+      });
       if (!after.ok) await sleep(200);
     }
     expect(after.ok).toBe(true);

@@ -19,7 +19,10 @@ describe('SIGTERM', () => {
       const cid = clientId();
       return socket
         .emitAck('chat:message', { conversationId: conversation.id, clientMessageId: cid, content: `bye ${cid}` })
-        .then((ack) => ({ cid, ack }), (err: Error) => ({ cid, ack: { ok: false, lost: err.message } }));
+        .then(
+          (ack) => ({ cid, ack }),
+          (err: Error) => ({ cid, ack: { ok: false, lost: err.message } }),
+        );
     });
     server.child.kill('SIGTERM');
     const results = await Promise.all(pending);
@@ -32,7 +35,9 @@ describe('SIGTERM', () => {
 
     const again = await spawnServer({ DATABASE_URL: inject('databaseUrl') });
     running.push(again);
-    const page = await new HttpClient(again.url, doctor.token).get(`/api/chat/conversations/${conversation.id}/messages?limit=100`);
+    const page = await new HttpClient(again.url, doctor.token).get(
+      `/api/chat/conversations/${conversation.id}/messages?limit=100`,
+    );
     const stored = new Set(page.body.data.map((m: any) => m.clientMessageId));
     for (const cid of okIds) expect(stored.has(cid)).toBe(true);
     // A refused send was not half-done: nothing of it was stored.

@@ -22,14 +22,27 @@ describe('retention across a crash', () => {
     // 1,000 messages past retention and 50 recent ones, written directly (bodies are not read here).
     await app.db.query(
       `INSERT INTO messages (id, conversation_id, seq, rev, sender_id, client_message_id, created_at)
-       SELECT gen_random_uuid(), $1, n, n, $2, $3 || n, now() - make_interval(days => CASE WHEN n <= 1000 THEN 400 ELSE 1 END)
+       SELECT gen_random_uuid(), $1, n, n, $2, $3 || n,
+              now() - make_interval(days => CASE WHEN n <= 1000 THEN 400 ELSE 1 END)
          FROM generate_series(1, 1050) AS n`,
       [conversation.id, patient.id, uniqueId('seed')],
     );
     const due = async () =>
-      (await app.db.query(`SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1 AND created_at < now() - interval '365 days'`, [conversation.id])).rows[0].n;
+      (
+        await app.db.query(
+          `SELECT count(*)::int AS n FROM messages
+            WHERE conversation_id = $1 AND created_at < now() - interval '365 days'`,
+          [conversation.id],
+        )
+      ).rows[0].n;
     const recent = async () =>
-      (await app.db.query(`SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1 AND created_at > now() - interval '2 days'`, [conversation.id])).rows[0].n;
+      (
+        await app.db.query(
+          `SELECT count(*)::int AS n FROM messages
+            WHERE conversation_id = $1 AND created_at > now() - interval '2 days'`,
+          [conversation.id],
+        )
+      ).rows[0].n;
 
     // A server whose first retention run starts at once, ten messages per batch.
     server = await spawnServer({ DATABASE_URL: own.url, RETENTION_FIRST_RUN_SECONDS: '0', RETENTION_BATCH: '10' });

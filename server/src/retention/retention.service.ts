@@ -1,7 +1,14 @@
 import { insertAuditEvent } from '../audit/audit.store.js';
 import type { Deps } from '../context.js';
 import { withTransaction } from '../db/pool.js';
-import { archiveIdle, expireIdleConversations, purgeAuditBatch, purgeExpiredBatch, removeEmptiedConversations } from './retention.store.js';
+import {
+  archiveIdle,
+  expireIdleConversations,
+  purgeAuditBatch,
+  purgeExpiredBatch,
+  removeEmptiedConversations,
+} from './retention.store.js';
+import { onlyRow } from '../db/rows.js';
 
 // Any constant shared by every CareChat process on a database.
 export const RETENTION_LOCK = 4_202_612;
@@ -31,8 +38,9 @@ const NOT_RUN: RetentionRun = {
  * The scheduled retention work: conversations idle past RETENTION_DAYS are crypto-shredded
  * and then removed, messages (and their files) older than RETENTION_DAYS are deleted for
  * good, conversations idle for ARCHIVE_AFTER_DAYS are archived for both sides, and audit
- * events older than AUDIT_RETENTION_DAYS (six years at least) go. One process at a time (an advisory lock), in small batches that each commit, so a
- * crash loses at most one batch's progress and the next run resumes. Every run is audited.
+ * events older than AUDIT_RETENTION_DAYS (six years at least) go. One process at a time (an
+ * advisory lock), in small batches that each commit, so a crash loses at most one batch's
+ * progress and the next run resumes. Every run is audited.
  */
 export class RetentionService {
   constructor(
@@ -45,7 +53,7 @@ export class RetentionService {
     const lock = await db.connect();
     try {
       const { rows } = await lock.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1) AS got', [RETENTION_LOCK]);
-      if (!rows[0]!.got) return NOT_RUN;
+      if (!onlyRow(rows, 'pg_try_advisory_lock').got) return NOT_RUN;
       const run = { ...NOT_RUN, ran: true };
       try {
         await this.work(run);
@@ -53,7 +61,9 @@ export class RetentionService {
         // A failed run is on the record too, with what it got done: the batches before the
         // failure committed. The cause is a code, never a message that could quote data.
         const code = (err as { code?: unknown }).code;
-        await this.record(run, 'failure', { error: typeof code === 'string' ? code : (err as Error).name ?? 'Error' }).catch(() => undefined);
+        await this.record(run, 'failure', {
+          error: typeof code === 'string' ? code : ((err as Error).name ?? 'Error'),
+        }).catch(() => undefined);
         throw err;
       }
       await this.record(run, 'success');
@@ -74,7 +84,9 @@ export class RetentionService {
       if (expired.length < config.retentionBatch) break;
     }
     for (;;) {
-      const batch = await withTransaction(db, (tx) => purgeExpiredBatch(tx, config.retentionDays, config.retentionBatch));
+      const batch = await withTransaction(db, (tx) =>
+        purgeExpiredBatch(tx, config.retentionDays, config.retentionBatch),
+      );
       await this.removeFiles(batch.files);
       run.messagesDeleted += batch.messages;
       run.filesDeleted += batch.files.length;
@@ -90,13 +102,19 @@ export class RetentionService {
     run.conversationsArchived = await archiveIdle(db, config.archiveAfterDays);
     for (;;) {
       // Each batch records its own anchor as it commits: a crash between batches leaves a chain that verifies.
-      const deleted = await withTransaction(db, (tx) => purgeAuditBatch(tx, config.auditRetentionDays, config.retentionBatch));
+      const deleted = await withTransaction(db, (tx) =>
+        purgeAuditBatch(tx, config.auditRetentionDays, config.retentionBatch),
+      );
       run.auditEventsDeleted += deleted;
       if (deleted < config.retentionBatch) break;
     }
   }
 
-  private record(run: RetentionRun, outcome: 'success' | 'failure', extra: Record<string, unknown> = {}): Promise<void> {
+  private record(
+    run: RetentionRun,
+    outcome: 'success' | 'failure',
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
     const { config } = this.deps;
     return insertAuditEvent(this.deps.db, {
       actorId: 'system',

@@ -7,11 +7,15 @@ export const EXPIRED_MESSAGES = `SELECT m.id FROM messages m JOIN conversations 
   ORDER BY m.created_at LIMIT $2 FOR UPDATE OF m SKIP LOCKED`;
 
 /**
- * Deletes up to `batch` messages older than `days` (none in conversations on legal hold), with their attachment rows; returns the
- * messages deleted and the attachment files to remove once committed. SKIP LOCKED keeps a
- * batch from waiting on rows a send or edit holds.
+ * Deletes up to `batch` messages older than `days` (none in conversations on legal hold), with
+ * their attachment rows; returns the messages deleted and the attachment files to remove once
+ * committed. SKIP LOCKED keeps a batch from waiting on rows a send or edit holds.
  */
-export async function purgeExpiredBatch(tx: Tx, days: number, batch: number): Promise<{ messages: number; files: string[] }> {
+export async function purgeExpiredBatch(
+  tx: Tx,
+  days: number,
+  batch: number,
+): Promise<{ messages: number; files: string[] }> {
   const { rows: doomed } = await tx.query<{ id: string }>(EXPIRED_MESSAGES, [days, batch]);
   if (doomed.length === 0) return { messages: 0, files: [] };
   const ids = doomed.map((r) => r.id);
@@ -51,7 +55,8 @@ export async function expireIdleConversations(db: Queryable, days: number, limit
     `UPDATE conversations SET wrapped_key = NULL, shredded_at = COALESCE(shredded_at, now()), expired_at = now()
       WHERE id IN (
         SELECT id FROM conversations
-         WHERE expired_at IS NULL AND NOT legal_hold AND COALESCE(last_message_at, created_at) < now() - make_interval(days => $1)
+         WHERE expired_at IS NULL AND NOT legal_hold
+           AND COALESCE(last_message_at, created_at) < now() - make_interval(days => $1)
          ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
       RETURNING id`,
     [days, limit],
@@ -63,7 +68,10 @@ export async function expireIdleConversations(db: Queryable, days: number, limit
  * Expired conversations whose messages are all gone are removed, with any unsent uploads, so
  * the two people can open a new one; returns the files to remove once committed.
  */
-export async function removeEmptiedConversations(tx: Tx, limit: number): Promise<{ conversations: number; files: string[] }> {
+export async function removeEmptiedConversations(
+  tx: Tx,
+  limit: number,
+): Promise<{ conversations: number; files: string[] }> {
   const { rows: gone } = await tx.query<{ id: string }>(
     `SELECT id FROM conversations c
       WHERE c.expired_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id)
@@ -94,7 +102,9 @@ export async function purgeAuditBatch(tx: Tx, days: number, batch: number): Prom
   );
   const deleted = rowCount ?? 0;
   if (deleted === 0) return 0;
-  const { rows } = await tx.query<{ prev_hash: Buffer | null }>('SELECT prev_hash FROM audit_events ORDER BY id LIMIT 1');
+  const { rows } = await tx.query<{ prev_hash: Buffer | null }>(
+    'SELECT prev_hash FROM audit_events ORDER BY id LIMIT 1',
+  );
   const anchor = rows[0]?.prev_hash?.toString('hex');
   await insertAuditEvent(tx, {
     actorId: 'system',

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { migrate } from '../db/migrate.js';
 import { inject } from 'vitest';
 import { createApp, type App } from '../app.js';
+import { systemClock, type Clock } from '../clock.js';
 import { loadConfig, type Config } from '../config.js';
 import { Keyring } from '../crypto/keyring.js';
 import { loadMasterKeys } from '../crypto/master-key.js';
@@ -40,8 +41,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** The services' clock: a FakeClock (fake-clock.ts) lets a test move time instead of waiting. */
+  clock?: Clock;
+}
+
 /** The real server (Fastify, Socket.IO, services) on a free port against the run's database. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const databaseUrl = env.DATABASE_URL ?? inject('databaseUrl');
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
@@ -68,7 +74,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const masterKeys = await loadMasterKeys(config, log);
   const keyring = new Keyring(masterKeys.keys, masterKeys.currentVersion);
   await keyring.verify(db);
-  const app = await createApp({ config, db, sendDb, log, keyring });
+  const app = await createApp({ config, db, sendDb, log, keyring, clock: options.clock ?? systemClock });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.http.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -90,7 +96,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
 }
 
 /** Signs a host-platform HS256 JWT the way the host platform would. */
-export function signJwt(claims: Record<string, unknown>, secret = TEST_JWT_SECRET, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }): string {
+export function signJwt(
+  claims: Record<string, unknown>,
+  secret = TEST_JWT_SECRET,
+  header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' },
+): string {
   const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const body = `${enc(header)}.${enc(claims)}`;
   return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
@@ -98,8 +108,11 @@ export function signJwt(claims: Record<string, unknown>, secret = TEST_JWT_SECRE
 
 export const uniqueId = (prefix: string) => `${prefix}-${randomBytes(6).toString('hex')}`;
 
-/** A database of its own, migrated, for tests that change global state (key rotation). */
-export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A database of its own, migrated, for tests that change global state (key rotation); with
+ * `until`, migrated only up to that file, for a test of the migrations after it.
+ */
+export async function freshDatabase(until?: string): Promise<{ url: string; drop(): Promise<void> }> {
   const server = new URL(inject('databaseUrl'));
   const name = `carechat_own_${Date.now()}_${randomBytes(3).toString('hex')}`;
   const admin = new pg.Client({ connectionString: server.toString() });
@@ -110,7 +123,7 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
   url.pathname = `/${name}`;
   const log = createLogger('silent');
   const pool = initPool(url.toString(), 1, log);
-  await migrate(pool, log);
+  await migrate(pool, log, until);
   await pool.end();
   return {
     url: url.toString(),

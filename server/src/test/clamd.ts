@@ -26,7 +26,10 @@ export async function startClamd(dir: string): Promise<Clamd> {
   const db = path.join(dir, 'db');
   await mkdir(db, { recursive: true });
   const hex = (s: string) => Buffer.from(s, 'latin1').toString('hex');
-  await writeFile(path.join(db, 'carechat-test.ndb'), `CareChat.Test.EICAR:0:*:${hex(EICAR)}\nCareChat.Test.Marker:0:*:${hex(MALWARE_MARKER)}\n`);
+  await writeFile(
+    path.join(db, 'carechat-test.ndb'),
+    `CareChat.Test.EICAR:0:*:${hex(EICAR)}\nCareChat.Test.Marker:0:*:${hex(MALWARE_MARKER)}\n`,
+  );
   const port = await freePort();
   const conf = path.join(dir, 'clamd.conf');
   await writeFile(

@@ -45,6 +45,33 @@ export async function createAppointment(
   return id;
 }
 
+/**
+ * `count` patients, each with a scheduled appointment with `doctor`, in one integration batch.
+ * Named `Patient 000 <tag>`, `Patient 001 <tag>`…: sorted by name in the order they were made.
+ */
+export async function createPatientsOf(
+  t: Target,
+  doctor: { id: string },
+  count: number,
+  tag = uniqueId('p'),
+): Promise<{ id: string; name: string }[]> {
+  const patients = Array.from({ length: count }, (_, i) => ({
+    id: `${tag}-${i}`,
+    name: `Patient ${String(i).padStart(3, '0')} ${tag}`,
+    role: 'PATIENT',
+    status: 'active',
+  }));
+  const appointments = patients.map((p) => ({
+    id: `${p.id}-a`,
+    patientId: p.id,
+    doctorId: doctor.id,
+    startsAt: new Date().toISOString(),
+    status: 'scheduled',
+  }));
+  expect((await t.service.post('/api/integration/batch', { users: patients, appointments })).status).toBe(200);
+  return patients.map(({ id, name }) => ({ id, name }));
+}
+
 export interface Pair {
   patient: TestUser;
   doctor: TestUser;
@@ -66,7 +93,33 @@ export const clientId = () => `c-${Date.now()}-${++counter}-${Math.random().toSt
 
 /** Sends a text message over REST and returns it. */
 export async function sendText(user: TestUser, conversationId: string, content: string) {
-  const res = await user.api.post(`/api/chat/conversations/${conversationId}/messages`, { clientMessageId: clientId(), content });
+  const res = await user.api.post(`/api/chat/conversations/${conversationId}/messages`, {
+    clientMessageId: clientId(),
+    content,
+  });
   expect(res.status).toBe(201);
   return res.body;
+}
+
+/** Uploads a file into a conversation over REST, as a browser would (multipart, the field first unless told). */
+export async function upload(
+  app: Pick<TestApp, 'url'>,
+  user: TestUser,
+  conversationId: string | null,
+  bytes: Buffer,
+  name = 'file.bin',
+  fieldsFirst = true,
+) {
+  const form = new FormData();
+  // A copy in a plain ArrayBuffer: Blob takes no view of a possibly shared one (the DOM's typing).
+  const file = new Blob([new Uint8Array(bytes)], { type: 'application/octet-stream' });
+  if (fieldsFirst && conversationId) form.append('conversationId', conversationId);
+  form.append('file', file, name);
+  if (!fieldsFirst && conversationId) form.append('conversationId', conversationId);
+  const res = await fetch(`${app.url}/api/chat/attachments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${user.token}` },
+    body: form,
+  });
+  return { status: res.status, body: (await res.json()) as any };
 }

@@ -2,11 +2,15 @@ import sharp from 'sharp';
 
 /** Test files built here, so every byte is known. */
 export async function cleanPng(width = 40, height = 30): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 40, b: 90 } } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 40, b: 90 } } })
+    .png()
+    .toBuffer();
 }
 
 export async function cleanJpeg(width = 64, height = 48): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 20, g: 140, b: 200 } } }).jpeg({ quality: 80 }).toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 20, g: 140, b: 200 } } })
+    .jpeg({ quality: 80 })
+    .toBuffer();
 }
 
 /**
@@ -14,16 +18,22 @@ export async function cleanJpeg(width = 64, height = 48): Promise<Buffer> {
  * 16,000 x 16,000 one is 750 KB and a gigabyte once decoded. Tests and the bench's attacks.
  */
 export async function sidewaysPng(width: number, height: number): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).withMetadata({ orientation: 6 }).toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: '#000' } })
+    .png({ compressionLevel: 9 })
+    .withMetadata({ orientation: 6 })
+    .toBuffer();
 }
 
 /** The APP1 (EXIF) segment of a JPEG carrying a GPS position. */
 export async function gpsExifSegment(): Promise<Buffer> {
   const tagged = await sharp(await cleanJpeg())
-    .withExif({ IFD0: { Make: 'CareChatTestCam' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '51/1 30/1 0/1', GPSLongitudeRef: 'W', GPSLongitude: '0/1 7/1 0/1' } })
+    .withExif({
+      IFD0: { Make: 'CareChatTestCam' },
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '51/1 30/1 0/1', GPSLongitudeRef: 'W', GPSLongitude: '0/1 7/1 0/1' },
+    })
     .jpeg()
     .toBuffer();
-  for (let i = 2; i + 4 < tagged.length; ) {
+  for (let i = 2; i + 4 < tagged.length;) {
     const marker = tagged[i + 1]!;
     const length = tagged.readUInt16BE(i + 2);
     if (marker === 0xe1) return tagged.subarray(i, i + 2 + length);
@@ -33,7 +43,8 @@ export async function gpsExifSegment(): Promise<Buffer> {
 }
 
 /** `jpeg` with a segment inserted right after its SOI marker. */
-export const withSegment = (jpeg: Buffer, segment: Buffer) => Buffer.concat([jpeg.subarray(0, 2), segment, jpeg.subarray(2)]);
+export const withSegment = (jpeg: Buffer, segment: Buffer) =>
+  Buffer.concat([jpeg.subarray(0, 2), segment, jpeg.subarray(2)]);
 
 /** `png` with a text chunk (as cameras and editors write) inserted before IEND. */
 export function withTextChunk(png: Buffer, text: string): Buffer {

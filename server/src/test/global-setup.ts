@@ -9,7 +9,6 @@ import { initPool } from '../db/pool.js';
 import { createLogger } from '../logger.js';
 import { CLAMD_BINARY, startClamd } from './clamd.js';
 
-
 /**
  * One fresh database per test run: on TEST_DATABASE_URL's server when given (CI uses the
  * machine's PostgreSQL), otherwise on an embedded PostgreSQL started here. Tests never

@@ -16,7 +16,12 @@ export class HttpClient {
     return new HttpClient(this.baseUrl, token, this.extraHeaders);
   }
 
-  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply<T>> {
     const h: Record<string, string> = { ...this.extraHeaders, ...headers };
     if (this.token) h.authorization = `Bearer ${this.token}`;
     let payload: string | undefined;

@@ -41,11 +41,20 @@ function verifyVapid(authorization: string | undefined): ReceivedPush['vapid'] {
   const m = /^vapid t=([\w-]+\.[\w-]+\.[\w-]+), k=([\w-]+)$/.exec(authorization ?? '');
   if (!m) throw new Error(`not a VAPID authorization: ${authorization}`);
   const [header, claims, signature] = m[1]!.split('.') as [string, string, string];
-  if (JSON.parse(Buffer.from(header, 'base64url').toString()).alg !== 'ES256') throw new Error('VAPID JWT is not ES256');
+  if (JSON.parse(Buffer.from(header, 'base64url').toString()).alg !== 'ES256')
+    throw new Error('VAPID JWT is not ES256');
   const point = Buffer.from(m[2]!, 'base64url');
   if (point.length !== 65 || point[0] !== 4) throw new Error('VAPID key is not an uncompressed P-256 point');
-  const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: b64url(point.subarray(1, 33)), y: b64url(point.subarray(33)) }, format: 'jwk' });
-  const ok = verify('sha256', Buffer.from(`${header}.${claims}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
+  const key = createPublicKey({
+    key: { kty: 'EC', crv: 'P-256', x: b64url(point.subarray(1, 33)), y: b64url(point.subarray(33)) },
+    format: 'jwk',
+  });
+  const ok = verify(
+    'sha256',
+    Buffer.from(`${header}.${claims}`),
+    { key, dsaEncoding: 'ieee-p1363' },
+    Buffer.from(signature, 'base64url'),
+  );
   if (!ok) throw new Error('VAPID signature does not verify');
   return { claims: JSON.parse(Buffer.from(claims, 'base64url').toString()), publicKey: m[2]! };
 }

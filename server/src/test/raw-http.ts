@@ -30,7 +30,9 @@ export class RawConnection {
   static open(url: string, localAddress = '127.0.0.1'): Promise<RawConnection> {
     const { hostname, port } = new URL(url);
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: hostname, port: Number(port), localAddress }, () => resolve(new RawConnection(socket)));
+      const socket = net.connect({ host: hostname, port: Number(port), localAddress }, () =>
+        resolve(new RawConnection(socket)),
+      );
       socket.once('error', reject);
     });
   }
@@ -55,7 +57,8 @@ export class RawConnection {
       const parsed = parseResponse(this.data);
       if (parsed) return parsed;
       if (this.closedFlag) return null;
-      if (Date.now() > deadline) throw new Error(`no response within ${timeoutMs} ms; got ${JSON.stringify(this.data.slice(0, 200))}`);
+      if (Date.now() > deadline)
+        throw new Error(`no response within ${timeoutMs} ms; got ${JSON.stringify(this.data.slice(0, 200))}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
         this.waiters.push(() => {
@@ -105,8 +108,19 @@ function parseResponse(data: string): { status: number; headers: Record<string, 
 }
 
 /** The head of a request with a JSON body of `length` bytes. */
-export function requestHead(method: string, path: string, url: string, length: number, headers: Record<string, string> = {}): string {
+export function requestHead(
+  method: string,
+  path: string,
+  url: string,
+  length: number,
+  headers: Record<string, string> = {},
+): string {
   const host = new URL(url).host;
-  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-  return `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n${extra}\r\n`;
+  const extra = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  return (
+    `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\n` +
+    `Content-Type: application/json\r\nContent-Length: ${length}\r\n${extra}\r\n`
+  );
 }

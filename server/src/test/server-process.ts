@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../db/embedded.js';
 import { TEST_JWT_SECRET, TEST_MASTER_KEY, TEST_SERVICE_KEY } from './app.js';
+import { assertBuildCurrent } from './build.js';
 import { HttpClient } from './http-client.js';
 
 const SERVER_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,8 +19,8 @@ export interface ServerProcess {
 }
 
 /**
- * The server as its own process, started the way `npm start` starts it, so tests can kill it
- * (SIGKILL, SIGTERM) and start it again on the same data.
+ * The server as its own process, so tests can kill it (SIGKILL, SIGTERM) and start it again on
+ * the same data: from source as `npm run dev` starts it, or with `viaNpm` the build `npm start` runs.
  */
 export async function spawnServer(
   env: Record<string, string>,
@@ -30,7 +31,10 @@ export async function spawnServer(
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited during start:\n${output()}`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -51,10 +55,12 @@ export async function startUntilExit(env: Record<string, string>, { viaNpm = fal
 }
 
 async function launch(env: Record<string, string>, viaNpm: boolean) {
+  if (viaNpm) assertBuildCurrent();
   const port = Number(env.PORT) || (await freePort());
   const [command, args, cwd] = viaNpm
     ? ['npm', ['start', '--silent'], path.resolve(SERVER_DIR, '..')]
-    : [process.execPath, ['--import', 'tsx', 'src/main.ts'], SERVER_DIR];
+    : // The protocol's source too (its "@carechat/source" export), not its last build.
+      [process.execPath, ['--conditions=@carechat/source', '--import', 'tsx', 'src/main.ts'], SERVER_DIR];
   const merged: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -70,8 +76,8 @@ async function launch(env: Record<string, string>, viaNpm: boolean) {
     PORT: String(port),
   };
   // An empty value means "leave this variable unset".
-  for (const [k, v] of Object.entries(merged)) if (v === '') delete merged[k];
-  const child = spawn(command, args, { cwd, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+  const childEnv = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== ''));
+  const child = spawn(command, args, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -79,6 +85,8 @@ async function launch(env: Record<string, string>, viaNpm: boolean) {
     out += d;
     err += d;
   });
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return { port, child, exited, output: () => out, stderr: () => err };
 }

@@ -35,7 +35,9 @@ export class TestSocket {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`timed out waiting for ${name}; got ${this.received.map((e) => e.name).join(', ') || 'nothing'}`));
+        reject(
+          new Error(`timed out waiting for ${name}; got ${this.received.map((e) => e.name).join(', ') || 'nothing'}`),
+        );
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -44,6 +46,18 @@ export class TestSocket {
       this.listeners.push(check);
       check();
     });
+  }
+
+  /**
+   * Resolves once the server has answered an event sent now. One connection keeps its order,
+   * so whatever the server emitted to this socket before handling it has arrived: a test can
+   * then assert that something did not come, without waiting a fixed time. (Not across
+   * processes: an event fanned out through Redis may still be on its way.)
+   */
+  async roundTrip(): Promise<void> {
+    // Leaving a conversation that is not open touches nothing and is always acked.
+    const ack = await this.emitAck('chat:leave', { conversationId: '00000000-0000-4000-8000-000000000000' });
+    if (!ack?.ok) throw new Error(`round trip refused: ${JSON.stringify(ack)}`);
   }
 
   all(name: string, match: (payload: any) => boolean = () => true): any[] {
@@ -84,7 +98,12 @@ export function connectClient(url: string, opts: ConnectOptions): Promise<TestSo
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` until it holds; fails naming `what` after `timeoutMs`. */
-export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000, everyMs = 50): Promise<void> {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+  everyMs = 50,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -1,4 +1,5 @@
 import { TYPING_EXPIRY_MS } from '@carechat/protocol';
+import type { ClockTimer } from '../clock.js';
 import type { Actor, Deps } from '../context.js';
 import { assertParticipant, peerOf } from '../conversations/access.js';
 import { findConversationAccess } from '../conversations/conversations.store.js';
@@ -6,7 +7,7 @@ import type { Notifier } from '../realtime/notifier.js';
 
 /** Typing indicators: nothing is stored; "typing" ends by itself 5 s after the last start. */
 export class TypingService {
-  private readonly timers = new Map<string, { timer: NodeJS.Timeout; peer: string }>();
+  private readonly timers = new Map<string, { timer: ClockTimer; peer: string }>();
 
   constructor(
     private readonly deps: Deps,
@@ -17,10 +18,9 @@ export class TypingService {
     const peer = await this.peer(actor, conversationId);
     const key = `${conversationId}:${actor.id}`;
     const running = this.timers.get(key);
-    if (running) clearTimeout(running.timer);
+    if (running) this.deps.clock.clearTimeout(running.timer);
     else this.notifier.toUsers([peer], 'chat:typing', { conversationId, userId: actor.id, isTyping: true });
-    const timer = setTimeout(() => this.end(key, conversationId, actor.id), TYPING_EXPIRY_MS);
-    timer.unref();
+    const timer = this.deps.clock.setTimeout(() => this.end(key, conversationId, actor.id), TYPING_EXPIRY_MS);
     this.timers.set(key, { timer, peer });
   }
 
@@ -35,14 +35,14 @@ export class TypingService {
   }
 
   close(): void {
-    for (const { timer } of this.timers.values()) clearTimeout(timer);
+    for (const { timer } of this.timers.values()) this.deps.clock.clearTimeout(timer);
     this.timers.clear();
   }
 
   private end(key: string, conversationId: string, userId: string): void {
     const running = this.timers.get(key);
     if (!running) return;
-    clearTimeout(running.timer);
+    this.deps.clock.clearTimeout(running.timer);
     this.timers.delete(key);
     this.notifier.toUsers([running.peer], 'chat:typing', { conversationId, userId, isTyping: false });
   }

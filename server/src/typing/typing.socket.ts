@@ -1,8 +1,7 @@
-import { ConversationRef } from '@carechat/protocol';
-import { withAck, type SocketContext } from '../realtime/with-ack.js';
+import { on, type SocketContext } from '../realtime/with-ack.js';
 import type { TypingService } from './typing.service.js';
 
 export function registerTypingEvents(ctx: SocketContext, typing: TypingService): void {
-  ctx.socket.on('chat:typing:start', withAck(ctx, 'chat:typing:start', ConversationRef, (input, actor) => typing.start(actor, input.conversationId)));
-  ctx.socket.on('chat:typing:stop', withAck(ctx, 'chat:typing:stop', ConversationRef, (input, actor) => typing.stop(actor, input.conversationId)));
+  on(ctx, 'chat:typing:start', (input, actor) => typing.start(actor, input.conversationId));
+  on(ctx, 'chat:typing:stop', (input, actor) => typing.stop(actor, input.conversationId));
 }

@@ -27,7 +27,8 @@ export class UserStatusEffects {
 
   /** Call after commit. */
   disconnect(users: { id: string; status: UserStatus }[]): void {
-    for (const u of users) if (u.status !== 'active') this.notifier.endUser(u.id, u.status === 'blocked' ? 'blocked' : 'deleted');
+    for (const u of users)
+      if (u.status !== 'active') this.notifier.endUser(u.id, u.status === 'blocked' ? 'blocked' : 'deleted');
   }
 
   /**
@@ -39,7 +40,10 @@ export class UserStatusEffects {
     const changed = new Set(userIds);
     const convs = await conversationsOfUsers(this.deps.db, userIds);
     await this.conversations.notifyUpdatedMany(
-      convs.map((c) => ({ conversationId: c.id, userIds: [c.patient_id, c.doctor_id].filter((id) => !changed.has(id)) })),
+      convs.map((c) => ({
+        conversationId: c.id,
+        userIds: [c.patient_id, c.doctor_id].filter((id) => !changed.has(id)),
+      })),
     );
   }
 

@@ -1,5 +1,6 @@
 import type { Role, User, UserStatus } from '@carechat/protocol';
 import { isUniqueViolation, type Queryable } from '../db/pool.js';
+import { onlyRow } from '../db/rows.js';
 
 export interface UserRow {
   id: string;
@@ -12,17 +13,40 @@ export interface UserRow {
   last_seen_at: Date | null;
 }
 
-export const toUser = (r: UserRow): User => ({ id: r.id, name: r.name, email: r.email, role: r.role, status: r.status });
+export const toUser = (r: UserRow): User => ({
+  id: r.id,
+  name: r.name,
+  email: r.email,
+  role: r.role,
+  status: r.status,
+});
 
 export async function findUserById(db: Queryable, id: string): Promise<UserRow | null> {
   // Named: every host-JWT request and socket handshake reads its user.
-  const { rows } = await db.query<UserRow>({ name: 'user-by-id', text: 'SELECT * FROM users WHERE id = $1', values: [id] });
+  const { rows } = await db.query<UserRow>({
+    name: 'user-by-id',
+    text: 'SELECT * FROM users WHERE id = $1',
+    values: [id],
+  });
   return rows[0] ?? null;
+}
+
+/** People whose name or email contains `q` (any case), by name: the admin's person picker. */
+export async function searchUsers(db: Queryable, q: string, limit: number): Promise<UserRow[]> {
+  const pattern = `%${q.replace(/[\\%_]/g, '\\$&')}%`;
+  const { rows } = await db.query<UserRow>(
+    'SELECT * FROM users WHERE name ILIKE $1 OR email ILIKE $1 ORDER BY name, id LIMIT $2',
+    [pattern, limit],
+  );
+  return rows;
 }
 
 /** The current status of each of these people who exists. */
 export async function findStatuses(db: Queryable, ids: string[]): Promise<Map<string, UserStatus>> {
-  const { rows } = await db.query<{ id: string; status: UserStatus }>('SELECT id, status FROM users WHERE id = ANY($1::text[])', [ids]);
+  const { rows } = await db.query<{ id: string; status: UserStatus }>(
+    'SELECT id, status FROM users WHERE id = ANY($1::text[])',
+    [ids],
+  );
   return new Map(rows.map((r) => [r.id, r.status]));
 }
 
@@ -70,7 +94,10 @@ export async function upsertUsers(db: Queryable, users: UserUpsert[]): Promise<U
 }
 
 /** A user first seen through a host-platform JWT: created from its claims, never overwritten. */
-export async function ensureUser(db: Queryable, u: { id: string; name: string; email: string | null; role: Role }): Promise<UserRow> {
+export async function ensureUser(
+  db: Queryable,
+  u: { id: string; name: string; email: string | null; role: Role },
+): Promise<UserRow> {
   // Nearly always the user is known: a plain read, not a write attempt on every request.
   const known = await findUserById(db, u.id);
   if (known) return known;
@@ -92,7 +119,9 @@ export async function ensureUser(db: Queryable, u: { id: string; name: string; e
   }
   // A concurrent first sight (a browser's first page load sends several requests at once)
   // inserted the row after this statement's snapshot was taken: it is committed now.
-  return row ?? (await findUserById(db, u.id))!;
+  const committed = row ?? (await findUserById(db, u.id));
+  if (!committed) throw new Error('ensureUser: the user was neither inserted nor found');
+  return committed;
 }
 
 /**
@@ -115,12 +144,13 @@ export async function setLastSeen(db: Queryable, id: string, at: Date): Promise<
 export async function setLastSeenMany(db: Queryable, seen: { id: string; at: Date }[]): Promise<void> {
   await db.query({
     name: 'last-seen-many',
-    text: `UPDATE users u SET last_seen_at = s.at FROM unnest($1::text[], $2::timestamptz[]) AS s(id, at) WHERE u.id = s.id`,
+    text: `UPDATE users u SET last_seen_at = s.at
+             FROM unnest($1::text[], $2::timestamptz[]) AS s(id, at) WHERE u.id = s.id`,
     values: [seen.map((s) => s.id), seen.map((s) => s.at)],
   });
 }
 
 export async function countUsers(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
-  return rows[0]!.n;
+  return onlyRow(rows, 'countUsers').n;
 }

@@ -24,7 +24,11 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (result: LoginResul
     setBusy(true);
     setError(null);
     try {
-      const second = code.trim() ? (/^\d{6}$/.test(code.trim()) ? { totp: code.trim() } : { recoveryCode: code.trim() }) : {};
+      const second = code.trim()
+        ? /^\d{6}$/.test(code.trim())
+          ? { totp: code.trim() }
+          : { recoveryCode: code.trim() }
+        : {};
       onSignedIn(await api<LoginResult>('POST', '/api/auth/login', { email, password, ...second }));
     } catch (err) {
       const errorCode = err instanceof ApiError ? err.code : 'INTERNAL';
@@ -33,12 +37,12 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (result: LoginResul
         errorCode === 'MFA_REQUIRED'
           ? 'Enter the 6-digit code from your authenticator app, or a recovery code.'
           : errorCode === 'UNAUTHENTICATED'
-          ? 'That email and password do not match an account.'
-          : errorCode === 'RATE_LIMITED'
-            ? 'Too many attempts. Wait a few minutes and try again.'
-            : errorCode === 'USER_BLOCKED'
-              ? 'This account is blocked. Contact your clinic.'
-              : (err as Error).message,
+            ? 'That email and password do not match an account.'
+            : errorCode === 'RATE_LIMITED'
+              ? 'Too many attempts. Wait a few minutes and try again.'
+              : errorCode === 'USER_BLOCKED'
+                ? 'This account is blocked. Contact your clinic.'
+                : (err as Error).message,
       );
     } finally {
       setBusy(false);
@@ -56,13 +60,34 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (result: LoginResul
           </p>
         )}
         <label htmlFor="email">Email</label>
-        <input id="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />
+        <input
+          id="email"
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          required
+        />
         <label htmlFor="password">Password</label>
-        <input id="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        <input
+          id="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+        />
         {needsCode && (
           <>
             <label htmlFor="totp">Authentication code</label>
-            <input id="totp" inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} required />
+            <input
+              id="totp"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              required
+            />
           </>
         )}
         {error && (

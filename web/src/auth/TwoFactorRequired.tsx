@@ -16,7 +16,8 @@ export function TwoFactorRequired({ me, onDone, onSignOut }: { me: User; onDone:
       <div className="signin-card" role="region" aria-label="Set up two-factor sign-in">
         <h1>CareChat</h1>
         <p className="muted">
-          Signed in as {me.name} ({me.role.toLowerCase()}). Before you continue, protect your account with a second step at sign-in.
+          Signed in as {me.name} ({me.role.toLowerCase()}). Before you continue, protect your account with a second step
+          at sign-in.
         </p>
         <TwoFactorSettings required onChanged={(enabled) => enabled && onDone()} />
         <button type="button" className="link" onClick={() => void handleSignOut()}>

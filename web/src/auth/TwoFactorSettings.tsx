@@ -29,7 +29,13 @@ const problemText = (err: unknown) =>
  * then the recovery codes, shown once. `required` is the screen a listed role gets in place
  * of the app (no way back but on); `onChanged` hears of "on" only after the codes were seen.
  */
-export function TwoFactorSettings({ required = false, onChanged }: { required?: boolean; onChanged?: (enabled: boolean) => void }) {
+export function TwoFactorSettings({
+  required = false,
+  onChanged,
+}: {
+  required?: boolean;
+  onChanged?: (enabled: boolean) => void;
+}) {
   const [step, setStep] = useState<Step>(required ? { name: 'off' } : { name: 'loading' });
   const [code, setCode] = useState('');
   const [saved, setSaved] = useState(false);
@@ -39,7 +45,11 @@ export function TwoFactorSettings({ required = false, onChanged }: { required?: 
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
-    if (!required) fetchMe().then((me) => setStep(me.mfaEnabled ? { name: 'on' } : { name: 'off' }), (err: Error) => setProblem(err.message));
+    if (!required)
+      fetchMe().then(
+        (me) => setStep(me.mfaEnabled ? { name: 'on' } : { name: 'off' }),
+        (err: Error) => setProblem(err.message),
+      );
   }, [required]);
   // Each step replaces the last: focus goes to its heading so keyboard and screen-reader users follow.
   const first = useRef(true);
@@ -64,7 +74,8 @@ export function TwoFactorSettings({ required = false, onChanged }: { required?: 
     setStep(next);
   };
 
-  const handleStart = () => run(async () => go({ name: 'confirm', enrollment: await api<Enrollment>('POST', '/api/auth/mfa/enroll') }));
+  const handleStart = () =>
+    run(async () => go({ name: 'confirm', enrollment: await api<Enrollment>('POST', '/api/auth/mfa/enroll') }));
   const handleConfirm = (e: FormEvent, enrollment: Enrollment) => {
     e.preventDefault();
     void run(async () => {
@@ -121,8 +132,8 @@ export function TwoFactorSettings({ required = false, onChanged }: { required?: 
         <>
           <p>
             {required ? 'Your clinic requires it for your account. ' : 'Two-factor sign-in is off. '}
-            With it on, signing in asks for your password and a 6-digit code from an authenticator app on your phone (such as Google
-            Authenticator, Microsoft Authenticator or FreeOTP).
+            With it on, signing in asks for your password and a 6-digit code from an authenticator app on your phone
+            (such as Google Authenticator, Microsoft Authenticator or FreeOTP).
           </p>
           <button type="button" disabled={busy} onClick={() => void handleStart()}>
             Set up two-factor sign-in
@@ -166,8 +177,8 @@ export function TwoFactorSettings({ required = false, onChanged }: { required?: 
       {step.name === 'codes' && (
         <>
           <p className="notice" role="status">
-            Two-factor sign-in is on. Save these 10 recovery codes now: they are shown only this once. Each one signs you in one time if
-            you lose your phone.
+            Two-factor sign-in is on. Save these 10 recovery codes now: they are shown only this once. Each one signs
+            you in one time if you lose your phone.
           </p>
           <ol className="recovery-codes" aria-label="Recovery codes">
             {step.recoveryCodes.map((c) => (
@@ -179,9 +190,14 @@ export function TwoFactorSettings({ required = false, onChanged }: { required?: 
           <button type="button" className="link" onClick={() => void handleCopy(step.recoveryCodes)}>
             Copy the codes
           </button>
-          {copied && <p className="small muted" role="status">{copied}</p>}
+          {copied && (
+            <p className="small muted" role="status">
+              {copied}
+            </p>
+          )}
           <label>
-            <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} /> I have saved my recovery codes
+            <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} /> I have saved my
+            recovery codes
           </label>
           <button type="button" disabled={!saved} onClick={handleDone}>
             {required ? 'Continue to CareChat' : 'Done'}

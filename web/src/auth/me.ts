@@ -1,13 +1,7 @@
-import type { User } from '@carechat/protocol';
+import type { Me } from '@carechat/client';
 import { api } from '../api/http.js';
 
-/** GET /api/auth/me: the signed-in person and the state of their two-factor sign-in. */
-export interface Me {
-  user: User;
-  expiresAt: string | null;
-  mfaEnabled: boolean;
-  /** The server holds this session back (403 MFA_ENROLLMENT_REQUIRED) until two-factor sign-in is on. */
-  mfaEnrollmentRequired: boolean;
-}
+export type { Me };
 
+/** GET /api/auth/me: the signed-in person, their session's end and the state of their two-factor sign-in. */
 export const fetchMe = () => api<Me>('GET', '/api/auth/me');

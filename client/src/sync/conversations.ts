@@ -1,0 +1,70 @@
+import type { Conversation, Message, ServerToClientEvents } from '@carechat/protocol';
+
+export type Conversations = Readonly<Record<string, Conversation>>;
+
+/**
+ * Conversations with an unanswered urgent message first, then the rest; each newest activity
+ * first, a conversation with no message by when it was opened.
+ */
+export function sortConversations(list: Conversation[]): Conversation[] {
+  const key = (c: Conversation) => c.lastMessageAt ?? c.createdAt;
+  const urgent = (c: Conversation) => (c.urgentAt ? 1 : 0);
+  return [...list].sort(
+    (a, b) => urgent(b) - urgent(a) || (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : a.id < b.id ? 1 : -1),
+  );
+}
+
+/**
+ * Whether the conversation has an unanswered urgent message after `m`, as the server keeps it:
+ * the patient's urgent message sets it (the first one's time stays), the doctor writing clears it.
+ */
+export function urgentAtAfter(conversation: Conversation, m: Message): string | null {
+  const before = conversation.urgentAt ?? null;
+  if (m.senderId === conversation.doctor.id) return null;
+  if (m.urgent && m.senderId === conversation.patient.id) return before ?? m.createdAt;
+  return before;
+}
+
+/** What a conversation list shows of a message (the server's own preview follows on the next list). */
+export function previewOf(m: Message): string {
+  if (m.deletedAt) return 'Message deleted';
+  if (m.content) return m.content.length > 100 ? `${m.content.slice(0, 99)}…` : m.content;
+  return '📎 Attachment';
+}
+
+/**
+ * A new message in a conversation: its list entry moves up with the new preview, the
+ * conversation comes back from the archive, and a message from the other person counts as
+ * unread (the reader marks it read when it is on screen).
+ */
+export function withNewMessage(conversation: Conversation, m: Message, mine: boolean): Conversation {
+  if (m.seq <= (conversation.lastMessage?.seq ?? 0)) return conversation;
+  return {
+    ...conversation,
+    lastMessage: { id: m.id, seq: m.seq, senderId: m.senderId, preview: previewOf(m), createdAt: m.createdAt },
+    lastMessageAt: m.createdAt,
+    lastSeq: Math.max(conversation.lastSeq, m.seq),
+    archived: false,
+    unreadCount: mine ? 0 : conversation.unreadCount + 1,
+    urgentAt: urgentAtAfter(conversation, m),
+  };
+}
+
+export type PresenceEvent = Parameters<ServerToClientEvents['presence:update']>[0];
+
+/** Someone came online or left: each conversation they take part in shows it. */
+export function withPresence(conversations: Conversations, p: PresenceEvent): Conversations {
+  let next = conversations;
+  for (const c of Object.values(conversations))
+    for (const side of ['patient', 'doctor'] as const)
+      if (c[side].id === p.userId)
+        next = {
+          ...next,
+          [c.id]: { ...c, [side]: { ...c[side], online: p.online, lastSeenAt: p.lastSeenAt ?? c[side].lastSeenAt } },
+        };
+  return next;
+}
+
+/** What the host's badge shows: unread messages over every conversation this client knows. */
+export const totalUnread = (conversations: Conversations): number =>
+  Object.values(conversations).reduce((n, c) => n + c.unreadCount, 0);

@@ -1,0 +1,118 @@
+import { useEffect, useState } from 'react';
+import { peerOf, relativeTime, roleLabel } from '../chat/format.js';
+import { useKit } from '../chat/context.js';
+import { useChat } from '../chat/hooks.js';
+import { Avatar } from '../components/Avatar.js';
+import { ContactPicker } from './ContactPicker.js';
+import { PendingAcks } from './PendingAcks.js';
+
+/** The person's conversations: a name search, the archive, unread counts, and a way to start one. */
+export function ConversationList() {
+  const { client, strings: t, dateLocale } = useKit();
+  const state = useChat();
+  const [q, setQ] = useState('');
+  const [picking, setPicking] = useState(false);
+  const [pendingOpen, setPendingOpen] = useState(false);
+  const [loadFailed, setLoadFailed] = useState(false);
+
+  // Every load (the search, the tabs) says when it failed, instead of leaving the last list as if current.
+  const load = (query: string, archived: boolean) => {
+    setLoadFailed(false);
+    client.loadConversations(query, archived).catch(() => setLoadFailed(true));
+  };
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      setLoadFailed(false);
+      client.loadConversations(q, state.archivedView).catch(() => setLoadFailed(true));
+    }, 200);
+    return () => clearTimeout(timer);
+  }, [q, state.archivedView, client]);
+
+  const list = client.listConversations();
+  return (
+    <nav className="sidebar" aria-label={t.conversations}>
+      <div className="sidebar-head">
+        <input
+          type="search"
+          aria-label={t.searchConversations}
+          placeholder={t.searchPlaceholder}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
+        <button type="button" onClick={() => setPicking(true)}>
+          {t.newConversation}
+        </button>
+      </div>
+      <div className="tabs" role="group" aria-label={t.show}>
+        <button type="button" aria-pressed={!state.archivedView} onClick={() => load(q, false)}>
+          {t.active}
+        </button>
+        <button type="button" aria-pressed={state.archivedView} onClick={() => load(q, true)}>
+          {t.archived}
+        </button>
+        {state.me.role === 'DOCTOR' && (
+          <button type="button" aria-expanded={pendingOpen} onClick={() => setPendingOpen(!pendingOpen)}>
+            {t.pendingAcksTitle}
+          </button>
+        )}
+      </div>
+      {loadFailed && (
+        <p role="alert" className="error small list-error">
+          {q ? t.searchConversationsFailed : t.conversationsFailed}
+        </p>
+      )}
+      {pendingOpen && <PendingAcks onClose={() => setPendingOpen(false)} />}
+      {picking && <ContactPicker onClose={() => setPicking(false)} />}
+      <ul className="conversation-list">
+        {list.length === 0 && <li className="muted empty">{state.archivedView ? t.noArchived : t.noConversations}</li>}
+        {list.map((c) => {
+          const peer = peerOf(c, state.me.id);
+          // The flag is for the clinician who owes the reply; the patient was shown the emergency notice.
+          const urgent = state.me.role === 'DOCTOR' && c.urgentAt;
+          const typing = state.typing[c.id] ?? false;
+          return (
+            <li key={c.id}>
+              <button
+                type="button"
+                className={['conversation', c.id === state.openId && 'active', urgent && 'urgent']
+                  .filter(Boolean)
+                  .join(' ')}
+                aria-current={c.id === state.openId ? 'true' : undefined}
+                onClick={() => void client.open(c.id)}
+              >
+                <Avatar name={peer.name} online={peer.online} />
+                <span className="conversation-main">
+                  <span className="row">
+                    <span className="name">
+                      {peer.name} <span className="muted small role">{roleLabel(peer, t)}</span>
+                    </span>
+                    {c.lastMessageAt && (
+                      <time className="muted small">{relativeTime(c.lastMessageAt, t, dateLocale)}</time>
+                    )}
+                  </span>
+                  <span className="row">
+                    {urgent && (
+                      <span className="flag urgent" title={t.urgentConversation}>
+                        {t.urgent}
+                      </span>
+                    )}
+                    {typing ? (
+                      <span className="preview typing-now">{t.typingNow}</span>
+                    ) : (
+                      <span className="preview muted">{c.lastMessage?.preview ?? t.noMessagesYet}</span>
+                    )}
+                    {c.unreadCount > 0 && (
+                      <span className="badge" aria-label={t.unread(c.unreadCount)}>
+                        {c.unreadCount}
+                      </span>
+                    )}
+                  </span>
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,77 @@
+import { useState, type RefObject } from 'react';
+import type { Conversation, Participant } from '@carechat/protocol';
+import { relativeTime, roleLabel } from '../chat/format.js';
+import { useKit } from '../chat/context.js';
+import { useChat } from '../chat/hooks.js';
+import { Avatar } from '../components/Avatar.js';
+
+interface Props {
+  conversation: Conversation;
+  peer: Participant;
+  accessOpen: boolean;
+  onToggleAccess: () => void;
+  searchOpen: boolean;
+  onToggleSearch: () => void;
+  /** The search button, where focus returns when the search closes. */
+  searchButton: RefObject<HTMLButtonElement | null>;
+}
+
+/** The thread's head: back (on a phone), who it is with and whether they are online, search, archive, access log. */
+export function ThreadHeader(props: Props) {
+  const { conversation, peer, accessOpen, onToggleAccess, searchOpen, onToggleSearch, searchButton } = props;
+  const { client, strings: t, dateLocale } = useKit();
+  const typing = useChat().typing[conversation.id] ?? false;
+  const [archiveFailed, setArchiveFailed] = useState(false);
+  const handleArchive = () => {
+    setArchiveFailed(false);
+    client.setArchived(conversation.id, !conversation.archived).catch(() => setArchiveFailed(true));
+  };
+  // Where a messaging app says it: in place of the presence line, while the other person types.
+  const presence = typing
+    ? t.typingNow
+    : peer.online
+      ? t.online
+      : peer.lastSeenAt
+        ? t.lastSeen(relativeTime(peer.lastSeenAt, t, dateLocale))
+        : t.offline;
+  return (
+    <header className="thread-head">
+      <button
+        type="button"
+        className="link back"
+        onClick={() => void client.open(null)}
+        aria-label={t.backToConversations}
+      >
+        ←
+      </button>
+      <Avatar name={peer.name} online={peer.online} />
+      <div>
+        <h2>{peer.name}</h2>
+        <p className={typing ? 'small typing-now' : 'muted small'}>
+          {roleLabel(peer, t)} · {presence}
+        </p>
+      </div>
+      <button
+        ref={searchButton}
+        type="button"
+        className="link search-toggle"
+        aria-label={t.searchInConversation}
+        aria-expanded={searchOpen}
+        onClick={onToggleSearch}
+      >
+        <span aria-hidden="true">⌕</span>
+      </button>
+      <button type="button" className="link archive" onClick={handleArchive}>
+        {conversation.archived ? t.unarchive : t.archive}
+      </button>
+      <button type="button" className="link" aria-expanded={accessOpen} onClick={onToggleAccess}>
+        {t.whoElseRead}
+      </button>
+      {archiveFailed && (
+        <p role="alert" className="error small header-error">
+          {conversation.archived ? t.unarchiveFailed : t.archiveFailed}
+        </p>
+      )}
+    </header>
+  );
+}
