@@ -6,8 +6,6 @@ import { documented, json } from '../docs/route-docs.js';
 import { BODY_LIMITS } from '../http/body.js';
 import { parse } from '../http/parse.js';
 import { actorOf, requestOrigin, SESSION_COOKIE, type Authenticate } from '../http/authenticate.js';
-import { findUserById, toUser, type UserRow } from '../users/users.store.js';
-import { notFound } from '../errors.js';
 import type { AuthService } from './auth.service.js';
 import { KNOWN_DEVICE_COOKIE, KNOWN_DEVICE_DAYS } from './known-devices.js';
 import type { Deps } from '../context.js';
@@ -114,16 +112,5 @@ export function registerAuthRoutes(
     answers: { 200: { description: 'The user', content: json(Me) } },
     errors: ['NOT_FOUND'],
   });
-  app.get('/api/auth/me', { ...enrolling, ...me }, async (req) => {
-    const actor = actorOf(req);
-    const user = await findUserById(deps.db, actor.id);
-    if (!user) throw notFound('No such user');
-    return {
-      user: toUser(user),
-      expiresAt: actor.expiresAt ? new Date(actor.expiresAt).toISOString() : null,
-      // users.* holds the MFA columns; UserRow leaves them out of its type on purpose.
-      mfaEnabled: (user as UserRow & { mfa_enabled?: boolean }).mfa_enabled === true,
-      mfaEnrollmentRequired: actor.mfaEnrollmentRequired === true,
-    };
-  });
+  app.get('/api/auth/me', { ...enrolling, ...me }, (req) => auth.me(actorOf(req)));
 }

@@ -2,9 +2,9 @@ import type { LoginResult } from '@carechat/protocol';
 import { audit } from '../audit/audit.js';
 import { insertAuditEvent } from '../audit/audit.store.js';
 import type { Actor, Deps } from '../context.js';
-import { AppError, unauthenticated } from '../errors.js';
+import { AppError, notFound, unauthenticated } from '../errors.js';
 import type { Notifier } from '../realtime/notifier.js';
-import { ensureUser, findUserByEmail, toUser, type UserRow } from '../users/users.store.js';
+import { ensureUser, findUserByEmail, findUserById, toUser, type UserRow } from '../users/users.store.js';
 import { looksLikeJwt, type HostTokenVerifier } from './jwt.js';
 import type { KnownDevices } from './known-devices.js';
 import type { LoginLimiter } from './login-limiter.js';
@@ -217,7 +217,16 @@ export class AuthService {
     await audit(this.deps.db, actor, { action: 'auth.logout', outcome: 'success' });
   }
 
-  me(actor: Actor) {
-    return { id: actor.id, name: actor.name, role: actor.role };
+  /** The signed-in person as `/api/auth/me` tells it: who, until when if idle, and the state of two-factor sign-in. */
+  async me(actor: Actor) {
+    const user = await findUserById(this.deps.db, actor.id);
+    if (!user) throw notFound('No such user');
+    return {
+      user: toUser(user),
+      expiresAt: actor.expiresAt ? new Date(actor.expiresAt).toISOString() : null,
+      // users.* holds the MFA columns; UserRow leaves them out of its type on purpose.
+      mfaEnabled: (user as UserRow & { mfa_enabled?: boolean }).mfa_enabled === true,
+      mfaEnrollmentRequired: actor.mfaEnrollmentRequired === true,
+    };
   }
 }
