@@ -12,6 +12,7 @@ import { loadMasterKeys } from '../crypto/master-key.js';
 import { initPool, type Db } from '../db/pool.js';
 import { createLogger } from '../logger.js';
 import { HttpClient } from './http-client.js';
+import { until as waitFor } from './socket-client.js';
 
 // What global-setup.ts provides to every test file.
 declare module 'vitest' {
@@ -130,6 +131,13 @@ export async function freshDatabase(until?: string): Promise<{ url: string; drop
     async drop() {
       const c = new pg.Client({ connectionString: server.toString() });
       await c.connect();
+      // A pool's end() resolves before its clients' sessions have closed; FORCE would then
+      // terminate a session whose client is still ending, and that client throws the FATAL
+      // "terminating connection" uncaught in the test process. Wait (up to 5 s) for them to go.
+      const sessions = async () =>
+        (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]))
+          .rows[0]?.n ?? 0;
+      await waitFor(async () => (await sessions()) === 0, 'the sessions to close', 5_000, 100).catch(() => undefined);
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
     },
