@@ -228,7 +228,9 @@ export async function createApp(deps: Deps): Promise<App> {
   registerDocsRoutes(http, routes);
   registerMetricsRoutes(http, config, metrics);
 
-  // Scheduled jobs: unsent uploads go after 24 hours; retention and idle archiving.
+  // Scheduled jobs: unsent uploads go after 24 hours; retention and idle archiving. On the
+  // machine's clock, not deps.clock: tests run them through `jobs`, and a test moving a fake
+  // clock hours on (reminders) would otherwise run them against other test files' data.
   const retention = new RetentionService(deps, (keys) => attachments.removeBlobs(keys));
   const jobFailed = (job: string) => (err: unknown) =>
     log.warn({ job, err: { message: (err as Error).message } }, 'scheduled job failed');

@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { clientId, createAppointment, createDoctor, createPatient } from './test/factories.js';
 import { spawnServer, type ServerProcess } from './test/server-process.js';
 import { RawConnection } from './test/raw-http.js';
-import { connectClient } from './test/socket-client.js';
+import { connectClient, until } from './test/socket-client.js';
 
 let server: ServerProcess | undefined;
 afterAll(() => server?.child.kill('SIGKILL'));
@@ -40,7 +40,14 @@ describe('logs', () => {
     );
     await doctor.api.get(`/api/chat/conversations/${conversation.id}/messages`);
     socket.close();
-    await new Promise((r) => setTimeout(r, 300));
+    // The departure recorded, then a request the server logs after all of it: its log is the last.
+    await until(async () => {
+      const { patient: seen } = (await doctor.api.get(`/api/chat/conversations/${conversation.id}`)).body;
+      return !seen.online && seen.lastSeenAt !== null;
+    }, 'the departure to be recorded');
+    const marker = `/api/log-marker-${clientId()}`;
+    await doctor.api.get(marker);
+    await until(() => server!.output().includes(marker), 'the last request to be logged');
 
     const logs = server.output();
     expect(logs.length).toBeGreaterThan(1000); // trace level really logged the traffic
@@ -77,8 +84,8 @@ describe('logs', () => {
         `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${5 * 1024 * 1024}\r\n\r\n${head}`,
     );
     conn.write(Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(256 * 1024, 7)]));
-    // The phone loses its signal a quarter of a megabyte in.
-    await new Promise((r) => setTimeout(r, 300));
+    // The phone loses its signal a quarter of a megabyte in, once the server has taken the request.
+    await until(() => server!.output().slice(before).includes('/api/chat/attachments'), 'the upload to be taken');
     conn.socket.destroy();
     await expect
       .poll(() => server!.output().slice(before), { timeout: 10_000 })

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, uniqueId, type TestApp } from '../test/app.js';
 import { clientId, createPair, type Pair, type TestUser } from '../test/factories.js';
 import { FakeClock } from '../test/fake-clock.js';
-import { startPushService } from '../test/push-service.js';
+import { startPushService, type TestSubscription } from '../test/push-service.js';
 import { startSmsProvider, startSmtpSink } from '../test/reminder-providers.js';
 import { until } from '../test/socket-client.js';
 
@@ -48,6 +48,12 @@ async function start() {
 }
 
 const run = () => t.app.jobs.runReminders();
+/** The push dispatcher polls its outbox each second of the services' clock: moved on until `n` have come. */
+const pushesReach = (sub: TestSubscription, n: number, what: string) =>
+  until(() => {
+    clock.advance(1000);
+    return push.received(sub).length === n;
+  }, what);
 const noQuietHours = { start: '00:00', end: '00:00', timeZone: 'UTC' };
 
 /** The patient has an e-mail address and a phone from the host platform, and chose `channels`. */
@@ -171,7 +177,7 @@ describe('acknowledgement reminders', () => {
 
     clock.advance(61 * MINUTE);
     await run();
-    await until(() => push.received(sub).length === 2, 'the first reminder push');
+    await pushesReach(sub, 2, 'the first reminder push');
     expect(push.received(sub)[1]!.payload).toEqual({
       title: 'Please confirm you have read a secure message',
       conversationId: pair.conversation.id,
@@ -180,7 +186,7 @@ describe('acknowledgement reminders', () => {
 
     clock.advance(61 * MINUTE);
     await run();
-    await until(() => push.received(sub).length === 3, 'the second reminder push');
+    await pushesReach(sub, 3, 'the second reminder push');
     expect(smtp.to(to.email)).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { auditRowsOf } from '../test/audit.js';
 import { createAdmin, createAppointment, createDoctor, createPair, sendText } from '../test/factories.js';
 import { useTestApp } from '../test/harness.js';
+import { until } from '../test/socket-client.js';
 
 const t = useTestApp({ USER_SENDS_PER_MINUTE: '10000' });
 const FILLER = 'x'.repeat(400);
@@ -41,7 +42,11 @@ describe('e-discovery: every conversation of one person over a date range, as on
       );
     await sendText(otherDoctor, second.id, 'Second opinion: all clear');
     const to = new Date(Date.now() + 1).toISOString();
-    await new Promise((r) => setTimeout(r, 20));
+    // The next message is stamped by PostgreSQL's now(): wait for its clock to pass the range's end.
+    await until(
+      async () => (await t.db.query<{ past: boolean }>('SELECT now() > $1::timestamptz AS past', [to])).rows[0]!.past,
+      'the database clock to pass the range',
+    );
     await sendText(patient, first.id, 'after the range');
 
     const path = `/api/admin/people/${patient.id}/ediscovery?from=${from}&to=${to}`;

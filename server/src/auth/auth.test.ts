@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, signJwt, uniqueId, type TestApp } from '../test/app.js';
 import { useTestApp } from '../test/harness.js';
 import { HttpClient } from '../test/http-client.js';
-import { connectClient, sleep, type TestSocket } from '../test/socket-client.js';
+import { connectClient, type TestSocket } from '../test/socket-client.js';
 import { createPatient } from '../test/factories.js';
-import { FakeClock } from '../test/fake-clock.js';
+import { elapseForSessions, FakeClock } from '../test/fake-clock.js';
 import { ensureUser, findUserById, upsertUsers } from '../users/users.store.js';
 import { hashPassword } from './password.js';
 
@@ -218,7 +218,9 @@ describe('password sign-in', () => {
 
 describe('idle sessions', () => {
   it('expire after the idle time (sockets disconnected), while activity keeps them alive', async () => {
-    const idle = await startTestApp({ SESSION_IDLE_MINUTES: String(3 / 60), SESSION_SWEEP_SECONDS: '0.5' });
+    // Time moves on the services' clock and in the sessions' rows, not by waiting.
+    const clock = new FakeClock();
+    const idle = await startTestApp({ SESSION_IDLE_MINUTES: String(3 / 60), SESSION_SWEEP_SECONDS: '0.5' }, { clock });
     try {
       const u = await createWithPassword(idle);
       const active = new HttpClient(idle.url, (await login(idle, u.email, u.password)).body.accessToken);
@@ -227,7 +229,7 @@ describe('idle sessions', () => {
       const gone = disconnection(socket);
       // Requests every second for five seconds: longer than the idle time, never idle.
       for (let i = 0; i < 5; i++) {
-        await sleep(1000);
+        await elapseForSessions(idle.db, clock, u.id, 1000);
         expect((await active.get('/api/auth/me')).status).toBe(200);
       }
       expect(await socket.waitFor('session:ended', () => true, 3000)).toEqual({
@@ -244,7 +246,8 @@ describe('idle sessions', () => {
   }, 20_000);
 
   it('stay alive while their socket is active', async () => {
-    const idle = await startTestApp({ SESSION_IDLE_MINUTES: String(2 / 60), SESSION_SWEEP_SECONDS: '0.5' });
+    const clock = new FakeClock();
+    const idle = await startTestApp({ SESSION_IDLE_MINUTES: String(2 / 60), SESSION_SWEEP_SECONDS: '0.5' }, { clock });
     try {
       const u = await createWithPassword(idle);
       const token = (await login(idle, u.email, u.password)).body.accessToken;
@@ -252,7 +255,7 @@ describe('idle sessions', () => {
       try {
         // Typing is a person's action: it counts as activity (the answer itself is NOT_FOUND).
         for (let i = 0; i < 8; i++) {
-          await sleep(500);
+          await elapseForSessions(idle.db, clock, u.id, 500);
           const ack = await socket.emitAck('chat:typing:start', { conversationId: crypto.randomUUID() });
           expect(ack.error.code).toBe('NOT_FOUND');
         }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { signJwt, startTestApp, uniqueId } from '../test/app.js';
 import { createAdmin } from '../test/factories.js';
+import { elapseForSessions, FakeClock } from '../test/fake-clock.js';
 import { useTestApp } from '../test/harness.js';
 import { HttpClient } from '../test/http-client.js';
 import { connectClient, type TestSocket } from '../test/socket-client.js';
@@ -67,7 +68,9 @@ describe('a host-platform token is a session like a password sign-in', () => {
   });
 
   it('ends after the idle time like a password session (sockets disconnected); activity keeps it alive', async () => {
-    const idle = await startTestApp({ SESSION_IDLE_MINUTES: String(2 / 60), SESSION_SWEEP_SECONDS: '0.5' });
+    // Time moves on the services' clock and in the sessions' rows, not by waiting.
+    const clock = new FakeClock();
+    const idle = await startTestApp({ SESSION_IDLE_MINUTES: String(2 / 60), SESSION_SWEEP_SECONDS: '0.5' }, { clock });
     const sockets: TestSocket[] = [];
     try {
       const c = claims({ role: 'PATIENT' });
@@ -80,7 +83,7 @@ describe('a host-platform token is a session like a password sign-in', () => {
       const ended = socket.waitFor('session:ended', () => true, 6000);
       // The other token is used every half second, longer than the idle time: never idle.
       for (let i = 0; i < 6; i++) {
-        await new Promise((r) => setTimeout(r, 500));
+        await elapseForSessions(idle.db, clock, c.sub, 500);
         expect((await me(idle.url, active)).status).toBe(200);
       }
       expect(await ended).toEqual({ reason: 'expired', code: 'UNAUTHENTICATED' });

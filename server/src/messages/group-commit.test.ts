@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/harness.js';
 import { clientId, createPair } from '../test/factories.js';
+import { waitingOn } from '../test/locks.js';
+import { until } from '../test/socket-client.js';
 import { findSendContexts, sendMessages } from './messages.store.js';
 
 const t = useTestApp();
@@ -221,7 +223,7 @@ describe('sends checked in the statement that stores them', () => {
         clientMessageId: id,
         content: 'sent as the key went',
       });
-      await new Promise((r) => setTimeout(r, 300));
+      await until(async () => (await waitingOn(t.db, shred)) > 0, 'the send to wait on the row');
       await shred.query('COMMIT');
       const ack = await send;
       expect(ack.ok).toBe(false);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/harness.js';
 import { createAppointment, createDoctor, createPair, createPatient, type TestUser } from '../test/factories.js';
-import type { PoolClient } from 'pg';
-import { connectClient, sleep, until, type TestSocket } from '../test/socket-client.js';
+import { waitingOn } from '../test/locks.js';
+import { connectClient, until, type TestSocket } from '../test/socket-client.js';
 
 const t = useTestApp();
 const connect = (token: string) => t.connect(token);
@@ -20,15 +20,6 @@ async function seenGo(userId: string, left: number, ...watchers: TestSocket[]): 
   await t.app.settled();
   await Promise.all(watchers.map((w) => w.roundTrip()));
 }
-
-/** Statements of other sessions that wait on a lock `holder` holds. */
-const waitingOn = async (holder: PoolClient) => {
-  const { rows } = await t.db.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))',
-    [(await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid],
-  );
-  return rows[0]!.n;
-};
 
 describe('presence', () => {
   it('online from the first device, offline with lastSeenAt only when the last one leaves', async () => {
@@ -162,11 +153,13 @@ describe('presence', () => {
       p.close();
       // The server has seen the departure and waits on the row.
       await until(async () => (await t.socketsOf(patient.id)) === 0, 'the server to see the device go');
-      await until(async () => (await waitingOn(lock)) > 0, 'the departure to wait on the row');
+      await until(async () => (await waitingOn(t.db, lock)) > 0, 'the departure to wait on the row');
       again = await connect(patient.token);
-      // The reconnect's own announcement takes no lock but has no end a test can see (it
-      // waits behind nothing here): a short pause lets it run before the departure goes on.
-      await sleep(200);
+      // The reconnect's own announcement takes no lock: the doctor hears it before the departure goes on.
+      await until(
+        () => d.all('presence:update', (e) => e.userId === patient.id && e.online).length === 2,
+        'the reconnect to be announced',
+      );
       await lock.query('COMMIT');
     } finally {
       lock.release();

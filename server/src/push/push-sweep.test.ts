@@ -7,7 +7,7 @@ import { freshDatabase } from '../test/app.js';
 import { clientId, createPair, type TestUser } from '../test/factories.js';
 import { startPushService, type TestSubscription } from '../test/push-service.js';
 import { spawnServer, type ServerProcess } from '../test/server-process.js';
-import { connectClient, sleep, until } from '../test/socket-client.js';
+import { connectClient, until } from '../test/socket-client.js';
 
 // A database of its own: servers of other test files sweep the shared one, and would push
 // about these messages too (or these servers about theirs).
@@ -101,6 +101,18 @@ const settled = (conversationId: string) =>
     'the push to be recorded',
   );
 
+/** How many sweep passes the server has finished (it logs each at debug). */
+const passes = (server: ServerProcess) => server.output().split('"msg":"push sweep pass done"').length - 1;
+
+/**
+ * Waits until the server has finished `n` sweep passes in all, then until what they queued has been
+ * sent: a push those passes would make has been made by then.
+ */
+async function swept(server: ServerProcess, n: number, conversationIds: string[]): Promise<void> {
+  await until(() => passes(server) >= n, `${n} sweep passes`, 15_000);
+  for (const id of conversationIds) await settled(id);
+}
+
 /**
  * Devices are pushed about a conversation at most once a minute: once the last push is
  * recorded, make it look two minutes old, so that a repeated notice would really be sent.
@@ -164,7 +176,12 @@ describe('the push sweep', () => {
 
     // Four more passes, with the once-a-minute collapse out of the way: no second push.
     await forgetLastPush(lost.conversation.id);
-    await sleep(2000);
+    // One more than four: the pass running now may have started before.
+    await swept(
+      a,
+      passes(a) + 5,
+      [lost, online, delivered].map((p) => p.conversation.id),
+    );
     expect(push.received(lostSub)).toHaveLength(1);
     expect(push.received(onlineSub)).toHaveLength(0);
     expect(push.received(deliveredSub)).toHaveLength(0);
@@ -178,7 +195,11 @@ describe('the push sweep', () => {
     socket.close();
     await until(() => push.received(onlineSub).length === 1, 'the push once the doctor left', 10_000);
     expect(await queuedSeq(online.conversation.id, online.doctor.id)).toBe(onlineSeq);
-    await sleep(1500);
+    await swept(
+      a,
+      passes(a) + 4,
+      [lost, online, delivered].map((p) => p.conversation.id),
+    );
     expect(push.received(lostSub)).toHaveLength(2);
     expect(push.received(onlineSub)).toHaveLength(1);
     expect(push.received(deliveredSub)).toHaveLength(0);
@@ -201,7 +222,8 @@ describe('the push sweep', () => {
     const b = await start({ PUSH_SWEEP_SECONDS: '3600', PUSH_SWEEP_AFTER_SECONDS: '0' });
     await until(() => push.received(lostSub).length === 1, 'the push of the pass at start', 10_000);
     expect(await queuedSeq(lost.conversation.id, lost.doctor.id)).toBe(seq);
-    await sleep(1500);
+    // The pass at start has ended and what it queued is sent: no other pass comes within the hour.
+    await swept(b, 1, [pushed.conversation.id, lost.conversation.id]);
     expect(push.received(lostSub)).toHaveLength(1);
     expect(push.received(pushedSub)).toHaveLength(1);
     expectNoDevicesLogged(b, [pushedSub, lostSub]);

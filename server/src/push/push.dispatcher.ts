@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PushPayload } from '@carechat/protocol';
 import webpush from 'web-push';
+import { every, type Repeating } from '../clock.js';
 import type { Deps } from '../context.js';
 import type { Presence } from '../presence/presence.js';
 import { sweepMissedPushes } from './push.sweep.js';
@@ -36,8 +37,9 @@ const topicOf = (conversationId: string) =>
  * (push.sweep.ts): once at start, then every few seconds.
  */
 export class PushDispatcher {
-  private timer: NodeJS.Timeout | undefined;
-  private sweepTimer: NodeJS.Timeout | undefined;
+  /** On the services' clock (deps.clock), so tests move time instead of waiting it out. */
+  private poll: Repeating | undefined;
+  private sweepTimer: Repeating | undefined;
   private running = false;
   private again = false;
   private sweeping = false;
@@ -56,16 +58,14 @@ export class PushDispatcher {
   }
 
   start(pollMs = 1000): void {
-    this.timer = setInterval(() => this.nudge(), pollMs);
-    this.timer.unref();
-    this.sweepTimer = setInterval(() => this.sweep(), this.deps.config.pushSweep.everyMs);
-    this.sweepTimer.unref();
+    this.poll = every(this.deps.clock, pollMs, () => this.nudge());
+    this.sweepTimer = every(this.deps.clock, this.deps.config.pushSweep.everyMs, () => this.sweep());
     this.sweep();
   }
 
   stop(): void {
-    clearInterval(this.timer);
-    clearInterval(this.sweepTimer);
+    this.poll?.stop();
+    this.sweepTimer?.stop();
     this.stopping.abort();
   }
 
@@ -75,6 +75,8 @@ export class PushDispatcher {
     this.sweeping = true;
     sweepMissedPushes(this.deps, this.presence, () => this.stopping.signal.aborted)
       .then((queued) => {
+        // At debug only: tests of the sweep wait on its passes, not on time.
+        this.deps.log.debug({ queued }, 'push sweep pass done');
         if (queued === 0) return;
         this.deps.log.info({ queued }, 'push sweep queued notices the fast path had missed');
         this.nudge();

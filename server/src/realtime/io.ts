@@ -3,6 +3,7 @@ import type { Socket as TcpSocket } from 'node:net';
 import { Server } from 'socket.io';
 import { capAnonymousSessions, sessionSignedIn, SIGN_IN_WITHIN_MS } from './anonymous-sessions.js';
 import type { AuthService } from '../auth/auth.service.js';
+import { every } from '../clock.js';
 import type { Deps } from '../context.js';
 import { toAppError } from '../errors.js';
 import { SESSION_COOKIE } from '../http/authenticate.js';
@@ -146,6 +147,7 @@ export function attachSocketHandlers(io: Io, deps: Deps, handlerDeps: SocketHand
       eventBudget({
         perWindow: config.socketEventsPer10s,
         windowMs: 10_000,
+        clock: deps.clock,
         onRefused: () => metrics.socketEventsRefused.inc(),
         onFlooding: () => {
           socketLog.warn('socket disconnected: it went on sending far past its event budget');
@@ -160,15 +162,14 @@ export function attachSocketHandlers(io: Io, deps: Deps, handlerDeps: SocketHand
     const hostTokenEnds = actor.hostTokenExpiresAt;
     const expiry =
       typeof hostTokenEnds === 'number'
-        ? setTimeout(
+        ? deps.clock.setTimeout(
             () => {
               socket.emit('session:ended', { reason: 'expired', code: 'UNAUTHENTICATED' });
               socket.disconnect(true);
             },
-            Math.min(2 ** 31 - 1, Math.max(0, hostTokenEnds - Date.now())),
+            Math.max(0, hostTokenEnds - deps.clock.now()),
           )
         : undefined;
-    expiry?.unref();
 
     const ctx: SocketContext = {
       socket,
@@ -196,23 +197,22 @@ export function attachSocketHandlers(io: Io, deps: Deps, handlerDeps: SocketHand
       socketLog.warn({ err: { message: (err as Error).message } }, 'presence update failed');
     void inflight.track(() => presence.connected(actor.id).catch(presenceFailed));
     socket.on('disconnect', () => {
-      if (expiry) clearTimeout(expiry);
+      if (expiry) deps.clock.clearTimeout(expiry);
       void inflight.track(() => presence.disconnected(actor.id).catch(presenceFailed));
     });
   });
 
   // Idle sessions end on the server's clock: their sockets are told and disconnected.
-  const sweep = setInterval(() => {
+  const sweep = every(deps.clock, config.sessionSweepMs, () => {
     const ids = [...io.of('/').adapter.rooms.keys()]
       .filter((r) => r.startsWith('session:'))
       .map((r) => r.slice('session:'.length));
     auth
       .endLapsedSessions(ids)
       .catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'session sweep failed'));
-  }, config.sessionSweepMs);
-  sweep.unref();
+  });
 
-  return { close: () => clearInterval(sweep) };
+  return { close: () => sweep.stop() };
 }
 
 /** The scheme the handshake came in with, as Fastify's `req.protocol` reads it for HTTP requests. */

@@ -1,17 +1,21 @@
-/** A token bucket: `capacity` events, refilled evenly over `windowMs`. One per socket. */
+import type { Clock } from '../clock.js';
+
+/** A token bucket: `capacity` events, refilled evenly over `windowMs` of `clock`'s time. One per socket. */
 export class TokenBucket {
   private tokens: number;
-  private last = Date.now();
+  private last: number;
 
   constructor(
     private readonly capacity: number,
     private readonly windowMs: number,
+    private readonly clock: Clock,
   ) {
     this.tokens = capacity;
+    this.last = clock.now();
   }
 
   take(): boolean {
-    const now = Date.now();
+    const now = this.clock.now();
     this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) * this.capacity) / this.windowMs);
     this.last = now;
     if (this.tokens < 1) return false;
@@ -35,18 +39,21 @@ const REFUSED = Object.freeze({
 export function eventBudget({
   perWindow,
   windowMs,
+  clock,
   onRefused,
   onFlooding,
 }: {
   perWindow: number;
   windowMs: number;
+  /** The services' clock (deps.clock): a test refills the budget by moving it. */
+  clock: Clock;
   /** Each event refused over the budget (counted in metrics). */
   onRefused: () => void;
   /** Once, when the socket has gone on far past its budget (it is disconnected). */
   onFlooding: () => void;
 }) {
-  const budget = new TokenBucket(perWindow, windowMs);
-  const patience = new TokenBucket(Math.max(2 * perWindow, 100), windowMs);
+  const budget = new TokenBucket(perWindow, windowMs, clock);
+  const patience = new TokenBucket(Math.max(2 * perWindow, 100), windowMs, clock);
   let flooding = false;
   return (packet: unknown[], next: (err?: Error) => void): void => {
     if (budget.take()) return next();

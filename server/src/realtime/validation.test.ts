@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/harness.js';
 import { startTestApp } from '../test/app.js';
 import { clientId, createPair } from '../test/factories.js';
-import { connectClient, sleep } from '../test/socket-client.js';
+import { FakeClock } from '../test/fake-clock.js';
+import { connectClient } from '../test/socket-client.js';
 import type { Reply } from '../test/http-client.js';
 
 const t = useTestApp();
@@ -191,7 +192,9 @@ describe('malformed socket payloads', () => {
   });
 
   it('rate-limit a socket that floods, per socket, without disconnecting it', async () => {
-    const limited = await startTestApp({ SOCKET_EVENTS_PER_10S: '10' });
+    // The budget refills on the services' clock: the test moves it instead of pausing.
+    const clock = new FakeClock();
+    const limited = await startTestApp({ SOCKET_EVENTS_PER_10S: '10' }, { clock });
     const sockets = [];
     try {
       const { patient, conversation } = await createPair(limited);
@@ -220,7 +223,7 @@ describe('malformed socket payloads', () => {
       sockets.push(other);
       expect((await other.emitAck('chat:typing:start', { conversationId: conversation.id })).ok).toBe(true);
       // The bucket refills: ten events per ten seconds is one a second.
-      await sleep(1200);
+      clock.advance(1200);
       expect(
         (
           await s.emitAck('chat:message', {

@@ -7,7 +7,7 @@ import { freshDatabase } from '../test/app.js';
 import { createPair, sendText } from '../test/factories.js';
 import { startSmtpSink } from '../test/reminder-providers.js';
 import { spawnServer, type ServerProcess } from '../test/server-process.js';
-import { sleep, until } from '../test/socket-client.js';
+import { until } from '../test/socket-client.js';
 
 // A database of its own: a spawned server sweeps every conversation in its database.
 let own: { url: string; drop(): Promise<void> };
@@ -89,7 +89,10 @@ it('keeps a reminder committed to the outbox through a SIGKILL mid-send, and sen
   smtp.release();
   const b = await start();
   await until(() => smtp.to(email).length === 1, 'the reminder after the restart', 30_000);
-  await sleep(1500);
+  // Three more passes (one more than two: the one running now may have begun before): none sends it again.
+  const passes = () => b.output().split('"msg":"reminder pass done"').length - 1;
+  const from = passes();
+  await until(() => passes() >= from + 3, 'three more reminder passes', 30_000);
   expect(smtp.to(email)).toHaveLength(1);
   expect(await rowsOf(patient.id)).toMatchObject([{ attempts: 2, outcome: 'sent' }]);
   expect(smtp.to(email)[0]!.raw).not.toContain('biopsy');

@@ -84,6 +84,8 @@ export class ReminderDispatcher {
       if (due.length < CLAIM) break;
     }
     if (queued > 0 || sent > 0) this.deps.log.info({ queued, sent }, 'reminders queued and sent');
+    // At debug only: tests of a spawned server wait on its passes, not on time.
+    this.deps.log.debug({ queued, sent }, 'reminder pass done');
     return { queued, sent };
   }
 

@@ -1,4 +1,5 @@
 import type { Clock, ClockTimer } from '../clock.js';
+import type { Queryable } from '../db/pool.js';
 
 interface Pending {
   at: number;
@@ -45,4 +46,16 @@ export class FakeClock implements Clock {
     }
     this.time = end;
   }
+}
+
+/**
+ * Lets `ms` pass for `userId`'s sessions: their rows go back by `ms` (PostgreSQL counts idle
+ * time with its own now()), then the services' clock moves on, running the session sweep.
+ */
+export async function elapseForSessions(db: Queryable, clock: FakeClock, userId: string, ms: number): Promise<void> {
+  await db.query(
+    `UPDATE sessions SET last_active_at = last_active_at - $2 * interval '1 millisecond' WHERE user_id = $1`,
+    [userId, ms],
+  );
+  clock.advance(ms);
 }
