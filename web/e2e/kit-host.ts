@@ -101,6 +101,8 @@ function mountAlone(box: HTMLElement, id: string) {
   const listBox = Object.assign(document.createElement('div'), { id: 'chat-list' });
   const viewBox = Object.assign(document.createElement('div'), { id: 'chat-view' });
   box.append(listBox, viewBox);
-  createRoot(listBox).render(createElement(CareChatProvider, { client }, createElement(ConversationList)));
-  createRoot(viewBox).render(createElement(CareChatProvider, { client }, createElement(ConversationView, { id })));
+  const list = createElement(ConversationList);
+  const view = createElement(ConversationView, { id });
+  createRoot(listBox).render(createElement(CareChatProvider, { client, children: list }));
+  createRoot(viewBox).render(createElement(CareChatProvider, { client, children: view }));
 }
