@@ -27,6 +27,36 @@ export default tseslint.config(
     ...reactHooks.configs.flat.recommended,
   },
   {
+    // The issue's rule: the web app reaches the server only through @carechat/client (web/src/api/http.ts
+    // is the client's transport), never with fetch or socket.io of its own.
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    ignores: ['web/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'web/ calls the server through @carechat/client (or api/http.ts), not fetch.' },
+        { name: 'XMLHttpRequest', message: 'web/ calls the server through @carechat/client, not XMLHttpRequest.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        ...['window', 'globalThis', 'self'].map((object) => ({
+          object,
+          property: 'fetch',
+          message: 'web/ calls the server through @carechat/client (or api/http.ts), not fetch.',
+        })),
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'socket.io-client', message: 'web/ talks live through @carechat/client, not its own socket.' },
+          ],
+          patterns: [{ group: ['socket.io-client/*'], message: 'web/ talks live through @carechat/client.' }],
+        },
+      ],
+    },
+  },
+  {
     // In tests a `!` throws where the assertion would fail anyway, and HTTP answers' bodies are untyped.
     files: ['**/*.test.ts', 'server/src/test/**', 'web/e2e/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },

@@ -18,6 +18,10 @@ type Stats = { p50: number; p95: number; p99: number; max: number };
 
 const row = (name: string, s: Stats) =>
   `${name.padEnd(10)} p50 ${s.p50} ms  p95 ${s.p95} ms  p99 ${s.p99} ms  max ${s.max} ms`;
+/** A bundle's gzipped size against its budget. */
+const size = (name: string, bytes: number, budget: number, what: string) =>
+  `${name}: ${(bytes / 1024).toFixed(1)} KB gzipped (${what}), ${bytes < budget ? 'within' : 'OVER'} ` +
+  `the ${budget / 1024} KB budget`;
 /** A growth in percent with its sign, or '?' when unknown. */
 const signedPercent = (p: number | null) => (p === null ? '?' : `${p >= 0 ? '+' : ''}${p}%`);
 const table = (rows: (string | number)[][]) => {
@@ -96,7 +100,13 @@ const formatters: Record<string, (r: never) => string> = {
       row('widget: carechat:auth → conversation list', r.widgetAuthToListMs),
       `widget first screen p95 ${r.widgetAuthToListMs.p95 < r.widgetBudgetMs ? 'within' : 'OVER'} ` +
         `the ${r.widgetBudgetMs} ms budget`,
-      `@carechat/client: ${(r.clientGzippedBytes / 1024).toFixed(1)} KB gzipped without socket.io-client`,
+      size('@carechat/client', r.clientGzippedBytes, r.clientBudgetBytes, 'without socket.io-client'),
+      size(
+        '@carechat/react',
+        r.kitGzippedBytes.total,
+        r.kitBudgetBytes,
+        'script and styles, without react or the client',
+      ),
     ].join('\n'),
   reminders: (r: Result<typeof remindersScenario>) =>
     [

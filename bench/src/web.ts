@@ -1,5 +1,6 @@
 import { chromium, type Browser } from 'playwright-core';
-import { gzippedClientBytes } from '../../client/src/bundle-size.js';
+import { CLIENT_BUDGET_BYTES, gzippedClientBytes } from '../../client/src/bundle-size.js';
+import { gzippedKitBytes, KIT_BUDGET_BYTES } from '../../react/src/bundle-size.js';
 import type { BenchServer } from './server.js';
 import { summarize } from './stats.js';
 import { widgetScenario } from './widget.js';
@@ -9,7 +10,8 @@ export const WIDGET_FIRST_SCREEN_BUDGET_MS = 1000;
 
 /**
  * The web app and the widget in Debian's Chromium: sign-in to the app's first screen, the
- * widget's first screen after the host's token (widget.ts), and the client's gzipped size.
+ * widget's first screen after the host's token (widget.ts), and the client's and the kit's
+ * gzipped sizes.
  * `hostPort` is the widget's host page, one of the server's EMBED_ORIGINS.
  */
 export async function webScenario(server: BenchServer, hostPort: number, rounds = 8) {
@@ -33,11 +35,22 @@ export async function webScenario(server: BenchServer, hostPort: number, rounds 
       widgetAuthToSignedInMs: widget.authToSignedInMs,
       widgetAuthToListMs: widget.authToListMs,
       widgetBudgetMs: WIDGET_FIRST_SCREEN_BUDGET_MS,
-      clientGzippedBytes: await gzippedClientBytes(),
+      ...(await bundleSizes()),
     };
   } finally {
     await browser.close();
   }
+}
+
+/** The client's and the UI kit's gzipped bytes, as their size tests measure them, and their budgets. */
+export async function bundleSizes() {
+  const [client, kit] = await Promise.all([gzippedClientBytes(), gzippedKitBytes()]);
+  return {
+    clientGzippedBytes: client,
+    clientBudgetBytes: CLIENT_BUDGET_BYTES,
+    kitGzippedBytes: kit,
+    kitBudgetBytes: KIT_BUDGET_BYTES,
+  };
 }
 
 /** Click "Sign in" as the demo patient → the conversation list shown, in a new context each round. */

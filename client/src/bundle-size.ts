@@ -2,6 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
+/** The issue's budget for the client, gzipped, without socket.io-client (which hosts may share). */
+export const CLIENT_BUDGET_BYTES = 25 * 1024;
+
 /**
  * The client as a host's bundler would ship it: minified ESM, the protocol included (its zod
  * schemas shaken out, both packages being `"sideEffects": false`), socket.io-client left out

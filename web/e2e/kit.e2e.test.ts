@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../server/src/db/embedded.js';
-import { createAppointment } from '../../server/src/test/factories.js';
+import { createAppointment, sendText } from '../../server/src/test/factories.js';
 import { CHROMIUM, personWithPassword, useBrowserApp, VIEWPORTS } from './browser.js';
 
 /**
@@ -82,13 +82,21 @@ describe.skipIf(!existsSync(CHROMIUM))('the UI kit in a host page', () => {
   beforeAll(async () => void (stopHost = await serveHost(hostPort, await bundleHost())), 60_000);
   afterAll(() => stopHost());
 
-  /** A patient with a doctor to talk to, and the host page showing the kit as that patient. */
-  async function openHost(viewport: { width: number; height: number }, query: string, colorScheme?: 'dark') {
+  /**
+   * A patient with a doctor to talk to, and the host page showing the kit as that patient; a
+   * query made from their conversation's id shows that conversation alone.
+   */
+  async function openHost(
+    viewport: { width: number; height: number },
+    query: string | ((conversationId: string) => string),
+    colorScheme?: 'dark',
+  ) {
     const { app, browser } = started;
     const patient = await personWithPassword(app, 'PATIENT', 'Kim Kit');
     const doctor = await personWithPassword(app, 'DOCTOR', 'Dr. Theo Theme');
     await createAppointment(app, patient, doctor);
-    await patient.api.post('/api/chat/conversations', { participantId: doctor.id });
+    const conversationId: string = (await patient.api.post('/api/chat/conversations', { participantId: doctor.id }))
+      .body.id;
     const context = await browser.newContext({ viewport, colorScheme });
     // The host's page hands its person's token (and where CareChat is) to the client it makes.
     await context.addInitScript(([token, url]) => Object.assign(window, { __kitToken: token, __kitUrl: url }), [
@@ -96,8 +104,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the UI kit in a host page', () => {
       app.url,
     ] as const);
     const page = await context.newPage();
-    await page.goto(`${hostOrigin()}/kit-host/index.html?${query}`);
-    return { page, doctor };
+    const search = typeof query === 'string' ? query : query(conversationId);
+    await page.goto(`${hostOrigin()}/kit-host/index.html?${search}`);
+    return { page, patient, doctor, conversationId };
   }
 
   /** The host's own elements look as they did before the kit's stylesheet and the kit arrived. */
@@ -166,6 +175,39 @@ describe.skipIf(!existsSync(CHROMIUM))('the UI kit in a host page', () => {
     await expectHostUntouched(page);
     await page.context().close();
   });
+
+  for (const [name, viewport] of Object.entries(VIEWPORTS))
+    it(`shows the list and one conversation alone at ${name} width, a message each way`, async () => {
+      const { page, patient, doctor, conversationId } = await openHost(viewport, (id) => `conversation=${id}`);
+      const row = page
+        .locator('#chat-list')
+        .getByRole('navigation', { name: 'Conversations' })
+        .getByRole('button', { name: new RegExp(doctor.name) });
+      await row.waitFor();
+      // The view opened its conversation itself: there is no list click, nor a way back to one.
+      const view = page.locator('#chat-view').getByRole('region', { name: `Conversation with ${doctor.name}` });
+      const composer = view.getByLabel('Message', { exact: true });
+      await composer.waitFor();
+      expect(await view.getByRole('button', { name: 'Back to conversations' }).isVisible()).toBe(false);
+      const box = (await composer.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
+
+      await composer.fill(`Sent from the view alone at ${name} width`);
+      await composer.press('Enter');
+      await view.locator('.message.mine:not(.pending) .text', { hasText: 'Sent from the view alone' }).waitFor();
+      const stored = (await doctor.api.get(`/api/chat/conversations/${conversationId}/messages`)).body.data;
+      expect(stored.map((m: { content: string }) => m.content)).toEqual([`Sent from the view alone at ${name} width`]);
+      expect(stored[0].senderId).toBe(patient.id);
+      // The list beside it reads the same client: its row shows what was just sent.
+      await expect.poll(() => row.locator('.preview').textContent()).toContain('Sent from the view alone');
+
+      await sendText(doctor, conversationId, 'Received in the view alone');
+      await view.locator('.message:not(.mine) .text', { hasText: 'Received in the view alone' }).waitFor();
+      await expect.poll(() => row.locator('.preview').textContent()).toContain('Received in the view alone');
+      expect(await sideways(page)).toBe(0);
+      await expectHostUntouched(page);
+      await page.context().close();
+    });
 
   it('follows the system’s preference with theme="auto", and its change without a reload', async () => {
     const { page } = await openHost(VIEWPORTS.desktop, 'theme=auto', 'dark');

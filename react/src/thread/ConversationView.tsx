@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Message, MessageSearchHit } from '@carechat/protocol';
 import { dayLabel, peerOf } from '../chat/format.js';
 import { useKit } from '../chat/context.js';
@@ -51,6 +51,12 @@ export function ConversationView({ id }: { id: string }) {
   const searchButton = useRef<HTMLButtonElement>(null);
   /** A search hit waiting for its window to load, then shown (scrolled to, its words marked). */
   const pendingHit = useRef<{ id: string; terms: string[] } | null>(null);
+
+  // Shown alone (a host's page with no list to open it from), the view opens its conversation itself:
+  // its newest page loads and it is marked read. Inside <CareChat /> it is already the open one.
+  useEffect(() => {
+    if (client.getSnapshot().openId !== id) void client.open(id).catch(() => undefined);
+  }, [client, id]);
 
   const items = thread?.items ?? NO_ITEMS;
   // A message can arrive (broadcast) before its ack clears it from the queue: show it once.
