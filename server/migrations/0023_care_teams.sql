@@ -21,7 +21,8 @@ CREATE INDEX care_team_members_member ON care_team_members (member_id);
 -- 0016's view with one more column, at the end: member_ids, everyone who takes part now. The
 -- patient and the doctor whatever their status (a block is the write rule's business, and
 -- they may still read), then the active members of the care side from conversation_members:
--- a blocked or deleted team member is out at once. Only queries that name it pay for it.
+-- a blocked or deleted team member is out at once. Only queries that name it pay for it. The
+-- status is a scalar subquery, as above: a join let a kept plan hash the whole users table.
 CREATE OR REPLACE VIEW conversation_access AS
   SELECT c.id, c.patient_id, c.doctor_id, c.wrapped_key, c.key_version, c.last_seq,
          CASE
@@ -32,9 +33,9 @@ CREATE OR REPLACE VIEW conversation_access AS
            WHEN c.wrapped_key IS NULL OR c.expired_at IS NOT NULL THEN 'erased'
          END AS write_refusal,
          ARRAY[c.patient_id, c.doctor_id] || ARRAY(
-           SELECT cm.user_id FROM conversation_members cm JOIN users u ON u.id = cm.user_id
+           SELECT cm.user_id FROM conversation_members cm
             WHERE cm.conversation_id = c.id AND cm.user_id <> c.patient_id AND cm.user_id <> c.doctor_id
-              AND u.status = 'active'
+              AND (SELECT u.status FROM users u WHERE u.id = cm.user_id) = 'active'
             ORDER BY cm.user_id) AS member_ids
     FROM conversations c;
 
