@@ -164,7 +164,8 @@ export async function findConversationViews(
 export async function findUrgentConversationIds(db: Queryable, clinicianId: string, limit: number): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT id FROM conversations
-      WHERE doctor_id = ANY(ARRAY[$1::text] || ARRAY(SELECT t.doctor_id FROM care_team_members t WHERE t.member_id = $1))
+      WHERE doctor_id = ANY(ARRAY[$1::text]
+                            || ARRAY(SELECT t.doctor_id FROM care_team_members t WHERE t.member_id = $1))
         AND urgent_at IS NOT NULL AND expired_at IS NULL
       ORDER BY urgent_at LIMIT $2`,
     [clinicianId, limit],
@@ -273,7 +274,8 @@ export async function conversationsOfUsers(
   const { rows } = await db.query<{ id: string; member_ids: string[] }>(
     `SELECT o.conversation_id AS id, array_agg(o.user_id ORDER BY o.user_id) AS member_ids
        FROM conversation_members o
-      WHERE o.conversation_id IN (SELECT me.conversation_id FROM conversation_members me WHERE me.user_id = ANY($1::text[]))
+      WHERE o.conversation_id IN (
+              SELECT me.conversation_id FROM conversation_members me WHERE me.user_id = ANY($1::text[]))
       GROUP BY o.conversation_id`,
     [userIds],
   );
