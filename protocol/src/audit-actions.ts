@@ -46,6 +46,7 @@ export const AUDIT_ACTIONS = {
   'integration.appointment.put': 'Integration: appointment written',
   'integration.batch': 'Integration: batch written',
   'integration.saved_replies.put': 'Integration: saved replies replaced',
+  'integration.care_team.put': 'Integration: care team replaced',
   'keys.rotate': 'Master key rotated',
   'retention.run': 'Retention run',
   'audit.purge': 'Old audit events purged',

@@ -54,6 +54,11 @@ export interface ServerToClientEvents {
   'chat:typing': (event: { conversationId: string; userId: string; isTyping: boolean }) => void;
   'presence:update': (event: { userId: string; online: boolean; lastSeenAt: string | null }) => void;
   'conversation:updated': (conversation: Conversation) => void;
+  /**
+   * Extension (care teams): the receiver no longer takes part in this conversation (taken off
+   * the doctor's care team, or the team ended): a client drops it; nothing more of it arrives.
+   */
+  'conversation:removed': (event: { conversationId: string }) => void;
   /** Extension: sent just before the server disconnects a socket whose session ended. */
   'session:ended': (event: { reason: 'logout' | 'expired' | 'blocked' | 'deleted'; code: ErrorCode }) => void;
 }

@@ -8,6 +8,7 @@ import {
   DEFAULT_SEARCH_PAGE_SIZE,
   MAX_ATTACHMENTS_PER_MESSAGE,
   MAX_BATCH_ITEMS,
+  MAX_CARE_TEAM,
   MAX_CHANGES_PAGE_SIZE,
   MAX_CLIENT_MESSAGE_ID_LENGTH,
   MAX_EXTERNAL_ID_LENGTH,
@@ -18,6 +19,7 @@ import {
   MAX_SEARCH_LENGTH,
   MAX_SEARCH_PAGE_SIZE,
 } from './limits.js';
+import { ROLES } from './roles.js';
 import { searchTerms } from './search.js';
 
 /** The schemas every input is parsed with, on the server and (for forms) in the web app. */
@@ -206,9 +208,9 @@ export const AccessReasonQuery = z.object({ reason: text(0, 500).optional() });
 export const IntegrationUserInput = z.object({
   name: personName,
   email: email.optional().nullable(),
-  role: z.enum(['PATIENT', 'DOCTOR', 'ADMIN']),
+  role: z.enum(ROLES),
   status: z.enum(['active', 'blocked', 'deleted']),
-  /** Extension: a doctor's designation ("Cardiologist"), shown in the conversation list. */
+  /** Extension: a clinician's designation ("Cardiologist", "RN"), shown in the conversation list. */
   designation: text(0, 200).optional().nullable(),
   /**
    * Extension (reminders): where this person's e-mail and SMS reminders go. Stored encrypted and
@@ -235,19 +237,35 @@ export const IntegrationAppointmentInput = z.object({
   status: z.enum(['scheduled', 'completed', 'cancelled']),
 });
 
+/** Extension (care teams): a doctor's whole care team, replacing the one before; an empty list ends it. */
+export const IntegrationCareTeamInput = z.object({
+  /** The host platform's ids of the members: active STAFF or other DOCTORs, never the doctor itself. */
+  memberIds: z
+    .array(externalId)
+    .max(MAX_CARE_TEAM)
+    .refine((ids) => new Set(ids).size === ids.length, {
+      message: 'must not repeat an id',
+    }),
+});
+
 export const IntegrationBatchInput = z
   .object({
     users: z.array(IntegrationUserInput.extend({ id: externalId })).optional(),
     appointments: z.array(IntegrationAppointmentInput.extend({ id: externalId })).optional(),
+    /** Extension (care teams): doctors' teams, each replacing that doctor's, after the users and appointments. */
+    careTeams: z.array(IntegrationCareTeamInput.extend({ doctorId: externalId })).optional(),
   })
-  .refine((v) => (v.users?.length ?? 0) + (v.appointments?.length ?? 0) <= MAX_BATCH_ITEMS, {
-    message: `at most ${MAX_BATCH_ITEMS} items in one batch`,
-  });
+  .refine(
+    (v) => (v.users?.length ?? 0) + (v.appointments?.length ?? 0) + (v.careTeams?.length ?? 0) <= MAX_BATCH_ITEMS,
+    {
+      message: `at most ${MAX_BATCH_ITEMS} items in one batch`,
+    },
+  );
 
 /** Host-platform JWT claims. */
 export const HostJwtClaims = z.object({
   sub: externalId,
-  role: z.enum(['PATIENT', 'DOCTOR', 'ADMIN']),
+  role: z.enum(ROLES),
   name: personName,
   email: email.optional(),
   exp: z.number(),
@@ -270,6 +288,7 @@ export type AuditQuery = z.infer<typeof AuditQuery>;
 export type IntegrationUserInput = z.infer<typeof IntegrationUserInput>;
 export type IntegrationAppointmentInput = z.infer<typeof IntegrationAppointmentInput>;
 export type IntegrationBatchInput = z.infer<typeof IntegrationBatchInput>;
+export type IntegrationCareTeamInput = z.infer<typeof IntegrationCareTeamInput>;
 export type HostJwtClaims = z.infer<typeof HostJwtClaims>;
 
 /** The REST edit: the message comes from the path. */

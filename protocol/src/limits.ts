@@ -20,3 +20,5 @@ export const MAX_BATCH_ITEMS = 10_000;
 export const MAX_SAVED_REPLY_NAME_LENGTH = 60;
 /** Extension (saved replies): at most this many in one set (a clinician's own, or the shared one). */
 export const MAX_SAVED_REPLIES = 200;
+/** Extension (care teams): members of one doctor's team at most (every one a participant of every conversation). */
+export const MAX_CARE_TEAM = 50;

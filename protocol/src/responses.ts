@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode, type ErrorResponse } from './errors.js';
+import { ROLES } from './roles.js';
 import type * as S from './shapes.js';
 
 /**
@@ -8,7 +9,7 @@ import type * as S from './shapes.js';
  * the typecheck when a schema and its interface drift apart (a field added, removed or retyped).
  */
 const time = z.iso.datetime();
-const role = z.enum(['PATIENT', 'DOCTOR', 'ADMIN']);
+const role = z.enum(ROLES);
 const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
 
 export const ErrorCodeSchema = z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]);
@@ -58,6 +59,7 @@ export const ConversationSchema = z.object({
   id: z.uuid(),
   patient: ParticipantSchema,
   doctor: ParticipantSchema,
+  careTeam: z.array(ParticipantSchema),
   lastMessage: LastMessageSchema.nullable(),
   lastMessageAt: time.nullable(),
   lastSeq: z.number().int(),
@@ -141,7 +143,7 @@ export const AuditEventSchema = z.object({
   id: z.string(),
   at: time,
   actorId: z.string().nullable(),
-  actorRole: z.enum(['PATIENT', 'DOCTOR', 'ADMIN', 'SERVICE', 'SYSTEM']).nullable(),
+  actorRole: z.enum([...ROLES, 'SERVICE', 'SYSTEM']).nullable(),
   action: z.string(),
   conversationId: z.string().nullable().optional(),
   messageId: z.string().nullable().optional(),
@@ -169,7 +171,12 @@ export const MessageSearchPageSchema = z.object({ data: z.array(MessageSearchHit
 export const LoginResultSchema = z.object({ user: UserSchema, accessToken: z.string(), expiresAt: time });
 export const ReadResultSchema = z.object({ lastReadSeq: z.number().int(), unreadCount: z.number().int() });
 /** The integration batch's answer: how many users and appointments it wrote. */
-export const IntegrationBatchResultSchema = z.object({ users: z.number().int(), appointments: z.number().int() });
+export const IntegrationBatchResultSchema = z.object({
+  users: z.number().int(),
+  appointments: z.number().int(),
+  /** Extension (care teams): how many doctors' teams were replaced; present when the batch carried any. */
+  careTeams: z.number().int().optional(),
+});
 
 export const AccessLogEntrySchema = z.object({
   at: time,

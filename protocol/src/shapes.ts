@@ -1,5 +1,6 @@
 /** The shapes the server answers with (protocol.md "Shapes"). */
-export type Role = 'PATIENT' | 'DOCTOR' | 'ADMIN';
+/** STAFF (extension, care teams): a nurse or medical assistant on doctors' care teams, with a designation ("RN"). */
+export type Role = 'PATIENT' | 'DOCTOR' | 'STAFF' | 'ADMIN';
 export type UserStatus = 'active' | 'blocked' | 'deleted';
 export type ScanStatus = 'PENDING' | 'CLEAN' | 'INFECTED' | 'FAILED';
 
@@ -18,7 +19,7 @@ export interface Participant {
   role: Role;
   online: boolean;
   lastSeenAt: string | null;
-  /** Extension: a doctor's designation ("Cardiologist") where the host platform gave one. */
+  /** Extension: a clinician's designation ("Cardiologist", "RN") where the host platform gave one. */
   designation?: string | null;
 }
 
@@ -34,6 +35,11 @@ export interface Conversation {
   id: string;
   patient: Participant;
   doctor: Participant;
+  /**
+   * Extension (care teams): the doctor's current team, its active members, who read, write and
+   * receive the conversation's events like the doctor. Empty when the doctor has no team.
+   */
+  careTeam: Participant[];
   lastMessage: LastMessage | null;
   lastMessageAt: string | null;
   lastSeq: number;

@@ -43,6 +43,8 @@ import { clientErrorHandler, installErrorHandler } from './http/error-handler.js
 import { requireOwnOrigin } from './http/origin.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { registerIntegrationRoutes } from './integration/integration.http.js';
+import { registerCareTeamRoutes } from './care-teams/care-teams.http.js';
+import { CareTeamsService } from './care-teams/care-teams.service.js';
 import { IntegrationService } from './integration/integration.service.js';
 import { registerAcknowledgementRoutes } from './acknowledgements/acknowledgements.http.js';
 import { AcknowledgementsService } from './acknowledgements/acknowledgements.service.js';
@@ -207,7 +209,8 @@ export async function createApp(deps: Deps): Promise<App> {
   const acknowledgements = new AcknowledgementsService(deps, notifier);
   const statusEffects = new UserStatusEffects(deps, notifier, conversations);
   const admin = new AdminService(deps, { statusEffects, conversations, messages });
-  const integration = new IntegrationService(deps, statusEffects, conversations);
+  const careTeams = new CareTeamsService(deps, notifier, conversations);
+  const integration = new IntegrationService(deps, statusEffects, conversations, careTeams);
 
   const authenticate = authenticateWith(auth);
   registerHealthRoutes(http, deps, state, redis);
@@ -219,6 +222,7 @@ export async function createApp(deps: Deps): Promise<App> {
   registerAcknowledgementRoutes(http, acknowledgements, authenticate);
   registerAdminRoutes(http, { messages, admin, attachments }, authenticate);
   registerIntegrationRoutes(http, deps, integration);
+  registerCareTeamRoutes(http, config, careTeams);
   registerAttachmentRoutes(http, attachments, authenticate);
   registerPushRoutes(http, push, authenticate);
   registerReminderRoutes(http, reminders, authenticate);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { TimeZone, type Role } from '@carechat/protocol';
+import { ROLES, TimeZone, type Role } from '@carechat/protocol';
 import { z } from 'zod';
 import { normalOrigin } from './http/origin.js';
 
@@ -143,7 +143,7 @@ export const Env = z.object({
         .map((r) => r.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(z.enum(['PATIENT', 'DOCTOR', 'ADMIN'], 'must be PATIENT, DOCTOR or ADMIN, separated by commas')))
+    .pipe(z.array(z.enum(ROLES, 'must be STAFF, PATIENT, DOCTOR or ADMIN, separated by commas')))
     .optional(),
   LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: z.coerce.number().int().positive().default(5),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(50),

@@ -1,4 +1,4 @@
-import type { Message, PendingAcknowledgement } from '@carechat/protocol';
+import { isClinician, type Message, type PendingAcknowledgement } from '@carechat/protocol';
 import { audit } from '../audit/audit.js';
 import type { Actor, Deps } from '../context.js';
 import { assertParticipant, dataKeyOf, participantsOf } from '../conversations/access.js';
@@ -59,7 +59,7 @@ export class AcknowledgementsService {
 
   /** The clinician's messages still waiting for acknowledgement, with the reminders sent so far. */
   async pending(actor: Actor): Promise<PendingAcknowledgement[]> {
-    if (actor.role !== 'DOCTOR') throw forbidden('Only clinicians have messages waiting for acknowledgement');
+    if (!isClinician(actor.role)) throw forbidden('Only clinicians have messages waiting for acknowledgement');
     const rows = await store.findPending(this.deps.db, actor.id, PENDING_LIMIT);
     return rows.map((r) => ({
       messageId: r.messageId,

@@ -37,19 +37,23 @@ export interface PendingRow {
   reminders: number;
 }
 
-/** The doctor's messages still waiting for their patients' acknowledgement, oldest first. */
-export async function findPending(db: Queryable, doctorId: string, limit: number): Promise<PendingRow[]> {
+/**
+ * Messages still waiting for their patients' acknowledgement in the clinician's conversations
+ * (a doctor's own, or those of the doctors whose care team they are on), oldest first.
+ */
+export async function findPending(db: Queryable, clinicianId: string, limit: number): Promise<PendingRow[]> {
   const { rows } = await db.query<PendingRow>(
     `SELECT m.id AS "messageId", m.conversation_id AS "conversationId", m.seq, p.id AS "patientId",
             p.name AS "patientName", m.created_at AS "sentAt", m.ack_reminders AS reminders
-       FROM conversations c
+       FROM conversation_members me
+       JOIN conversations c ON c.id = me.conversation_id
        JOIN messages m ON m.conversation_id = c.id
         AND m.ack_requested AND m.acknowledged_at IS NULL AND m.deleted_at IS NULL
        JOIN users p ON p.id = c.patient_id
-      WHERE c.doctor_id = $1 AND c.expired_at IS NULL
+      WHERE me.user_id = $1 AND c.patient_id <> $1 AND c.expired_at IS NULL
       ORDER BY m.created_at, m.id
       LIMIT $2`,
-    [doctorId, limit],
+    [clinicianId, limit],
   );
   return rows;
 }

@@ -16,11 +16,18 @@ export interface EDiscoverySources {
 /** Chunks are written once this big: one per message would be thousands of tiny writes. */
 const CHUNK_CHARS = 64 * 1024;
 
-/** The person's conversations with a message sent in [from, to), oldest first. */
+/**
+ * The person's conversations with a message sent in [from, to), oldest first: as the patient
+ * or the doctor, a member of the care team now, or anyone who wrote in it in the range (a
+ * team member since taken off the team).
+ */
 export async function conversationsInRange(db: Queryable, personId: string, from: Date, to: Date): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT c.id FROM conversations c
-      WHERE (c.patient_id = $1 OR c.doctor_id = $1)
+      WHERE (c.patient_id = $1 OR c.doctor_id = $1
+             OR EXISTS (SELECT 1 FROM conversation_members cm WHERE cm.conversation_id = c.id AND cm.user_id = $1)
+             OR EXISTS (SELECT 1 FROM messages s WHERE s.conversation_id = c.id AND s.sender_id = $1
+                         AND s.created_at >= $2 AND s.created_at < $3))
         AND EXISTS (SELECT 1 FROM messages m
                      WHERE m.conversation_id = c.id AND m.created_at >= $2 AND m.created_at < $3)
       ORDER BY c.created_at, c.id`,

@@ -12,7 +12,7 @@ const ITEMS = 100;
  * index (0017) and of the oversight indexes (0022), written the same way so the planner uses them.
  */
 const outsideRead = (e: string) =>
-  `(${e}.actor_role IS NULL OR ${e}.actor_role NOT IN ('PATIENT', 'DOCTOR'))
+  `(${e}.actor_role IS NULL OR ${e}.actor_role NOT IN ('PATIENT', 'DOCTOR', 'STAFF'))
    AND audit_action_shows_content(${e}.action)`;
 
 /** $1 from, $2 to, $3 zone, $4 ISO weekdays, $5 start, $6 end: outside the working week in the clinic's zone. */

@@ -13,8 +13,11 @@ export function assertParticipant(
   if (!conv || !isParticipant(conv, actor)) throw notFound('No such conversation');
 }
 
-export const isParticipant = (conv: { patient_id: string; doctor_id: string }, actor: Actor) =>
-  conv.patient_id === actor.id || conv.doctor_id === actor.id;
+/**
+ * Taking part: the patient, the doctor, or an active member of the doctor's care team, as
+ * `conversation_access.member_ids` (migration 0023) read it, afresh for every request.
+ */
+export const isParticipant = (conv: { member_ids: string[] }, actor: Actor) => conv.member_ids.includes(actor.id);
 
 /** A conversation whose data key is gone: refused a write, and unreadable. */
 const erased = () => new AppError('NOT_FOUND', 'This conversation was permanently erased');
@@ -35,10 +38,12 @@ export function assertCanWrite(conv: { write_refusal: WriteRefusal | null }): vo
   if (conv.write_refusal) throw WRITE_REFUSED[conv.write_refusal]();
 }
 
-export const participantsOf = (conv: { patient_id: string; doctor_id: string }) => [conv.patient_id, conv.doctor_id];
+/** Everyone an event of the conversation goes to: the patient, the doctor and the active care team. */
+export const participantsOf = (conv: { member_ids: string[] }): string[] => conv.member_ids;
 
-export const peerOf = (conv: { patient_id: string; doctor_id: string }, userId: string) =>
-  conv.patient_id === userId ? conv.doctor_id : conv.patient_id;
+/** Everyone in it but `userId`: who sees them typing, who is pushed their message. */
+export const othersOf = (conv: { member_ids: string[] }, userId: string): string[] =>
+  conv.member_ids.filter((id) => id !== userId);
 
 /** The conversation's data key; a shredded conversation has none and never will again. */
 export function dataKeyOf(

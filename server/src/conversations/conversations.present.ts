@@ -5,7 +5,7 @@ import { previewOf } from '../messages/messages.present.js';
 
 /** What a conversation whose key was destroyed shows instead of a preview. */
 const ERASED_LABEL = 'Message erased';
-import type { ConversationRow } from './conversations.store.js';
+import type { ContactRow, ConversationRow } from './conversations.store.js';
 
 /** What a list shows for a last message that does not decrypt (tampered or damaged at rest). */
 const UNREADABLE_LABEL = 'Message unavailable';
@@ -22,6 +22,16 @@ function safePreview(key: Buffer, m: Parameters<typeof previewOf>[1]): string {
   }
 }
 
+/** A person as a participant: a contact, a care-team member. */
+export const presentPerson = (p: ContactRow, online: ReadonlySet<string>): Participant => ({
+  id: p.id,
+  name: p.name,
+  role: p.role,
+  online: online.has(p.id),
+  lastSeenAt: p.last_seen_at?.toISOString() ?? null,
+  designation: p.designation,
+});
+
 /**
  * The only place a conversation row becomes the protocol's `conversation`, for one viewer; or,
  * given `adminCounts`, for an admin: who and when and how much, with no preview, since an
@@ -29,6 +39,7 @@ function safePreview(key: Buffer, m: Parameters<typeof previewOf>[1]): string {
  */
 export function presentConversation(
   r: ConversationRow,
+  careTeam: ContactRow[],
   keyring: Keyring,
   online: ReadonlySet<string>,
   adminCounts?: ConversationCounts,
@@ -50,6 +61,7 @@ export function presentConversation(
     id: r.id,
     patient: participant('patient'),
     doctor: participant('doctor'),
+    careTeam: careTeam.map((m) => presentPerson(m, online)),
     lastMessage:
       showsContent && r.lm_id
         ? {

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  AccessLogEntry,
-  Conversation,
-  ConversationCounts,
-  ConversationListQuery,
-  Page,
-  Participant,
+import {
+  isClinician,
+  type AccessLogEntry,
+  type Conversation,
+  type ConversationCounts,
+  type ConversationListQuery,
+  type Page,
+  type Participant,
 } from '@carechat/protocol';
 import { audit } from '../audit/audit.js';
 import { findOutsideAccess } from '../audit/audit.store.js';
@@ -16,7 +17,7 @@ import type { Presence } from '../presence/presence.js';
 import { findUserById } from '../users/users.store.js';
 import { assertParticipant } from './access.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { presentConversation } from './conversations.present.js';
+import { presentConversation, presentPerson } from './conversations.present.js';
 import {
   CONTACTS_PAGE,
   findContacts,
@@ -31,6 +32,8 @@ import {
   type ConversationRow,
 } from './conversations.store.js';
 import { onlyRow } from '../db/rows.js';
+import { withTransaction } from '../db/pool.js';
+import { findCareTeams, lockDoctorsTeam } from '../care-teams/care-teams.store.js';
 
 /** How many urgent conversations a doctor's first page brings up at most, beyond its own rows. */
 const URGENT_FIRST = 50;
@@ -53,7 +56,7 @@ export class ConversationsService {
       after: decodeCursor(q.cursor),
       limit: q.limit,
     });
-    if (actor.role === 'DOCTOR' && !q.cursor && !q.archived && !q.q)
+    if (isClinician(actor.role) && !q.cursor && !q.archived && !q.q)
       page.data = await this.urgentFirst(actor, page.data);
     await audit(this.deps.db, actor, {
       action: 'conversations.list',
@@ -111,6 +114,8 @@ export class ConversationsService {
    */
   async open(actor: Actor, participantId: string): Promise<{ conversation: Conversation; created: boolean }> {
     if (actor.role === 'ADMIN') throw forbidden('Admins read conversations; they do not take part in them');
+    // A care team's member takes part in the doctor's conversations; theirs are never of their own.
+    if (actor.role === 'STAFF') throw forbidden("Care team members take part in their doctors' conversations");
     const [patientId, doctorId] = actor.role === 'PATIENT' ? [actor.id, participantId] : [participantId, actor.id];
     // Both lookups always run, so an unknown id takes no less time than a stranger's.
     // Not the contact list: that is one page of 200 by name, and a doctor may have more patients.
@@ -125,7 +130,10 @@ export class ConversationsService {
     if (shared === 'ended') throw new AppError('NO_APPOINTMENT', 'You do not share an appointment with this person');
     const id = randomUUID();
     const { wrappedKey, keyVersion } = this.deps.keyring.newDataKey(id);
-    const result = await insertConversation(this.deps.db, { id, patientId, doctorId, wrappedKey, keyVersion });
+    const result = await withTransaction(this.deps.db, async (tx) => {
+      await lockDoctorsTeam(tx, doctorId, 'create');
+      return insertConversation(tx, { id, patientId, doctorId, wrappedKey, keyVersion });
+    });
     if (!result.created) this.deps.keyring.forget(id);
     // A new conversation holds nothing yet; an existing one shows its last message's preview, so is a read.
     const conversation = result.created ? await this.viewFor(actor.id, result.id) : await this.get(actor, result.id);
@@ -149,23 +157,17 @@ export class ConversationsService {
   async accessLog(actor: Actor, id: string): Promise<AccessLogEntry[]> {
     const conv = await findConversationAccess(this.deps.db, id);
     assertParticipant(conv, actor);
-    return findOutsideAccess(this.deps.db, conv.id, [conv.patient_id, conv.doctor_id]);
+    return findOutsideAccess(this.deps.db, conv.id, conv.member_ids);
   }
 
   /** The first page by name; `hasMore` says there are more to find by searching. */
   async contacts(actor: Actor, q?: string): Promise<{ data: Participant[]; hasMore: boolean }> {
-    if (actor.role === 'ADMIN') return { data: [], hasMore: false };
+    // Admins talk to no one; a team member's contacts are their doctors' patients, reached through them.
+    if (actor.role === 'ADMIN' || actor.role === 'STAFF') return { data: [], hasMore: false };
     const found = await findContacts(this.deps.db, actor.id, actor.role, q, CONTACTS_PAGE + 1);
     const rows = found.slice(0, CONTACTS_PAGE);
     const online = await this.presence.onlineAmong(rows.map((r) => r.id));
-    const data = rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      role: r.role,
-      online: online.has(r.id),
-      lastSeenAt: r.last_seen_at?.toISOString() ?? null,
-      designation: r.designation,
-    }));
+    const data = rows.map((r) => presentPerson(r, online));
     return { data, hasMore: found.length > CONTACTS_PAGE };
   }
 
@@ -211,11 +213,16 @@ export class ConversationsService {
    * no viewer (an admin), counts in place of previews: listing is not reading.
    */
   private async present(rows: ConversationRow[], viewerId: string | null): Promise<Conversation[]> {
-    const online = await this.presence.onlineAmong([...new Set(rows.flatMap((r) => [r.patient_id, r.doctor_id]))]);
+    // One query for the teams of the whole page: its conversations share few doctors.
+    const teams = await findCareTeams(this.deps.db, [...new Set(rows.map((r) => r.doctor_id))]);
+    const teamOf = (r: ConversationRow) => teams.get(r.doctor_id) ?? [];
+    const online = await this.presence.onlineAmong([
+      ...new Set(rows.flatMap((r) => [r.patient_id, r.doctor_id, ...teamOf(r).map((m) => m.id)])),
+    ]);
     const notice = this.deps.config.emergencyNotice;
     if (viewerId !== null)
       return rows.map((r) => {
-        const view = presentConversation(r, this.deps.keyring, online);
+        const view = presentConversation(r, teamOf(r), this.deps.keyring, online);
         // The patient is who is shown the emergency notice (when marking a message urgent).
         return notice && viewerId === r.patient_id ? { ...view, emergencyNotice: notice } : view;
       });
@@ -223,6 +230,8 @@ export class ConversationsService {
       this.deps.db,
       rows.map((r) => r.id),
     );
-    return rows.map((r) => presentConversation(r, this.deps.keyring, online, counts.get(r.id) ?? NO_MESSAGES));
+    return rows.map((r) =>
+      presentConversation(r, teamOf(r), this.deps.keyring, online, counts.get(r.id) ?? NO_MESSAGES),
+    );
   }
 }

@@ -81,7 +81,17 @@ const VIEW_SELECT = `
     JOIN users p ON p.id = c.patient_id
     JOIN users d ON d.id = c.doctor_id
     LEFT JOIN conversation_members me ON me.conversation_id = c.id AND me.user_id = $1
-    LEFT JOIN conversation_members peer ON peer.conversation_id = c.id AND peer.user_id <> $1 AND $1 IS NOT NULL
+    -- The other side's watermarks, one row whatever the team's size: for a clinician the
+    -- patient's; for the patient the furthest any of the care side (doctor, active team) got.
+    LEFT JOIN LATERAL (
+      SELECT max(o.last_read_seq) AS last_read_seq, max(o.last_delivered_seq) AS last_delivered_seq
+        FROM conversation_members o
+       WHERE o.conversation_id = c.id AND $1 IS NOT NULL
+         AND CASE WHEN c.patient_id = $1
+                  THEN o.user_id <> $1 AND (o.user_id = c.doctor_id
+                       OR (SELECT u.status FROM users u WHERE u.id = o.user_id) = 'active')
+                  ELSE o.user_id = c.patient_id END
+    ) peer ON true
     LEFT JOIN LATERAL (
       SELECT m.id, m.seq, m.sender_id, m.body, m.version, m.deleted_at, m.created_at FROM messages m
        WHERE m.conversation_id = c.id
@@ -147,14 +157,18 @@ export async function findConversationViews(
 }
 
 /**
- * The conversations a doctor has an unanswered urgent message in: their list's first page shows
- * these first, however long ago the rest of it was active (conversations_urgent, migration 0021).
+ * The conversations a clinician has an unanswered urgent message in, as the doctor or on the
+ * doctor's care team: their list's first page shows these first, however long ago the rest of
+ * it was active (conversations_urgent, migration 0021).
  */
-export async function findUrgentConversationIds(db: Queryable, doctorId: string, limit: number): Promise<string[]> {
+export async function findUrgentConversationIds(db: Queryable, clinicianId: string, limit: number): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `SELECT id FROM conversations WHERE doctor_id = $1 AND urgent_at IS NOT NULL AND expired_at IS NULL
+    `SELECT id FROM conversations
+      WHERE doctor_id = ANY(ARRAY[$1::text]
+                            || ARRAY(SELECT t.doctor_id FROM care_team_members t WHERE t.member_id = $1))
+        AND urgent_at IS NOT NULL AND expired_at IS NULL
       ORDER BY urgent_at LIMIT $2`,
-    [doctorId, limit],
+    [clinicianId, limit],
   );
   return rows.map((r) => r.id);
 }
@@ -171,6 +185,8 @@ export interface ConversationAccessRow {
   last_seq: number;
   /** Null when its participants may write in it now. */
   write_refusal: WriteRefusal | null;
+  /** Who takes part now: patient, doctor, then the active care-team members (migration 0023). */
+  member_ids: string[];
 }
 
 /** The facts access checks need: who takes part, and whether they may write (the one rule). */
@@ -178,7 +194,7 @@ export async function findConversationAccess(db: Queryable, id: string): Promise
   // Named: on nearly every request, so parsed and planned once per connection.
   const { rows } = await db.query<ConversationAccessRow>({
     name: 'conversation-access',
-    text: `SELECT id, patient_id, doctor_id, wrapped_key, key_version, last_seq, write_refusal
+    text: `SELECT id, patient_id, doctor_id, wrapped_key, key_version, last_seq, write_refusal, member_ids
              FROM conversation_access WHERE id = $1`,
     values: [id],
   });
@@ -197,7 +213,11 @@ export async function findConversationIdByPair(
   return rows[0]?.id ?? null;
 }
 
-/** Creates the pair's conversation unless it exists; returns its id and whether it is new. */
+/**
+ * Creates the pair's conversation unless it exists, with the doctor's care team as members;
+ * returns its id and whether it is new. Run it in a transaction that holds `lockDoctorsTeam`
+ * (shared), so a team replaced meanwhile reaches this conversation too.
+ */
 export async function insertConversation(
   db: Queryable,
   c: { id: string; patientId: string; doctorId: string; wrappedKey: Buffer; keyVersion: number },
@@ -207,7 +227,8 @@ export async function insertConversation(
        INSERT INTO conversations (id, patient_id, doctor_id, wrapped_key, key_version) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (patient_id, doctor_id) DO NOTHING RETURNING id),
      m AS (INSERT INTO conversation_members (conversation_id, user_id)
-           SELECT id, $2 FROM c UNION ALL SELECT id, $3 FROM c)
+           SELECT id, $2 FROM c UNION ALL SELECT id, $3 FROM c
+           UNION ALL SELECT c.id, t.member_id FROM c JOIN care_team_members t ON t.doctor_id = $3)
      SELECT id FROM c`,
     [c.id, c.patientId, c.doctorId, c.wrappedKey, c.keyVersion],
   );
@@ -231,24 +252,31 @@ export async function setArchived(
   ]);
 }
 
-/** Everyone who shares a conversation with `userId`: the audience of their presence. */
+/**
+ * Everyone who shares a conversation with `userId` (patient, doctor, care team): the audience
+ * of their presence. By membership rows, so a member taken off a team leaves it at once.
+ */
 export async function peerIds(db: Queryable, userId: string): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `SELECT doctor_id AS id FROM conversations WHERE patient_id = $1
-     UNION SELECT patient_id FROM conversations WHERE doctor_id = $1`,
+    `SELECT DISTINCT o.user_id AS id FROM conversation_members me
+       JOIN conversation_members o ON o.conversation_id = me.conversation_id AND o.user_id <> me.user_id
+      WHERE me.user_id = $1`,
     [userId],
   );
   return rows.map((r) => r.id);
 }
 
-/** Every conversation these people take part in. */
+/** Every conversation these people take part in, with all its members (whatever their status). */
 export async function conversationsOfUsers(
   db: Queryable,
   userIds: string[],
-): Promise<{ id: string; patient_id: string; doctor_id: string }[]> {
-  const { rows } = await db.query<{ id: string; patient_id: string; doctor_id: string }>(
-    `SELECT id, patient_id, doctor_id FROM conversations WHERE patient_id = ANY($1::text[])
-     UNION SELECT id, patient_id, doctor_id FROM conversations WHERE doctor_id = ANY($1::text[])`,
+): Promise<{ id: string; member_ids: string[] }[]> {
+  const { rows } = await db.query<{ id: string; member_ids: string[] }>(
+    `SELECT o.conversation_id AS id, array_agg(o.user_id ORDER BY o.user_id) AS member_ids
+       FROM conversation_members o
+      WHERE o.conversation_id IN (
+              SELECT me.conversation_id FROM conversation_members me WHERE me.user_id = ANY($1::text[]))
+      GROUP BY o.conversation_id`,
     [userIds],
   );
   return rows;
@@ -258,11 +286,10 @@ export async function conversationsOfUsers(
 export async function peerIdsOfMany(db: Queryable, userIds: string[]): Promise<string[][]> {
   const { rows } = await db.query<{ ord: string; id: string }>({
     name: 'peer-ids-many',
-    text: `SELECT u.ord, c.doctor_id AS id
-             FROM unnest($1::text[]) WITH ORDINALITY AS u(id, ord) JOIN conversations c ON c.patient_id = u.id
-           UNION
-           SELECT u.ord, c.patient_id
-             FROM unnest($1::text[]) WITH ORDINALITY AS u(id, ord) JOIN conversations c ON c.doctor_id = u.id`,
+    text: `SELECT DISTINCT u.ord, o.user_id AS id
+             FROM unnest($1::text[]) WITH ORDINALITY AS u(id, ord)
+             JOIN conversation_members me ON me.user_id = u.id
+             JOIN conversation_members o ON o.conversation_id = me.conversation_id AND o.user_id <> me.user_id`,
     values: [userIds],
   });
   const peers = userIds.map(() => [] as string[]);

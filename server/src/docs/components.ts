@@ -22,6 +22,7 @@ const NAMED: Record<string, z.ZodType> = {
   IntegrationUserInput: P.IntegrationUserInput,
   IntegrationAppointmentInput: P.IntegrationAppointmentInput,
   IntegrationBatchInput: P.IntegrationBatchInput,
+  IntegrationCareTeamInput: P.IntegrationCareTeamInput,
   AttachmentUpload: X.AttachmentUpload,
   HostJwtClaims: P.HostJwtClaims,
   PushSubscriptionInput: P.PushSubscriptionInput,
@@ -76,6 +77,7 @@ const NAMED: Record<string, z.ZodType> = {
   AuditJsonLine: X.AuditJsonLine,
   FhirBundle: X.FhirBundle,
   AppointmentAck: X.AppointmentAck,
+  CareTeam: X.CareTeamAnswer,
   Health: X.Health,
   Readiness: X.Readiness,
   Bytes: X.Bytes,
@@ -93,7 +95,9 @@ const NAMED: Record<string, z.ZodType> = {
 const DESCRIPTIONS: Record<string, string> = {
   MessageContent: `Trimmed by the server, then 1 to ${MAX_MESSAGE_LENGTH} characters. Shown as text, never as HTML.`,
   ErrorResponse: 'The body of every error answer. `code` is stable; `message` is for people.',
-  IntegrationBatchInput: 'Up to 10,000 users and appointments in total, applied in one transaction: all or nothing.',
+  IntegrationBatchInput:
+    'Up to 10,000 users, appointments and care teams in total, applied in one transaction (in that order): ' +
+    'all or nothing.',
   Conversation:
     '`lastRev` is the newest rev this viewer can see; give it to `.../changes?since=` to catch up. ' +
     'For an admin, `lastMessage` is null and `counts` says what it holds: content only in the audited transcript.',

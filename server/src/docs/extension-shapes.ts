@@ -71,6 +71,7 @@ export const AuditJsonLine = AuditEventSchema.extend({
 });
 
 export const AppointmentAck = z.object({ id: z.string() });
+export const CareTeamAnswer = z.object({ doctorId: z.string(), memberIds: z.array(z.string()) });
 export const Health = z.object({ status: z.string() });
 /** `fanout`: 'local' (no Redis), 'ok', or 'degraded' (Redis configured but unreachable; still ready). */
 export const Readiness = z.object({

@@ -40,6 +40,8 @@ export interface PairConversation {
   id: string;
   patient_id: string;
   doctor_id: string;
+  /** Who takes part in it now: patient, doctor and active care team (`conversation_access`). */
+  member_ids: string[];
   /** Its participants may write in it (`conversation_access`): its `canMessage`. */
   writable: boolean;
 }
@@ -57,7 +59,7 @@ export async function conversationsOfAppointments(
   pairs: { patientId: string; doctorId: string }[],
 ): Promise<PairConversation[]> {
   const { rows } = await db.query<PairConversation>(
-    `SELECT c.id, c.patient_id, c.doctor_id, ${WRITABLE} FROM conversation_access c
+    `SELECT c.id, c.patient_id, c.doctor_id, c.member_ids, ${WRITABLE} FROM conversation_access c
       WHERE c.id IN (
         SELECT c2.id FROM appointments a
           JOIN conversations c2 ON c2.patient_id = a.patient_id AND c2.doctor_id = a.doctor_id

@@ -47,7 +47,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, deps: Deps, inte
 
   // 10,000 items are a few MB of JSON: this route alone takes a larger body.
   const batch = doc({
-    summary: 'Many users and appointments in one transaction (up to 10,000 items, a body of up to 32 MB)',
+    summary: 'Many users, appointments and care teams in one transaction (up to 10,000 items, a body of up to 32 MB)',
     body: json(IntegrationBatchInput),
     answers: { 200: { description: 'How many of each were written', content: json(IntegrationBatchResultSchema) } },
   });

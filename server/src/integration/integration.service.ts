@@ -21,9 +21,12 @@ import {
 } from './appointments.store.js';
 import { onlyRow } from '../db/rows.js';
 import { writeContacts } from '../reminders/contacts.js';
+import type { CareTeam, CareTeamsService, TeamChange } from '../care-teams/care-teams.service.js';
 
 type UserItem = IntegrationUserInput & { id: string };
 type AppointmentItem = IntegrationAppointmentInput & { id: string };
+/** A batch's care team with its place in the batch, for errors that name it. */
+type TeamItem = CareTeam & { item: number };
 
 /** The host platform's door: it owns people and appointments and keeps our copy current. */
 export class IntegrationService {
@@ -31,6 +34,7 @@ export class IntegrationService {
     private readonly deps: Deps,
     private readonly statusEffects: UserStatusEffects,
     private readonly conversations: ConversationsService,
+    private readonly careTeams: CareTeamsService,
   ) {}
 
   async putUser(id: string, input: IntegrationUserInput, origin: { ip: string | null }): Promise<User> {
@@ -46,14 +50,17 @@ export class IntegrationService {
   async batch(
     input: IntegrationBatchInput,
     origin: { ip: string | null },
-  ): Promise<{ users: number; appointments: number }> {
+  ): Promise<{ users: number; appointments: number; careTeams?: number }> {
+    // A doctor named twice gets the last team given (as users and appointments do).
+    const teams = [...new Map((input.careTeams ?? []).map((t, item) => [t.doctorId, { ...t, item }])).values()];
     const { users, appointments } = await this.apply(
       input.users ?? [],
       input.appointments ?? [],
       origin,
       'integration.batch',
+      teams,
     );
-    return { users: users.length, appointments };
+    return { users: users.length, appointments, ...(input.careTeams ? { careTeams: teams.length } : {}) };
   }
 
   private async apply(
@@ -61,6 +68,7 @@ export class IntegrationService {
     appointmentItems: AppointmentItem[],
     origin: { ip: string | null },
     action: string,
+    teams: TeamItem[] = [],
   ) {
     const users = lastById(userItems);
     const appointments = lastById(appointmentItems).map((a): AppointmentUpsert => ({
@@ -90,6 +98,9 @@ export class IntegrationService {
         : [];
       await this.writeAppointments(tx, appointments);
       await this.statusEffects.revokeInactive(tx, rows);
+      // After the people and appointments, so a batch may bring a nurse and put her on a team.
+      const teamChanges: TeamChange[] = [];
+      for (const t of teams) teamChanges.push(await this.careTeams.replaceIn(tx, t, { item: t.item }));
       await insertAuditEvent(tx, {
         actorId: 'service',
         actorRole: 'SERVICE',
@@ -97,15 +108,25 @@ export class IntegrationService {
         outcome: 'success',
         targetId: users.length + appointments.length === 1 ? (users[0]?.id ?? appointments[0]?.id) : null,
         ip: origin.ip,
-        details: { users: users.length, appointments: appointments.length },
+        details: {
+          users: users.length,
+          appointments: appointments.length,
+          ...(teams.length ? { careTeams: teams.length } : {}),
+        },
       });
-      return { rows, before, changed: rows.filter((u) => previous.get(u.id) !== u.status).map((u) => u.id) };
+      return {
+        rows,
+        before,
+        teamChanges,
+        changed: rows.filter((u) => previous.get(u.id) !== u.status).map((u) => u.id),
+      };
     });
     this.statusEffects.disconnect(written.rows);
     // Only those whose status changed, either way: a nightly sync resends thousands of people
     // as they were, and their peers have nothing to learn.
     await this.statusEffects.tellPeers(written.changed);
     await this.notifyConversations(written.before);
+    await this.careTeams.announce(written.teamChanges);
     return { users: written.rows, appointments: appointments.length };
   }
 
@@ -137,7 +158,7 @@ export class IntegrationService {
       );
   }
 
-  /** Appointment changes can open or close a conversation for writing: tell both people where one did. */
+  /** Appointment changes can open or close a conversation for writing: tell its participants where one did. */
   private async notifyConversations(before: PairConversation[]): Promise<void> {
     if (before.length === 0) return;
     const writable = await writableOfConversations(
@@ -145,9 +166,7 @@ export class IntegrationService {
       before.map((c) => c.id),
     );
     const flipped = before.filter((c) => writable.get(c.id) !== c.writable);
-    await this.conversations.notifyUpdatedMany(
-      flipped.map((c) => ({ conversationId: c.id, userIds: [c.patient_id, c.doctor_id] })),
-    );
+    await this.conversations.notifyUpdatedMany(flipped.map((c) => ({ conversationId: c.id, userIds: c.member_ids })));
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   EDIT_WINDOW_MS,
+  isClinician,
   type ChangesQuery,
   type Message,
   type MessagePage,
@@ -447,7 +448,7 @@ export class MessagesService {
  * refused rather than the flag dropped, so a client never believes it was sent with it.
  */
 function assertMayFlag(actor: Actor, input: MessageSendInput): void {
-  if (input.requestAck && actor.role !== 'DOCTOR')
+  if (input.requestAck && !isClinician(actor.role))
     throw forbidden('requestAck: only a clinician can ask for acknowledgement');
   if (input.urgent && actor.role !== 'PATIENT') throw forbidden('urgent: only a patient can mark a message urgent');
 }

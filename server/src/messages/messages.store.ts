@@ -224,7 +224,7 @@ export interface SendContextRow extends ConversationAccessRow {
  * `conversation_access` (with the write rule), `r` the message replied to.
  */
 const SEND_CONTEXT_COLUMNS = `c.id, c.patient_id, c.doctor_id, c.wrapped_key, c.key_version, c.last_seq,
-            c.write_refusal,
+            c.write_refusal, c.member_ids,
             (SELECT m.id FROM messages m WHERE m.sender_id = k.sender_id AND m.client_message_id = k.client_message_id)
               AS existing_id,
             r.conversation_id AS reply_conversation_id, r.seq AS reply_seq, r.sender_id AS reply_sender_id,
@@ -331,15 +331,16 @@ const SEND_STEPS = `
          ${SEND_CONTEXT_FROM('input k')}),
      fresh AS (
        SELECT DISTINCT ON (i.sender_id, i.client_message_id) i.* FROM input i JOIN ctx x ON x.ord = i.ord
-        WHERE x.found AND i.sender_id IN (x.patient_id, x.doctor_id) AND x.write_refusal IS NULL
+        WHERE x.found AND i.sender_id = ANY(x.member_ids) AND x.write_refusal IS NULL
           AND x.existing_id IS NULL AND (i.reply_to_id IS NULL OR x.reply_conversation_id = x.id)
         ORDER BY i.sender_id, i.client_message_id, i.ord),
      -- Per conversation: how many, and the last urgent message of its patient and the last of
-     -- its doctor in this batch (by ord): which came last says whether it is urgent after it.
+     -- its care side (the doctor or a team member) in this batch (by ord): which came last says
+     -- whether it is urgent after it.
      counts AS (
        SELECT f.conversation_id, count(*)::int AS n,
               max(f.ord) FILTER (WHERE f.urgent AND f.sender_id = x.patient_id) AS urgent_ord,
-              max(f.ord) FILTER (WHERE f.sender_id = x.doctor_id) AS reply_ord
+              max(f.ord) FILTER (WHERE f.sender_id <> x.patient_id) AS reply_ord
          FROM fresh f JOIN ctx x ON x.ord = f.ord GROUP BY f.conversation_id),
      -- The rule read again once the row is locked, the conversation's row as it is then: a
      -- shred or an expiry that committed while this waited for the lock leaves the conversation

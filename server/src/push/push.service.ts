@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PushSettings, PushSubscriptionInput } from '@carechat/protocol';
 import type { Actor, Deps } from '../context.js';
-import { peerOf } from '../conversations/access.js';
+import { othersOf } from '../conversations/access.js';
 import { AppError } from '../errors.js';
 import type { Presence } from '../presence/presence.js';
 import type { PushDispatcher } from './push.dispatcher.js';
@@ -54,11 +54,14 @@ export class PushService {
    * Called after a message commits; never awaited by the send, and never fails it. Should this
    * process die before the notice is queued, the dispatcher's sweep queues it instead.
    */
-  messageSent(conv: { id: string; patient_id: string; doctor_id: string }, senderId: string): void {
-    const recipient = peerOf(conv, senderId);
+  messageSent(conv: { id: string; member_ids: string[] }, senderId: string): void {
     void (async () => {
-      if (await this.presence.isOnline(recipient)) return;
-      if ((await store.enqueueNotices(this.deps.db, recipient, conv.id, senderId)) > 0) this.dispatcher.nudge();
+      let queued = 0;
+      for (const recipient of othersOf(conv, senderId)) {
+        if (await this.presence.isOnline(recipient)) continue;
+        queued += await store.enqueueNotices(this.deps.db, recipient, conv.id, senderId);
+      }
+      if (queued > 0) this.dispatcher.nudge();
     })().catch((err: unknown) =>
       this.deps.log.warn({ err: { message: (err as Error).message } }, 'push notice not queued'),
     );

@@ -120,8 +120,8 @@ export interface MissedPush extends NoticeWanted {
 /**
  * Participants with a push device whose conversation's latest message, sent between
  * `windowMs` and `afterMs` ago, has neither reached one of their devices nor had a push
- * queued. In a two-person conversation the sender is the other participant (the sender's
- * own delivery watermark moves with the send). Keyset-paged after `after`.
+ * queued. The sender is the latest message's (whose own delivery watermark moves with the
+ * send, so they are never their own recipient here). Keyset-paged after `after`.
  *
  * Bounded through activity_minute, not last_message_at: every send moves activity_at and
  * last_message_at to the same now(), so activity_at >= last_message_at, and the minute of
@@ -139,7 +139,8 @@ export async function findMissedPushes(
 ): Promise<MissedPush[]> {
   const { rows } = await db.query<MissedPush>(
     `SELECT c.id AS "conversationId", cm.user_id AS "recipientId",
-            CASE WHEN cm.user_id = c.patient_id THEN c.doctor_id ELSE c.patient_id END AS "senderId",
+            (SELECT m.sender_id FROM messages m WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1)
+              AS "senderId",
             c.last_message_at::text AS "atKey"
        FROM conversations c
        JOIN conversation_members cm ON cm.conversation_id = c.id

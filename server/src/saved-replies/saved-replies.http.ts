@@ -1,4 +1,5 @@
 import {
+  CLINICIAN_ROLES,
   ExternalIdParam,
   IdParam,
   SavedReplyInput,
@@ -29,7 +30,7 @@ export function registerSavedReplyRoutes(
   authenticate: Authenticate,
 ): void {
   // Clinicians only: patients never see or use saved replies, and admins take part in no conversation.
-  const doctor = { onRequest: authenticate('DOCTOR') };
+  const doctor = { onRequest: authenticate(...CLINICIAN_ROLES) };
   const service = { onRequest: serviceKeyHook(config) };
   const list = (data: unknown) => ({ data });
 

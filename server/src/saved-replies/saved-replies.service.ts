@@ -1,4 +1,10 @@
-import { MAX_SAVED_REPLIES, type SavedReply, type SavedReplyInput, type SavedReplyPatch } from '@carechat/protocol';
+import {
+  isClinician,
+  MAX_SAVED_REPLIES,
+  type SavedReply,
+  type SavedReplyInput,
+  type SavedReplyPatch,
+} from '@carechat/protocol';
 import { insertAuditEvent } from '../audit/audit.store.js';
 import type { Actor, Deps } from '../context.js';
 import { isUniqueViolation, withTransaction } from '../db/pool.js';
@@ -62,7 +68,7 @@ export class SavedRepliesService {
   async replaceOwn(userId: string, replies: SavedReplyInput[], origin: { ip: string | null }): Promise<SavedReply[]> {
     const user = await findUserById(this.deps.db, userId);
     if (!user) throw notFound('No such user');
-    if (user.role !== 'DOCTOR') throw new AppError('VALIDATION_FAILED', 'id: saved replies are for doctors only');
+    if (!isClinician(user.role)) throw new AppError('VALIDATION_FAILED', 'id: saved replies are for clinicians only');
     return this.replace({ scope: 'personal', ownerId: userId }, replies, origin);
   }
 

@@ -28,6 +28,27 @@ export const createPatient = (t: Target, name?: string) => createUser(t, 'PATIEN
 export const createDoctor = (t: Target, name?: string) => createUser(t, 'DOCTOR', name);
 export const createAdmin = (t: Target) => createUser(t, 'ADMIN');
 
+/** A nurse or medical assistant (care teams), with a designation such as "RN". */
+export async function createStaff(t: Target, designation = 'RN', name?: string): Promise<TestUser> {
+  const staff = await createUser(t, 'STAFF', name);
+  const res = await t.service.put(`/api/integration/users/${staff.id}`, {
+    name: staff.name,
+    role: 'STAFF',
+    status: 'active',
+    designation,
+  });
+  expect(res.status).toBe(200);
+  return staff;
+}
+
+/** Replaces `doctor`'s care team through the integration API. */
+export async function setCareTeam(t: Target, doctor: { id: string }, members: { id: string }[]): Promise<void> {
+  const res = await t.service.put(`/api/integration/doctors/${doctor.id}/care-team`, {
+    memberIds: members.map((m) => m.id),
+  });
+  expect(res.status).toBe(200);
+}
+
 export async function createAppointment(
   t: Target,
   patient: TestUser,

@@ -33,7 +33,7 @@ export class UserStatusEffects {
 
   /**
    * Call after commit: the people who talk with someone blocked, unblocked or deleted see
-   * `canMessage` change at once instead of at their next send.
+   * `canMessage` (or, for a care-team member, `careTeam`) change at once instead of at their next send.
    */
   async tellPeers(userIds: string[]): Promise<void> {
     if (userIds.length === 0) return;
@@ -42,7 +42,7 @@ export class UserStatusEffects {
     await this.conversations.notifyUpdatedMany(
       convs.map((c) => ({
         conversationId: c.id,
-        userIds: [c.patient_id, c.doctor_id].filter((id) => !changed.has(id)),
+        userIds: c.member_ids.filter((id) => !changed.has(id)),
       })),
     );
   }
