@@ -1,4 +1,5 @@
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../web/e2e/chromium.js';
 import { CLIENT_BUDGET_BYTES, gzippedClientBytes } from '../../client/src/bundle-size.js';
 import { gzippedKitBytes, KIT_BUDGET_BYTES } from '../../react/src/bundle-size.js';
 import type { BenchServer } from './server.js';
@@ -15,16 +16,7 @@ export const WIDGET_FIRST_SCREEN_BUDGET_MS = 1000;
  * `hostPort` is the widget's host page, one of the server's EMBED_ORIGINS.
  */
 export async function webScenario(server: BenchServer, hostPort: number, rounds = 8) {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const signInToFirstScreenMs = await signInRounds(browser, server, rounds);
     const widget = await widgetScenario(browser, server, hostPort, rounds);
