@@ -27,6 +27,8 @@ import { initialState, StateContainer, type ClientState } from './state.js';
 import { defaultStorage, forgetStored, PersistedValue, personPrefix, type ClientStorage } from './storage.js';
 import { sortConversations, totalUnread } from './sync/conversations.js';
 import { readUpTo, withReadResult } from './sync/receipts.js';
+import { withoutConversation } from './sync/removal.js';
+import { participantsOf } from './sync/participants.js';
 import {
   latestThread,
   newerCursor,
@@ -105,6 +107,7 @@ export class CareChatClient {
       reloadConversations: () => void this.loadConversations().catch(() => undefined),
       markRead: (id) => void this.markRead(id).catch(() => undefined),
       signedOut: (reason) => void this.end(reason),
+      removed: (id) => this.forget(id),
     });
     this.socket.onState((connection) => {
       this.state.set({ connection });
@@ -181,7 +184,7 @@ export class CareChatClient {
     const { openId, conversations: before } = this.state.get();
     const open = openId ? before[openId] : undefined;
     if (open && !conversations[open.id]) conversations[open.id] = open;
-    this.state.set({ conversations, archivedView: archived });
+    this.state.setConversations(conversations, { archivedView: archived });
     return page.data;
   }
 
@@ -229,7 +232,7 @@ export class CareChatClient {
   /** Who takes part in a conversation and whether they are online now. */
   presenceOf(userId: string): Pick<Participant, 'online' | 'lastSeenAt'> | null {
     for (const c of Object.values(this.state.get().conversations))
-      for (const p of [c.patient, c.doctor]) if (p.id === userId) return { online: p.online, lastSeenAt: p.lastSeenAt };
+      for (const p of participantsOf(c)) if (p.id === userId) return { online: p.online, lastSeenAt: p.lastSeenAt };
     return null;
   }
 
@@ -430,6 +433,13 @@ export class CareChatClient {
     const key = (name: string) => new PersistedValue(this.storage, `${personPrefix(userId)}${name}`);
     void this.delivery.restore(key('outbox'));
     void this.drafts.restore(key('drafts'));
+  }
+
+  /** A conversation I was taken out of: gone from the state, the outbox (here and stored) and the drafts. */
+  private forget(conversationId: string): void {
+    this.state.set(withoutConversation(this.state.get(), conversationId));
+    this.delivery.persist();
+    this.drafts.forget(conversationId);
   }
 
   private closeParts(): void {

@@ -74,6 +74,11 @@ export class Delivery {
     void this.run();
   }
 
+  /** The outbox changed outside the queue (a conversation removed, its messages with it): storage follows. */
+  persist(): void {
+    if (!this.closed) this.stored?.write(outbox.toStoredOutbox(this.current()));
+  }
+
   close(): void {
     this.closed = true;
     if (this.timer) this.core.clock.clearTimeout(this.timer);

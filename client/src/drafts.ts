@@ -105,6 +105,12 @@ export class DraftStore {
     return message;
   }
 
+  /** A conversation I no longer take part in: its draft and the files kept for it go, here and in storage. */
+  forget(conversationId: string): void {
+    for (const u of this.get(conversationId).uploads) this.retained.delete(u.key);
+    this.set(draft.withoutDraft(this.drafts, conversationId));
+  }
+
   /** The client is done with this person (sign-out, another person signing in): no more writes. */
   close(): void {
     this.closed = true;

@@ -25,3 +25,6 @@ export * from './sync/window.js';
 export * from './sync/gaps.js';
 export * from './sync/changes.js';
 export * from './sync/acknowledgements.js';
+export * from './sync/participants.js';
+export * from './sync/watermarks.js';
+export * from './sync/removal.js';

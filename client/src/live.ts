@@ -1,4 +1,4 @@
-import type { Conversation, Message } from '@carechat/protocol';
+import type { Conversation, Message, Receipt } from '@carechat/protocol';
 import type { CatchUp } from './catch-up.js';
 import type { Core, SignOutReason } from './core.js';
 import { withDeleted } from './sync/changes.js';
@@ -6,6 +6,7 @@ import { withNewMessage, withPresence } from './sync/conversations.js';
 import { missedChanges, skipsSeq } from './sync/gaps.js';
 import { withReceipt } from './sync/receipts.js';
 import { withPeerTyping } from './sync/typing.js';
+import { withReceiptMark } from './sync/watermarks.js';
 
 export interface LiveHooks {
   catchUp: CatchUp;
@@ -13,6 +14,8 @@ export interface LiveHooks {
   reloadConversations(): void;
   markRead(conversationId: string): void;
   signedOut(reason: SignOutReason): void;
+  /** I no longer take part in a conversation: nothing of it may stay, drafts and outbox included. */
+  removed(conversationId: string): void;
 }
 
 /** The server's events, each applied to the state through its pure transition. */
@@ -29,20 +32,30 @@ export function wireLive(core: Core, hooks: LiveHooks): void {
     const thread = state.get().threads[e.conversationId];
     if (thread) state.setThread(e.conversationId, withDeleted(thread, e, new Date(core.clock.now()).toISOString()));
   });
-  s.on('chat:read', (r) => state.updateConversation(r.conversationId, (c) => withReceipt(c, 'read', r, myId() ?? '')));
-  s.on('chat:delivered', (r) =>
-    state.updateConversation(r.conversationId, (c) => withReceipt(c, 'delivered', r, myId() ?? '')),
-  );
+  s.on('chat:read', (r) => onReceipt(core, 'read', r));
+  s.on('chat:delivered', (r) => onReceipt(core, 'delivered', r));
   s.on('chat:typing', (e) => {
     const typing = withPeerTyping(state.get().typing, e, myId() ?? '');
     if (typing !== state.get().typing) state.set({ typing });
   });
   s.on('presence:update', (p) => state.set({ conversations: withPresence(state.get().conversations, p) }));
   s.on('conversation:updated', (c) => onConversationUpdated(core, hooks, c));
+  s.on('conversation:removed', (e) => hooks.removed(e.conversationId));
   s.on('session:ended', (e) => hooks.signedOut(e.reason === 'logout' ? 'sign-out' : e.reason));
   s.on('connect_error', (err) => {
     if (err.message === 'UNAUTHENTICATED') hooks.signedOut('unauthenticated');
   });
+}
+
+/** Someone's receipt: who read (or received) what, and the other side's ticks. */
+function onReceipt(core: Core, kind: 'read' | 'delivered', r: Receipt): void {
+  const { state } = core;
+  const myId = core.me()?.id;
+  // Until the server has said who I am, my own receipts could not be told from others'.
+  if (!myId) return;
+  const watermarks = withReceiptMark(state.get().watermarks, kind, r, myId);
+  if (watermarks !== state.get().watermarks) state.set({ watermarks });
+  state.updateConversation(r.conversationId, (c) => withReceipt(c, kind, r, myId));
 }
 
 function onMessage(core: Core, hooks: LiveHooks, m: Message): void {

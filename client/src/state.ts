@@ -7,6 +7,7 @@ import { EMPTY_OUTBOX, type Outbox } from './sync/outbox.js';
 import type { PeerTyping } from './sync/typing.js';
 import { withinWindow, type Thread } from './sync/window.js';
 import { withAckMessage } from './sync/acknowledgements.js';
+import { withConversationMarks, type Watermarks } from './sync/watermarks.js';
 
 /** Everything a view renders, replaced (never changed in place) at each change. */
 export interface ClientState {
@@ -26,6 +27,8 @@ export interface ClientState {
   revs: Revs;
   /** A clinician's messages waiting for acknowledgement; null until loaded. */
   pendingAcks: PendingAcks;
+  /** How far each other participant read and received, per conversation: who read a message. */
+  watermarks: Watermarks;
 }
 
 export const initialState = (me: User | null): ClientState => ({
@@ -39,6 +42,7 @@ export const initialState = (me: User | null): ClientState => ({
   archivedView: false,
   revs: {},
   pendingAcks: null,
+  watermarks: {},
 });
 
 /** The state and its listeners: each change makes a new snapshot and tells every listener once. */
@@ -60,7 +64,15 @@ export class StateContainer {
   }
 
   upsertConversation(c: Conversation): void {
-    this.set({ conversations: { ...this.state.conversations, [c.id]: c } });
+    this.setConversations({ ...this.state.conversations, [c.id]: c });
+  }
+
+  /** The conversations replaced; the watermarks their JSON names are taken in. */
+  setConversations(conversations: Conversations, patch: Partial<ClientState> = {}): void {
+    const myId = this.state.me?.id;
+    let watermarks = this.state.watermarks;
+    if (myId) for (const c of Object.values(conversations)) watermarks = withConversationMarks(watermarks, c, myId);
+    this.set({ ...patch, conversations, watermarks });
   }
 
   /** A conversation changed by a pure transition; nothing happens to one not loaded. */

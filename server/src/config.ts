@@ -209,7 +209,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** The parsed variables in the shape the server uses: units in milliseconds, related settings grouped. */
 function toConfig(e: z.infer<typeof Env>) {
   const production = e.NODE_ENV === 'production';
-  const mfaDefault: Role[] = production ? ['DOCTOR', 'ADMIN'] : [];
+  // Everyone who reads patients' data by default: doctors, their care teams (STAFF) and admins.
+  const mfaDefault: Role[] = production ? ['DOCTOR', 'STAFF', 'ADMIN'] : [];
   return {
     production,
     port: e.PORT,
@@ -316,7 +317,7 @@ function toConfig(e: z.infer<typeof Env>) {
     sessionSweepMs: e.SESSION_SWEEP_SECONDS * 1000,
     /**
      * Password sign-ins of these roles work only for setting up two-factor sign-in until it is
-     * on. Unset: DOCTOR and ADMIN in production, none elsewhere (demo accounts, tests).
+     * on. Unset: DOCTOR, STAFF and ADMIN in production, none elsewhere (demo accounts, tests).
      */
     mfaRequiredRoles: e.MFA_REQUIRED_ROLES ?? mfaDefault,
     /** The hard limit: wrong passwords for one account from one address. */

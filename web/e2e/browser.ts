@@ -50,16 +50,20 @@ export function useBrowserApp(env: () => Record<string, string> = () => ({})): {
 
 export type PersonWithPassword = TestUser & { email: string };
 
-/** A person who signs in with a password in the browser, and an API client signed in as them. */
+/**
+ * A person who signs in with a password in the browser, and an API client signed in as them;
+ * a clinician with the host's `designation` ("RN") when given.
+ */
 export async function personWithPassword(
   app: TestApp,
-  role: 'PATIENT' | 'DOCTOR' | 'ADMIN',
+  role: 'PATIENT' | 'DOCTOR' | 'STAFF' | 'ADMIN',
   name: string,
+  designation?: string,
 ): Promise<PersonWithPassword> {
   const id = uniqueId(role.toLowerCase());
   const email = `${id}@e2e.test`;
   await upsertUsers(app.db, [
-    { id, name, email, role, status: 'active', passwordHash: await hashPassword('e2e-password') },
+    { id, name, email, role, status: 'active', designation, passwordHash: await hashPassword('e2e-password') },
   ]);
   const login = await app.anon.post('/api/auth/login', { email, password: 'e2e-password' });
   return { id, name, role, token: login.body.accessToken, api: new HttpClient(app.url, login.body.accessToken), email };

@@ -72,5 +72,15 @@ describe('conversations', () => {
     expect(later.urgentAt).toBe('2026-04-01T00:00:00.000Z');
     expect(withNewMessage(later, msg(3, 'p-a'), false).urgentAt).toBe('2026-04-01T00:00:00.000Z');
     expect(withNewMessage(later, msg(3, 'doc'), true).urgentAt).toBeNull();
+    // A nurse of the doctor's team answers for the care side too.
+    expect(withNewMessage(later, { ...msg(3, 'nurse'), senderRole: 'STAFF' }, false).urgentAt).toBeNull();
+  });
+
+  it("show a care team member's presence in the conversations of the team's doctor", () => {
+    const nurse = { ...person('nurse'), role: 'STAFF' as const, designation: 'RN' };
+    const all = { a: { ...conv('a', null), careTeam: [nurse] }, b: conv('b', null) };
+    const next = withPresence(all, { userId: 'nurse', online: true, lastSeenAt: null });
+    expect(next.a!.careTeam[0]).toMatchObject({ id: 'nurse', online: true, designation: 'RN' });
+    expect(next.b).toBe(all.b);
   });
 });

@@ -1,4 +1,11 @@
-import type { Conversation, Message, ServerToClientEvents } from '@carechat/protocol';
+import {
+  isClinician,
+  type Conversation,
+  type Message,
+  type Participant,
+  type ServerToClientEvents,
+} from '@carechat/protocol';
+import { participantsOf, teamOf } from './participants.js';
 
 export type Conversations = Readonly<Record<string, Conversation>>;
 
@@ -16,11 +23,12 @@ export function sortConversations(list: Conversation[]): Conversation[] {
 
 /**
  * Whether the conversation has an unanswered urgent message after `m`, as the server keeps it:
- * the patient's urgent message sets it (the first one's time stays), the doctor writing clears it.
+ * the patient's urgent message sets it (the first one's time stays), anyone of the care side
+ * (the doctor or the team) writing clears it.
  */
 export function urgentAtAfter(conversation: Conversation, m: Message): string | null {
   const before = conversation.urgentAt ?? null;
-  if (m.senderId === conversation.doctor.id) return null;
+  if (m.senderId === conversation.doctor.id || isClinician(m.senderRole)) return null;
   if (m.urgent && m.senderId === conversation.patient.id) return before ?? m.createdAt;
   return before;
 }
@@ -52,16 +60,18 @@ export function withNewMessage(conversation: Conversation, m: Message, mine: boo
 
 export type PresenceEvent = Parameters<ServerToClientEvents['presence:update']>[0];
 
-/** Someone came online or left: each conversation they take part in shows it. */
+/** Someone came online or left: each conversation they take part in (on either side or in its team) shows it. */
 export function withPresence(conversations: Conversations, p: PresenceEvent): Conversations {
+  const seen = <T extends Participant>(x: T): T =>
+    x.id === p.userId ? { ...x, online: p.online, lastSeenAt: p.lastSeenAt ?? x.lastSeenAt } : x;
   let next = conversations;
-  for (const c of Object.values(conversations))
-    for (const side of ['patient', 'doctor'] as const)
-      if (c[side].id === p.userId)
-        next = {
-          ...next,
-          [c.id]: { ...c, [side]: { ...c[side], online: p.online, lastSeenAt: p.lastSeenAt ?? c[side].lastSeenAt } },
-        };
+  for (const c of Object.values(conversations)) {
+    if (!participantsOf(c).some((x) => x.id === p.userId)) continue;
+    next = {
+      ...next,
+      [c.id]: { ...c, patient: seen(c.patient), doctor: seen(c.doctor), careTeam: teamOf(c).map(seen) },
+    };
+  }
   return next;
 }
 

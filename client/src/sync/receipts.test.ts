@@ -2,7 +2,15 @@ import type { Conversation, Receipt } from '@carechat/protocol';
 import { describe, expect, it } from 'vitest';
 import { readUpTo, tickFor, withReadResult, withReceipt } from './receipts.js';
 
-const conv = { id: 'c', peerLastReadSeq: 2, peerLastDeliveredSeq: 4, unreadCount: 3, lastSeq: 9, lastReadSeq: 6 };
+const conv = {
+  id: 'c',
+  patient: { id: 'peer' },
+  peerLastReadSeq: 2,
+  peerLastDeliveredSeq: 4,
+  unreadCount: 3,
+  lastSeq: 9,
+  lastReadSeq: 6,
+};
 const c = conv as Conversation;
 const receipt = (userId: string, upToSeq: number): Receipt => ({ conversationId: 'c', userId, upToSeq, at: '' });
 
@@ -29,6 +37,15 @@ describe('receipts', () => {
 
   it('from my own other devices change nothing here', () => {
     expect(withReceipt(c, 'read', receipt('me', 9), 'me')).toBe(c);
+  });
+
+  it("with a care team: the patient's ticks follow any of the team, the team's only the patient", () => {
+    // I am the patient: the nurse's read moves my ticks.
+    const mine = { ...conv, patient: { id: 'me' } } as Conversation;
+    expect(withReceipt(mine, 'read', receipt('nurse', 7), 'me')).toMatchObject({ peerLastReadSeq: 7 });
+    // I am the doctor: a colleague's read is not the patient's.
+    expect(withReceipt(c, 'read', receipt('nurse', 7), 'doctor')).toBe(c);
+    expect(withReceipt(c, 'read', receipt('peer', 7), 'doctor')).toMatchObject({ peerLastReadSeq: 7 });
   });
 
   it('mark read up to the newest message when anything is unread, and take the server’s count', () => {

@@ -13,9 +13,11 @@ export function tickFor(
 }
 
 /**
- * The peer's watermarks moved (a `chat:read` or `chat:delivered` broadcast). Watermarks only
- * rise, and what was read was delivered. My own receipts (from my other devices) change
- * nothing here: `conversation:updated` brings my unread count.
+ * The other side's watermarks moved (a `chat:read` or `chat:delivered` broadcast). Watermarks only
+ * rise, and what was read was delivered. The other side is the patient for anyone of the care
+ * side, and the doctor and the team for the patient: a team member's receipt moves nothing in the
+ * doctor's ticks. My own receipts (from my other devices) change nothing here either:
+ * `conversation:updated` brings my unread count. Who in particular read: sync/watermarks.ts.
  */
 export function withReceipt(
   conversation: Conversation,
@@ -23,7 +25,9 @@ export function withReceipt(
   receipt: Receipt,
   myId: string,
 ): Conversation {
-  if (receipt.userId === myId) return conversation;
+  // Mine, or a colleague's on my side: both are on the same side of the patient line as me.
+  const patientId = conversation.patient.id;
+  if ((receipt.userId === patientId) === (myId === patientId)) return conversation;
   const delivered = Math.max(conversation.peerLastDeliveredSeq, receipt.upToSeq);
   if (kind === 'delivered')
     return delivered === conversation.peerLastDeliveredSeq

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../i18n/en.js';
 import { es } from '../i18n/es.js';
-import { canEdit, dayLabel, initials, relativeTime, roleLabel } from './format.js';
+import type { Conversation, Participant } from '@carechat/protocol';
+import {
+  canEdit,
+  dayLabel,
+  initials,
+  newestReadOfMine,
+  othersOnTeam,
+  relativeTime,
+  roleLabel,
+  senderLabel,
+} from './format.js';
 
 describe('the edit window', () => {
   it('is open to the sender for 15 minutes, and never for a deleted message', () => {
@@ -36,5 +46,55 @@ describe('dates in the catalogue’s words and the locale’s format', () => {
     expect(roleLabel({ role: 'DOCTOR', designation: null }, es)).toBe('Médico');
     expect(roleLabel({ role: 'DOCTOR', designation: 'Dermatologist' }, es)).toBe('Dermatologist');
     expect(roleLabel({ role: 'PATIENT', designation: null }, en)).toBe('Patient');
+    expect(roleLabel({ role: 'STAFF', designation: 'RN' }, en)).toBe('RN');
+    expect([roleLabel({ role: 'STAFF' }, en), roleLabel({ role: 'STAFF', designation: '' }, es)]).toEqual([
+      'Care team',
+      'Equipo de atención',
+    ]);
+  });
+});
+
+describe('a conversation with a care team', () => {
+  const person = (id: string, name: string, role: Participant['role'], designation: string | null = null) =>
+    ({ id, name, role, designation, online: false, lastSeenAt: null }) satisfies Participant;
+  const joy = person('joy', 'Nurse Joy', 'STAFF', 'RN');
+  const max = person('max', 'Max Assist', 'STAFF');
+  const c = {
+    id: 'c',
+    patient: person('pat', 'Pat Doe', 'PATIENT'),
+    doctor: person('doc', 'Dr. Smith', 'DOCTOR'),
+    careTeam: [joy, max],
+  } as Conversation;
+
+  it('names who wrote, with their designation or role, and the care team for someone since gone from it', () => {
+    expect([senderLabel(c, 'joy', en), senderLabel(c, 'max', en), senderLabel(c, 'doc', es)]).toEqual([
+      'Nurse Joy · RN',
+      'Max Assist · Care team',
+      'Dr. Smith · Médico',
+    ]);
+    expect(senderLabel(c, 'someone-who-left', en)).toBe('Care team');
+  });
+
+  it('lists the care side besides the thread’s name and me, for the header', () => {
+    const names = (ps: Participant[]) => ps.map((p) => p.name);
+    expect(names(othersOnTeam(c, 'pat', 'doc'))).toEqual(['Nurse Joy', 'Max Assist']);
+    expect(names(othersOnTeam(c, 'joy', 'pat'))).toEqual(['Dr. Smith', 'Max Assist']);
+    expect(othersOnTeam({ ...c, careTeam: [] }, 'pat', 'doc')).toEqual([]);
+  });
+
+  it('says who read my newest message anyone read, in the catalogue’s words', () => {
+    const items = [
+      { id: 'm1', seq: 1, senderId: 'pat' },
+      { id: 'm2', seq: 2, senderId: 'joy' },
+      { id: 'm3', seq: 3, senderId: 'pat' },
+    ];
+    const marks = { c: { joy: { read: 3, delivered: 3 }, doc: { read: 1, delivered: 3 } } };
+    expect(newestReadOfMine(items, c, marks, 'pat')).toEqual({ messageId: 'm3', readers: [joy] });
+    const line = newestReadOfMine(items, c, { c: { doc: { read: 2, delivered: 2 } } }, 'pat');
+    expect(line?.messageId).toBe('m1');
+    expect(newestReadOfMine(items, c, {}, 'pat')).toBeNull();
+    expect(en.readBy(['Nurse Joy'])).toBe('Read by Nurse Joy');
+    expect(en.readBy(['Nurse Joy', 'Dr. Smith'])).toBe('Read by Nurse Joy and Dr. Smith');
+    expect(es.readBy(['Ana', 'Dr. Smith', 'Max'])).toBe('Leído por Ana, Dr. Smith y Max');
   });
 });

@@ -1,5 +1,6 @@
 /** How the kit shows time and people, and the edit rule its menus follow; the sync state lives in @carechat/client. */
 import { EDIT_WINDOW_MS, type Conversation, type Message, type Participant } from '@carechat/protocol';
+import { participantsOf, readersOf, senderOf, type Watermarks } from '@carechat/client';
 import type { Strings } from '../i18n/en.js';
 
 /** Whether I may still edit a message (the server checks again). */
@@ -62,6 +63,47 @@ export const initials = (name: string) =>
 /** The other person in a conversation. */
 export const peerOf = (c: Conversation, myId: string) => (c.patient.id === myId ? c.doctor : c.patient);
 
-/** "Cardiologist", or the role when the host gave no designation. */
-export const roleLabel = (p: Pick<Participant, 'role' | 'designation'>, words: Pick<Strings, 'doctor' | 'patient'>) =>
-  p.designation || (p.role === 'DOCTOR' ? words.doctor : words.patient);
+type RoleWords = Pick<Strings, 'doctor' | 'patient' | 'careTeam'>;
+const ROLE_WORD: Record<Participant['role'], (w: RoleWords) => string> = {
+  DOCTOR: (w) => w.doctor,
+  STAFF: (w) => w.careTeam,
+  PATIENT: (w) => w.patient,
+  // Admins take part in no conversation; were one ever shown, "Patient" would be wrong and no word is better.
+  ADMIN: () => '',
+};
+
+/** "Cardiologist", "RN", or the role's word when the host gave no designation. */
+export const roleLabel = (p: Pick<Participant, 'role' | 'designation'>, words: RoleWords) =>
+  p.designation || ROLE_WORD[p.role](words);
+
+/**
+ * "Nurse Joy · RN": who wrote a message, above it where more than two people take part. Someone
+ * since taken off the team is no longer among the participants, and the message names nobody:
+ * they were of the care team.
+ */
+export function senderLabel(c: Conversation, senderId: string, words: RoleWords): string {
+  const sender = senderOf(c, senderId);
+  return sender ? `${sender.name} · ${roleLabel(sender, words)}` : words.careTeam;
+}
+
+/** The care side I am talking with besides the person the thread is named for: the header's "with …". */
+export const othersOnTeam = (c: Conversation, myId: string, peerId: string): Participant[] =>
+  participantsOf(c).filter((p) => p.id !== myId && p.id !== peerId && p.id !== c.patient.id);
+
+/**
+ * The newest of my messages that anyone else read, and who read up to it: the one "Read by …"
+ * line a thread with a care team shows. Null when nobody (known by name) read any of mine.
+ */
+export function newestReadOfMine(
+  items: readonly Pick<Message, 'id' | 'seq' | 'senderId'>[],
+  c: Conversation,
+  marks: Watermarks,
+  myId: string,
+): { messageId: string; readers: Participant[] } | null {
+  for (const m of [...items].reverse()) {
+    if (m.senderId !== myId) continue;
+    const readers = readersOf(m.seq, c, marks, myId);
+    if (readers.length > 0) return { messageId: m.id, readers };
+  }
+  return null;
+}

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { isClinician } from '@carechat/protocol';
 import { peerOf, relativeTime, roleLabel } from '../chat/format.js';
 import { useKit } from '../chat/context.js';
 import { useChat } from '../chat/hooks.js';
@@ -50,7 +51,7 @@ export function ConversationList() {
         <button type="button" aria-pressed={state.archivedView} onClick={() => load(q, true)}>
           {t.archived}
         </button>
-        {state.me.role === 'DOCTOR' && (
+        {isClinician(state.me.role) && (
           <button type="button" aria-expanded={pendingOpen} onClick={() => setPendingOpen(!pendingOpen)}>
             {t.pendingAcksTitle}
           </button>
@@ -68,7 +69,7 @@ export function ConversationList() {
         {list.map((c) => {
           const peer = peerOf(c, state.me.id);
           // The flag is for the clinician who owes the reply; the patient was shown the emergency notice.
-          const urgent = state.me.role === 'DOCTOR' && c.urgentAt;
+          const urgent = isClinician(state.me.role) && c.urgentAt;
           const typing = state.typing[c.id] ?? false;
           return (
             <li key={c.id}>

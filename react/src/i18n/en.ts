@@ -2,6 +2,10 @@
  * Every string the kit shows, in English (the default). A host replaces any of them with the
  * `strings` prop; a function takes what the sentence names (a count, a person).
  */
+/** "A", "A and B", "A, B and C". */
+export const listOf = (names: string[], and: string) =>
+  names.length > 1 ? `${names.slice(0, -1).join(', ')} ${and} ${names[names.length - 1]}` : (names[0] ?? '');
+
 export const en = {
   // The layout
   connecting: 'Connecting…',
@@ -22,6 +26,8 @@ export const en = {
   unread: (count: number) => `${count} unread`,
   doctor: 'Doctor',
   patient: 'Patient',
+  /** A member of a doctor's care team with no designation, or one who wrote and has since left the team. */
+  careTeam: 'Care team',
   // Starting a conversation
   startConversation: 'Start a conversation',
   close: 'Close',
@@ -39,6 +45,8 @@ export const en = {
   archive: 'Archive',
   unarchive: 'Unarchive',
   whoElseRead: 'Who else read this',
+  /** Under the thread's name: the doctor's care team (and the doctor, for a member), by name. */
+  withTeam: (names: string[]) => `with ${names.join(', ')}`,
   // Search within a conversation
   searchInConversation: 'Search in this conversation',
   searchMessages: 'Search messages',
@@ -97,6 +105,8 @@ export const en = {
   tickSent: 'Sent',
   tickDelivered: 'Delivered',
   tickRead: 'Read',
+  /** Under my newest message someone read, where a care team takes part: "Read by Nurse Joy and Dr. Smith". */
+  readBy: (names: string[]) => `Read by ${listOf(names, 'and')}`,
   // The composer
   replyingTo: 'Replying to:',
   attachmentLabel: 'Attachment',

@@ -1,4 +1,4 @@
-import type { Strings } from './en.js';
+import { listOf, type Strings } from './en.js';
 
 /** Every string the kit shows, in Spanish (`locale="es"`). */
 export const es: Strings = {
@@ -19,6 +19,7 @@ export const es: Strings = {
   unread: (count) => `${count} sin leer`,
   doctor: 'Médico',
   patient: 'Paciente',
+  careTeam: 'Equipo de atención',
   startConversation: 'Empezar una conversación',
   close: 'Cerrar',
   searchPeople: 'Buscar personas',
@@ -34,6 +35,7 @@ export const es: Strings = {
   archive: 'Archivar',
   unarchive: 'Desarchivar',
   whoElseRead: 'Quién más lo ha leído',
+  withTeam: (names) => `con ${names.join(', ')}`,
   searchInConversation: 'Buscar en esta conversación',
   searchMessages: 'Buscar mensajes',
   closeSearch: 'Cerrar la búsqueda',
@@ -87,6 +89,7 @@ export const es: Strings = {
   tickSent: 'Enviado',
   tickDelivered: 'Entregado',
   tickRead: 'Leído',
+  readBy: (names) => `Leído por ${listOf(names, 'y')}`,
   replyingTo: 'Respondiendo a:',
   attachmentLabel: 'Archivo adjunto',
   cancelReply: 'Cancelar respuesta',

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { MAX_MESSAGE_LENGTH, type SavedReply } from '@carechat/protocol';
+import { isClinician, MAX_MESSAGE_LENGTH, type SavedReply } from '@carechat/protocol';
 import { fillPlaceholders, matchSavedReplies, slashQuery } from '@carechat/client';
 import { useKit } from '../chat/context.js';
 import { useChat } from '../chat/hooks.js';
@@ -31,7 +31,7 @@ export function useSavedReplyPicker(
 ): SavedReplyPicker {
   const { client, strings: t } = useKit();
   const { me, conversations } = useChat();
-  const query = me.role === 'DOCTOR' ? slashQuery(text) : null;
+  const query = isClinician(me.role) ? slashQuery(text) : null;
   const searching = query !== null;
   const [replies, setReplies] = useState<SavedReply[] | null>(null);
   // The highlighted option, for the search it was moved in: a new search starts at the first.

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { Conversation, Role } from '@carechat/protocol';
+import { isClinician, type Conversation, type Role } from '@carechat/protocol';
 import { useKit } from '../chat/context.js';
 
 export interface SendFlags {
@@ -25,7 +25,7 @@ export function ComposerFlags({
 }) {
   const { strings: t } = useKit();
   const id = useId();
-  if (role === 'DOCTOR')
+  if (isClinician(role))
     return (
       <div className="composer-flags">
         <input

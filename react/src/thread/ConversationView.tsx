@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Message, MessageSearchHit } from '@carechat/protocol';
-import { dayLabel, peerOf } from '../chat/format.js';
+import { hasCareTeam, senderOf } from '@carechat/client';
+import { dayLabel, newestReadOfMine, peerOf } from '../chat/format.js';
 import { useKit } from '../chat/context.js';
 import { useChat } from '../chat/hooks.js';
 import { AccessLog } from './AccessLog.js';
@@ -129,7 +130,7 @@ export function ConversationView({ id }: { id: string }) {
     }
     const newest = items[items.length - 1];
     if (newest && items.length > lastCount.current && lastCount.current > 0 && newest.senderId !== state.me.id) {
-      const from = conversation ? peerOf(conversation, state.me.id).name : t.yourContact;
+      const from = conversation ? (senderOf(conversation, newest.senderId)?.name ?? t.careTeam) : t.yourContact;
       setAnnounce(t.newMessageFrom(from, newest.content ?? t.attachment));
     }
     lastCount.current = items.length + pending.length;
@@ -196,6 +197,10 @@ export function ConversationView({ id }: { id: string }) {
 
   if (!conversation) return <section className="thread empty muted">{t.loading}</section>;
   const peer = peerOf(conversation, state.me.id);
+  // One-to-one, ticks say it; with a care team, my newest message anyone read says who.
+  const readLine = hasCareTeam(conversation)
+    ? newestReadOfMine(items, conversation, state.watermarks, state.me.id)
+    : null;
 
   return (
     <section className="thread" aria-label={t.conversationWith(peer.name)}>
@@ -255,6 +260,7 @@ export function ConversationView({ id }: { id: string }) {
                 myId={state.me.id}
                 onReply={handleReply}
                 onJump={jumpTo}
+                readBy={readLine?.messageId === m.id ? readLine.readers : undefined}
               />,
             ];
           })}

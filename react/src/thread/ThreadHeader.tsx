@@ -1,6 +1,6 @@
 import { useState, type RefObject } from 'react';
 import type { Conversation, Participant } from '@carechat/protocol';
-import { relativeTime, roleLabel } from '../chat/format.js';
+import { othersOnTeam, relativeTime, roleLabel } from '../chat/format.js';
 import { useKit } from '../chat/context.js';
 import { useChat } from '../chat/hooks.js';
 import { Avatar } from '../components/Avatar.js';
@@ -16,11 +16,16 @@ interface Props {
   searchButton: RefObject<HTMLButtonElement | null>;
 }
 
-/** The thread's head: back (on a phone), who it is with and whether they are online, search, archive, access log. */
+/**
+ * The thread's head: back (on a phone), who it is with and whether they are online, the rest of the
+ * care team by name, search, archive, access log.
+ */
 export function ThreadHeader(props: Props) {
   const { conversation, peer, accessOpen, onToggleAccess, searchOpen, onToggleSearch, searchButton } = props;
   const { client, strings: t, dateLocale } = useKit();
-  const typing = useChat().typing[conversation.id] ?? false;
+  const { typing: typingIn, me } = useChat();
+  const typing = typingIn[conversation.id] ?? false;
+  const team = othersOnTeam(conversation, me.id, peer.id).map((p) => p.name);
   const [archiveFailed, setArchiveFailed] = useState(false);
   const handleArchive = () => {
     setArchiveFailed(false);
@@ -50,6 +55,11 @@ export function ThreadHeader(props: Props) {
         <p className={typing ? 'small typing-now' : 'muted small'}>
           {roleLabel(peer, t)} · {presence}
         </p>
+        {team.length > 0 && (
+          <p className="muted small team" title={t.withTeam(team)}>
+            {t.withTeam(team)}
+          </p>
+        )}
       </div>
       <button
         ref={searchButton}

@@ -147,8 +147,8 @@ describe('MFA_REQUIRED_ROLES', () => {
     TRUST_PROXY: 'true',
   };
 
-  it('defaults to doctors and admins in production and to nobody elsewhere', () => {
-    expect(loadConfig(prod).mfaRequiredRoles).toEqual(['DOCTOR', 'ADMIN']);
+  it('defaults to all who read patients’ data (doctors, care teams, admins) in production, nobody elsewhere', () => {
+    expect(loadConfig(prod).mfaRequiredRoles).toEqual(['DOCTOR', 'STAFF', 'ADMIN']);
     expect(loadConfig({}).mfaRequiredRoles).toEqual([]);
     // Set but empty is an explicit choice, honoured in production too.
     expect(loadConfig({ ...prod, MFA_REQUIRED_ROLES: '' }).mfaRequiredRoles).toEqual([]);

@@ -142,7 +142,7 @@ export interface DueReminder {
   /** A reminder of a message waiting for acknowledgement (stale once acknowledged), not of unread ones. */
   ack: boolean;
   role: Role;
-  /** The other participant's name, when the recipient chose to see senders' names in notifications. */
+  /** Who wrote (the newest message by anyone else), when the recipient chose to see senders' names. */
   senderName: string | null;
   address: Buffer | null;
   keyVersion: number | null;
@@ -174,7 +174,14 @@ export async function claimDue(db: Queryable, now: Date, leaseUntil: Date, limit
        JOIN users r ON r.id = l.user_id
        JOIN conversations c ON c.id = l.conversation_id
        LEFT JOIN conversation_members cm ON cm.conversation_id = l.conversation_id AND cm.user_id = l.user_id
-       LEFT JOIN users peer ON peer.id = CASE WHEN l.user_id = c.patient_id THEN c.doctor_id ELSE c.patient_id END
+       -- Who wrote: the message waiting for acknowledgement, else the newest one by anyone else (with a
+       -- care team, the nurse who answered, not the doctor). Looked up only for those who opted in.
+       LEFT JOIN LATERAL (
+         SELECT m.sender_id FROM messages m
+          WHERE r.push_show_sender AND m.conversation_id = l.conversation_id
+            AND CASE WHEN l.message_id IS NULL THEN m.sender_id <> l.user_id ELSE m.id = l.message_id END
+          ORDER BY m.seq DESC LIMIT 1) wrote ON true
+       LEFT JOIN users peer ON peer.id = wrote.sender_id
        LEFT JOIN reminder_contacts rc ON rc.user_id = l.user_id`,
     [now, leaseUntil, limit],
   );

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, uniqueId, type TestApp } from '../test/app.js';
-import { createPair, sendText, type TestUser } from '../test/factories.js';
+import { createPair, createStaff, sendText, setCareTeam, type TestUser } from '../test/factories.js';
 import { FakeClock } from '../test/fake-clock.js';
 import { startSmsProvider, startSmtpSink } from '../test/reminder-providers.js';
 import { connectClient } from '../test/socket-client.js';
@@ -146,6 +146,18 @@ describe('e-mail and SMS reminders', () => {
     const [mail] = smtp.to(to.email);
     expect(mail!.raw).toContain(`You have a new secure message from ${doctor.name}.`);
     expect(mail!.raw).not.toContain('HbA1c');
+
+    // With a care team, the reminder names who wrote: the nurse who answered, not the doctor.
+    const nurse = await createStaff(t, 'RN', `Nurse ${uniqueId('joy')}`);
+    await setCareTeam(t, doctor, [nurse]);
+    expect((await patient.api.post(`/api/chat/conversations/${conversation.id}/read`, { upToSeq: 1 })).status).toBe(
+      200,
+    );
+    await sendText(nurse, conversation.id, 'Your results are in');
+    clock.advance(31 * MINUTE);
+    await run();
+    expect(smtp.to(to.email)).toHaveLength(2);
+    expect(smtp.to(to.email)[1]!.raw).toContain(`You have a new secure message from ${nurse.name}.`);
   });
 
   it('never reminds someone who read the message before the reminder went, checked at send time', async () => {

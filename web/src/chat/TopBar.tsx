@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { User } from '@carechat/protocol';
+import { isClinician, type User } from '@carechat/protocol';
 import { NotificationSettings, SavedRepliesPanel, useKit } from '@carechat/react';
 import { AccountMenu } from '../account/AccountMenu.js';
 import { TwoFactorPanel } from '../auth/TwoFactorPanel.js';
@@ -26,7 +26,7 @@ export function TopBar({ me, onSignOut, onMfaChanged }: Props) {
         <AccountMenu
           actions={[
             { label: 'Notifications', onSelect: () => setSettingsOpen((o) => !o), expanded: settingsOpen },
-            ...(me.role === 'DOCTOR'
+            ...(isClinician(me.role)
               ? [{ label: t.savedReplies, onSelect: () => setSavedRepliesOpen((o) => !o), expanded: savedRepliesOpen }]
               : []),
             { label: 'Two-factor sign-in', onSelect: () => setTwoFactorOpen((o) => !o), expanded: twoFactorOpen },

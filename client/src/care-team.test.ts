@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPair, createStaff, sendText, setCareTeam } from '../../server/src/test/factories.js';
+import { useTestApp } from '../../server/src/test/harness.js';
+import { until } from '../../server/src/test/socket-client.js';
+import { CareChatClient } from './client.js';
+import { memoryStorage } from './storage.js';
+import { readersOf } from './sync/watermarks.js';
+
+const t = useTestApp();
+const open: CareChatClient[] = [];
+afterEach(() => open.splice(0).forEach((c) => c.close()));
+
+async function clientOf(user: { token: string }): Promise<CareChatClient> {
+  const client = new CareChatClient({ url: t.url, token: user.token, storage: memoryStorage() });
+  open.push(client);
+  await client.connect();
+  await until(() => client.getSnapshot().connection === 'online', 'the socket to connect');
+  return client;
+}
+
+describe('CareChatClient in a conversation with a care team', () => {
+  it("names who read the patient's message, and forgets a conversation the nurse was taken out of", async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const nurse = await createStaff(t, 'RN', `Nurse Joy ${conversation.id.slice(0, 6)}`);
+    await setCareTeam(t, doctor, [nurse]);
+    const [p, n] = [await clientOf(patient), await clientOf(nurse)];
+    expect(n.listConversations().map((c) => c.id)).toEqual([conversation.id]);
+    expect(p.getSnapshot().conversations[conversation.id]?.careTeam).toMatchObject([
+      { id: nurse.id, designation: 'RN' },
+    ]);
+
+    await p.open(conversation.id);
+    await sendText(patient, conversation.id, 'The rash is spreading');
+    await until(() => n.getSnapshot().conversations[conversation.id]?.unreadCount === 1, 'the message at the nurse');
+    await n.open(conversation.id);
+    const readers = () => {
+      const s = p.getSnapshot();
+      return readersOf(1, s.conversations[conversation.id]!, s.watermarks, patient.id).map((r) => r.id);
+    };
+    await until(() => readers().length === 1, "the nurse's read receipt at the patient");
+    expect(readers()).toEqual([nurse.id]);
+
+    n.drafts.setText(conversation.id, 'Could you send a photo?');
+    await setCareTeam(t, doctor, []);
+    await until(() => !n.getSnapshot().conversations[conversation.id], 'the conversation to leave her list');
+    const after = n.getSnapshot();
+    expect([after.openId, after.threads[conversation.id], after.watermarks[conversation.id]]).toEqual([
+      null,
+      undefined,
+      undefined,
+    ]);
+    expect(n.drafts.get(conversation.id).text).toBe('');
+    // The patient's view loses her from the team, and no longer names her as a reader.
+    await until(() => p.getSnapshot().conversations[conversation.id]?.careTeam.length === 0, 'the team to change');
+    expect(readers()).toEqual([]);
+  });
+});
