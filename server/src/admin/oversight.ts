@@ -3,17 +3,10 @@ import type { Config } from '../config.js';
 import type { Queryable } from '../db/pool.js';
 import { onlyRow } from '../db/rows.js';
 import { presentTrailEvent, type TrailRow } from '../audit/audit-trail.js';
+import { outsideRead } from '../audit/audit.store.js';
 
 /** How many of each kind the page lists (newest first); the counts cover the whole range. */
 const ITEMS = 100;
-
-/**
- * A read of content by someone outside the conversation: the predicate of the access log's
- * index (0017) and of the oversight indexes (0022), written the same way so the planner uses them.
- */
-const outsideRead = (e: string) =>
-  `(${e}.actor_role IS NULL OR ${e}.actor_role NOT IN ('PATIENT', 'DOCTOR', 'STAFF'))
-   AND audit_action_shows_content(${e}.action)`;
 
 /** $1 from, $2 to, $3 zone, $4 ISO weekdays, $5 start, $6 end: outside the working week in the clinic's zone. */
 const OUTSIDE_HOURS = `NOT (extract(isodow FROM e.at AT TIME ZONE $3)::int = ANY($4::int[])
