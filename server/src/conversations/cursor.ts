@@ -45,6 +45,7 @@ export function decodeCursor(order: ListOrder, cursor: string | undefined): List
     content = undefined;
   }
   const parsed = CursorContent[order].safeParse(content);
-  if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor this server gave out for this list');
+  if (!parsed.success)
+    throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor this server gave out for this list');
   return parsed.data;
 }

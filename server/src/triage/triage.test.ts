@@ -34,7 +34,7 @@ const needsReply = async (user: TestUser, query = '') => {
 };
 
 describe('the needs-reply list', () => {
-  it('holds the conversations whose patient wrote last, longest waiting first, for the doctor and the team', async () => {
+  it('holds those whose patient wrote last, longest waiting first, for the doctor and the team', async () => {
     const { doctor, joy, patients, conversations } = await clinic(4);
     const [a, b, c] = conversations as [string, string, string, string];
     const [pa, pb, pc] = patients as [TestUser, TestUser, TestUser, TestUser];
