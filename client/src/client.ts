@@ -25,7 +25,7 @@ import { wireLive } from './live.js';
 import { ChatSocket } from './socket.js';
 import { initialState, StateContainer, type ClientState } from './state.js';
 import { defaultStorage, forgetStored, PersistedValue, personPrefix, type ClientStorage } from './storage.js';
-import { sortConversations, totalUnread } from './sync/conversations.js';
+import { totalUnread, visibleConversations } from './sync/conversations.js';
 import { readUpTo, withReadResult } from './sync/receipts.js';
 import { withoutConversation } from './sync/removal.js';
 import { participantsOf } from './sync/participants.js';
@@ -172,28 +172,41 @@ export class CareChatClient {
 
   // ---- conversations --------------------------------------------------------------------
 
-  /** Loads the list (a name search, the archive or not) into the state. */
-  async loadConversations(q = '', archived = this.state.get().archivedView): Promise<Conversation[]> {
-    const page = await this.http<Page<Conversation>>(
-      'GET',
-      `/api/chat/conversations${query({ limit: 100, archived, q })}`,
-    );
+  /**
+   * Loads the list (a name search, the archive or not, or a clinician's needs-reply view, which
+   * is never the archive) into the state.
+   */
+  async loadConversations(
+    q = '',
+    archived = this.state.get().archivedView,
+    needsReply = this.state.get().needsReplyView,
+  ): Promise<Conversation[]> {
+    // The needs-reply view is never the archive; `needsReply` is sent only when asked for.
+    const params = { limit: 100, archived: archived && !needsReply, q, needsReply: needsReply || undefined };
+    const page = await this.http<Page<Conversation>>('GET', `/api/chat/conversations${query(params)}`);
     const conversations: Record<string, Conversation> = {};
     for (const c of page.data) conversations[c.id] = c;
     // The open conversation stays even when a search hides it from the list.
     const { openId, conversations: before } = this.state.get();
     const open = openId ? before[openId] : undefined;
     if (open && !conversations[open.id]) conversations[open.id] = open;
-    this.state.setConversations(conversations, { archivedView: archived });
+    this.state.setConversations(conversations, { archivedView: archived && !needsReply, needsReplyView: needsReply });
     return page.data;
   }
 
-  /** The list as shown: the current view (archive or not) and the open one, newest activity first. */
+  /** The list as shown: the current view and the open one (see `visibleConversations`). */
   listConversations(): Conversation[] {
-    const { conversations, archivedView, openId } = this.state.get();
-    return sortConversations(
-      Object.values(conversations).filter((c) => c.archived === archivedView || c.id === openId),
-    );
+    return visibleConversations(this.state.get().conversations, this.state.get());
+  }
+
+  /**
+   * A clinician assigns the conversation to one person of its care side (the doctor or a team
+   * member), or to nobody; every participant's devices hear of it (`conversation:updated`).
+   */
+  async assign(conversationId: string, userId: string | null): Promise<void> {
+    const ack = await this.socket.send('conversation:assign', { conversationId, userId });
+    if (!ack.ok) throw CareChatError.from(ack.error);
+    this.state.upsertConversation(ack.conversation);
   }
 
   contacts(q = ''): Promise<{ data: Participant[]; hasMore: boolean }> {

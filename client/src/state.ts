@@ -24,6 +24,8 @@ export interface ClientState {
   openId: string | null;
   /** Whether the conversation list shows the archive. */
   archivedView: boolean;
+  /** A clinician's triage view: only the conversations whose patient waits for a reply, longest waiting first. */
+  needsReplyView: boolean;
   revs: Revs;
   /** A clinician's messages waiting for acknowledgement; null until loaded. */
   pendingAcks: PendingAcks;
@@ -40,6 +42,7 @@ export const initialState = (me: User | null): ClientState => ({
   typing: {},
   openId: null,
   archivedView: false,
+  needsReplyView: false,
   revs: {},
   pendingAcks: null,
   watermarks: {},

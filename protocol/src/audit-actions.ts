@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = {
   'auth.mfa.disable': 'Two-factor turned off',
   'conversations.list': 'Conversation list read',
   'conversations.read': 'Conversation read',
+  'conversations.assign': 'Conversation assigned (triage)',
   'messages.read': 'Messages read',
   'messages.sync': 'Messages synced',
   'messages.search': 'Messages searched',

@@ -3,6 +3,7 @@ import type { Ack, ErrorCode } from './errors.js';
 import type { Conversation, Message, ReadResult } from './shapes.js';
 import {
   AcknowledgeInput,
+  ConversationAssignInput,
   ConversationRef,
   MessageDeleteInput,
   MessageEditInput,
@@ -27,6 +28,11 @@ export interface ClientToServerEvents {
   'chat:typing:stop': Handler<ConversationRef>;
   'chat:join': Handler<ConversationRef>;
   'chat:leave': Handler<ConversationRef>;
+  /**
+   * Extension (triage): a clinician taking part assigns the conversation to one person of its
+   * care side, or to nobody (`userId: null`); every participant gets `conversation:updated`.
+   */
+  'conversation:assign': Handler<ConversationAssignInput, { conversation: Conversation }>;
 }
 
 export interface Receipt {
@@ -92,6 +98,7 @@ export const CLIENT_EVENT_INPUTS = {
   'chat:typing:stop': ConversationRef,
   'chat:join': ConversationRef,
   'chat:leave': ConversationRef,
+  'conversation:assign': ConversationAssignInput,
 } satisfies { [E in ClientEventName]: z.ZodType<ClientEventInput<E>> };
 
 /** Every client event's name, in the map's order. */

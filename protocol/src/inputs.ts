@@ -83,6 +83,11 @@ export const ConversationListQuery = z.object({
   archived: queryBoolean.default(false),
   cursor: z.string().min(1).max(200).optional(),
   limit: limit(DEFAULT_CONVERSATION_PAGE_SIZE, MAX_PAGE_SIZE),
+  /**
+   * Extension (triage), clinicians only: just the conversations whose patient waits for a reply,
+   * longest waiting first. Its cursors are its own: a cursor of the other order is refused.
+   */
+  needsReply: queryBoolean.default(false),
 });
 
 export const ConversationPatchInput = z.object({ archived: z.boolean() });
@@ -154,6 +159,12 @@ export const AcknowledgeInput = z.object({ messageId: uuid });
 export const ReceiptInput = z.object({ conversationId: uuid, upToSeq: seq });
 export const ReadBody = z.object({ upToSeq: seq });
 export const ConversationRef = z.object({ conversationId: uuid });
+
+/** Extension (triage): who of the care side handles the conversation; null, nobody. */
+export const ConversationAssigneeInput = z.object({ userId: externalId.nullable() });
+
+/** Extension (triage): the `conversation:assign` event, `ConversationAssigneeInput` with its conversation. */
+export const ConversationAssignInput = ConversationAssigneeInput.extend({ conversationId: uuid });
 export const IdParam = z.object({ id: uuid });
 export const ExternalIdParam = z.object({ id: externalId });
 export const DeleteScopeQuery = z.object({ scope: z.enum(['self', 'everyone']) });
@@ -279,6 +290,8 @@ export type MessageReactInput = z.infer<typeof MessageReactInput>;
 export type ReceiptInput = z.infer<typeof ReceiptInput>;
 export type AcknowledgeInput = z.infer<typeof AcknowledgeInput>;
 export type ConversationRef = z.infer<typeof ConversationRef>;
+export type ConversationAssigneeInput = z.infer<typeof ConversationAssigneeInput>;
+export type ConversationAssignInput = z.infer<typeof ConversationAssignInput>;
 export type ConversationListQuery = z.infer<typeof ConversationListQuery>;
 export type MessagePageQuery = z.infer<typeof MessagePageQuery>;
 export type TranscriptQuery = z.infer<typeof TranscriptQuery>;

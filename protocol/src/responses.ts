@@ -73,6 +73,8 @@ export const ConversationSchema = z.object({
   canMessage: z.boolean(),
   counts: ConversationCountsSchema.optional(),
   urgentAt: time.nullable().optional(),
+  waitingSince: time.nullable().optional(),
+  assignee: ParticipantSchema.nullable().optional(),
   emergencyNotice: z.string().optional(),
   adminState: ConversationAdminStateSchema.optional(),
 });

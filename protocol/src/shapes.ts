@@ -59,6 +59,16 @@ export interface Conversation {
    * answered was sent; null once the doctor writes after it. Doctors' lists put these first.
    */
   urgentAt?: string | null;
+  /**
+   * Extension (triage): when the patient's first message not yet answered by the care side was
+   * sent; null once anyone of the care side writes after it. The needs-reply list's order.
+   */
+  waitingSince?: string | null;
+  /**
+   * Extension (triage): the one person of the care side handling the conversation ("Nurse Joy is
+   * handling this"); null when nobody is, and always null in the patient's view.
+   */
+  assignee?: Participant | null;
   /** Extension: the clinic's own emergency notice (EMERGENCY_NOTICE); absent, a client shows its own wording. */
   emergencyNotice?: string;
   /** Extension, admins only: the state the console's actions change, shown beside them. */

@@ -45,6 +45,9 @@ import { installSecurityHeaders } from './http/security-headers.js';
 import { registerIntegrationRoutes } from './integration/integration.http.js';
 import { registerCareTeamRoutes } from './care-teams/care-teams.http.js';
 import { CareTeamsService } from './care-teams/care-teams.service.js';
+import { registerTriageRoutes } from './triage/triage.http.js';
+import { TriageService } from './triage/triage.service.js';
+import { registerTriageEvents } from './triage/triage.socket.js';
 import { IntegrationService } from './integration/integration.service.js';
 import { registerAcknowledgementRoutes } from './acknowledgements/acknowledgements.http.js';
 import { AcknowledgementsService } from './acknowledgements/acknowledgements.service.js';
@@ -210,12 +213,14 @@ export async function createApp(deps: Deps): Promise<App> {
   const statusEffects = new UserStatusEffects(deps, notifier, conversations);
   const admin = new AdminService(deps, { statusEffects, conversations, messages });
   const careTeams = new CareTeamsService(deps, notifier, conversations);
+  const triage = new TriageService(deps, conversations);
   const integration = new IntegrationService(deps, statusEffects, conversations, careTeams);
 
   const authenticate = authenticateWith(auth);
   registerHealthRoutes(http, deps, state, redis);
   registerAuthRoutes(http, deps, { auth, mfa, authenticate });
   registerConversationRoutes(http, conversations, authenticate);
+  registerTriageRoutes(http, triage, authenticate);
   registerMessageRoutes(http, messages, authenticate);
   registerMessageSearchRoute(http, deps, authenticate);
   registerReceiptRoutes(http, receipts, authenticate);
@@ -270,6 +275,7 @@ export async function createApp(deps: Deps): Promise<App> {
       registerAcknowledgementEvents(ctx, acknowledgements);
       registerTypingEvents(ctx, typing);
       registerConversationEvents(ctx, conversations);
+      registerTriageEvents(ctx, triage);
     },
   });
 

@@ -1,6 +1,13 @@
 import type { Conversation, Message } from '@carechat/protocol';
 import { describe, expect, it } from 'vitest';
-import { previewOf, sortConversations, totalUnread, withNewMessage, withPresence } from './conversations.js';
+import {
+  previewOf,
+  sortConversations,
+  totalUnread,
+  visibleConversations,
+  withNewMessage,
+  withPresence,
+} from './conversations.js';
 
 const person = (id: string) => ({ id, name: id, role: 'PATIENT' as const, online: false, lastSeenAt: null });
 const conv = (id: string, lastMessageAt: string | null, createdAt = '2026-01-01T00:00:00.000Z') =>
@@ -82,5 +89,36 @@ describe('conversations', () => {
     const next = withPresence(all, { userId: 'nurse', online: true, lastSeenAt: null });
     expect(next.a!.careTeam[0]).toMatchObject({ id: 'nurse', online: true, designation: 'RN' });
     expect(next.b).toBe(all.b);
+  });
+
+  it("start waiting at the patient's first unanswered message, keep it, and end it at any care-side reply", () => {
+    const c = { ...conv('a', null), waitingSince: null };
+    const first = withNewMessage(c, { ...msg(1, 'p-a'), createdAt: '2026-04-01T00:00:00.000Z' }, false);
+    expect(first.waitingSince).toBe('2026-04-01T00:00:00.000Z');
+    const second = withNewMessage(first, { ...msg(2, 'p-a'), createdAt: '2026-04-02T00:00:00.000Z' }, false);
+    expect(second.waitingSince).toBe('2026-04-01T00:00:00.000Z');
+    expect(withNewMessage(second, { ...msg(3, 'nurse'), senderRole: 'STAFF' }, false).waitingSince).toBeNull();
+    expect(withNewMessage(second, msg(3, 'doc'), true).waitingSince).toBeNull();
+  });
+
+  it('show in the needs-reply view those waiting, not archived, longest waiting first, and the open one', () => {
+    const waiting = (id: string, since: string | null, archived = false) => ({
+      ...conv(id, '2026-05-01T00:00:00.000Z'),
+      archived,
+      waitingSince: since,
+    });
+    const all = {
+      late: waiting('late', '2026-04-03T00:00:00.000Z'),
+      early: waiting('early', '2026-04-01T00:00:00.000Z'),
+      answered: waiting('answered', null),
+      hidden: waiting('hidden', '2026-04-02T00:00:00.000Z', true),
+      open: waiting('open', null),
+    };
+    const view = { archivedView: false, needsReplyView: true, openId: null };
+    expect(visibleConversations(all, view).map((c) => c.id)).toEqual(['early', 'late']);
+    expect(visibleConversations(all, { ...view, openId: 'open' }).map((c) => c.id)).toEqual(['early', 'late', 'open']);
+    // Out of the triage view, the archive flag alone decides, as before.
+    const active = visibleConversations(all, { ...view, needsReplyView: false }).map((c) => c.id);
+    expect(active.sort()).toEqual(['answered', 'early', 'late', 'open']);
   });
 });

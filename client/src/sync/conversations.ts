@@ -33,6 +33,36 @@ export function urgentAtAfter(conversation: Conversation, m: Message): string | 
   return before;
 }
 
+/**
+ * Since when the patient waits for a reply after `m`, as the server keeps it: the patient's
+ * message starts the wait (the first one's time stays), anyone of the care side ends it.
+ */
+export function waitingSinceAfter(conversation: Conversation, m: Message): string | null {
+  const before = conversation.waitingSince ?? null;
+  if (m.senderId === conversation.patient.id) return before ?? m.createdAt;
+  return null;
+}
+
+/** The triage order: longest waiting first (the server's needs-reply order); those not waiting last. */
+export function sortByWaiting(list: Conversation[]): Conversation[] {
+  const key = (c: Conversation) => c.waitingSince ?? '\uffff';
+  return [...list].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id < b.id ? -1 : 1));
+}
+
+/**
+ * The list as shown: the archive or the active conversations (newest activity first), or, in
+ * the triage view, those waiting for a reply (longest waiting first); the open one always stays.
+ */
+export function visibleConversations(
+  conversations: Conversations,
+  view: { archivedView: boolean; needsReplyView: boolean; openId: string | null },
+): Conversation[] {
+  const all = Object.values(conversations);
+  if (view.needsReplyView)
+    return sortByWaiting(all.filter((c) => (c.waitingSince && !c.archived) || c.id === view.openId));
+  return sortConversations(all.filter((c) => c.archived === view.archivedView || c.id === view.openId));
+}
+
 /** What a conversation list shows of a message (the server's own preview follows on the next list). */
 export function previewOf(m: Message): string {
   if (m.deletedAt) return 'Message deleted';
@@ -55,6 +85,7 @@ export function withNewMessage(conversation: Conversation, m: Message, mine: boo
     archived: false,
     unreadCount: mine ? 0 : conversation.unreadCount + 1,
     urgentAt: urgentAtAfter(conversation, m),
+    waitingSince: waitingSinceAfter(conversation, m),
   };
 }
 

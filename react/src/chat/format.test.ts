@@ -3,6 +3,7 @@ import { en } from '../i18n/en.js';
 import { es } from '../i18n/es.js';
 import type { Conversation, Participant } from '@carechat/protocol';
 import {
+  assignable,
   canEdit,
   dayLabel,
   initials,
@@ -11,6 +12,7 @@ import {
   relativeTime,
   roleLabel,
   senderLabel,
+  waitingFor,
 } from './format.js';
 
 describe('the edit window', () => {
@@ -96,5 +98,25 @@ describe('a conversation with a care team', () => {
     expect(en.readBy(['Nurse Joy'])).toBe('Read by Nurse Joy');
     expect(en.readBy(['Nurse Joy', 'Dr. Smith'])).toBe('Read by Nurse Joy and Dr. Smith');
     expect(es.readBy(['Ana', 'Dr. Smith', 'Max'])).toBe('Leído por Ana, Dr. Smith y Max');
+  });
+
+  it('offers me first, then the rest of the care side, never the patient, for assigning', () => {
+    expect(assignable(c, 'joy').map((p) => p.id)).toEqual(['joy', 'doc', 'max']);
+    expect(assignable(c, 'doc').map((p) => p.id)).toEqual(['doc', 'joy', 'max']);
+  });
+});
+
+describe('waiting time', () => {
+  it('says how long in the largest whole unit, in the catalogue’s words', () => {
+    const now = Date.parse('2026-05-02T12:00:00.000Z');
+    const ago = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
+    expect([waitingFor(ago(0.5), now), waitingFor(ago(59), now), waitingFor(ago(150), now)]).toEqual([
+      { n: 0, unit: 'min' },
+      { n: 59, unit: 'min' },
+      { n: 2, unit: 'h' },
+    ]);
+    expect(waitingFor(ago(3 * 24 * 60 + 5), now)).toEqual({ n: 3, unit: 'd' });
+    expect(en.waiting(2, 'h')).toBe('waiting 2 h');
+    expect(es.waiting(5, 'min')).toBe('espera 5 min');
   });
 });

@@ -107,3 +107,20 @@ export function newestReadOfMine(
   }
   return null;
 }
+
+/** How long a patient has waited, in the largest whole unit: what a triage row says ("waiting 2 h"). */
+export function waitingFor(since: string, now = Date.now()): { n: number; unit: 'min' | 'h' | 'd' } {
+  const minutes = Math.max(0, Math.floor((now - Date.parse(since)) / 60_000));
+  if (minutes < 60) return { n: minutes, unit: 'min' };
+  if (minutes < 24 * 60) return { n: Math.floor(minutes / 60), unit: 'h' };
+  return { n: Math.floor(minutes / (24 * 60)), unit: 'd' };
+}
+
+/**
+ * Whom a clinician may assign a conversation to, as the server allows: me first, then the
+ * doctor and the rest of the care team (never the patient).
+ */
+export function assignable(c: Conversation, myId: string): Participant[] {
+  const side = participantsOf(c).filter((p) => p.id !== c.patient.id);
+  return [...side.filter((p) => p.id === myId), ...side.filter((p) => p.id !== myId)];
+}

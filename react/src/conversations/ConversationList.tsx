@@ -1,13 +1,16 @@
 import { useEffect, useState } from 'react';
 import { isClinician } from '@carechat/protocol';
-import { peerOf, relativeTime, roleLabel } from '../chat/format.js';
+import { peerOf, relativeTime, roleLabel, waitingFor } from '../chat/format.js';
 import { useKit } from '../chat/context.js';
 import { useChat } from '../chat/hooks.js';
 import { Avatar } from '../components/Avatar.js';
 import { ContactPicker } from './ContactPicker.js';
 import { PendingAcks } from './PendingAcks.js';
 
-/** The person's conversations: a name search, the archive, unread counts, and a way to start one. */
+/**
+ * The person's conversations: a name search, the archive, unread counts, and a way to start one;
+ * for clinicians also the needs-reply view (longest waiting first, each row saying how long).
+ */
 export function ConversationList() {
   const { client, strings: t, dateLocale } = useKit();
   const state = useChat();
@@ -17,18 +20,20 @@ export function ConversationList() {
   const [loadFailed, setLoadFailed] = useState(false);
 
   // Every load (the search, the tabs) says when it failed, instead of leaving the last list as if current.
-  const load = (query: string, archived: boolean) => {
+  const load = (query: string, archived: boolean, needsReply = false) => {
     setLoadFailed(false);
-    client.loadConversations(query, archived).catch(() => setLoadFailed(true));
+    client.loadConversations(query, archived, needsReply).catch(() => setLoadFailed(true));
   };
   useEffect(() => {
     const timer = setTimeout(() => {
       setLoadFailed(false);
-      client.loadConversations(q, state.archivedView).catch(() => setLoadFailed(true));
+      client.loadConversations(q, state.archivedView, state.needsReplyView).catch(() => setLoadFailed(true));
     }, 200);
     return () => clearTimeout(timer);
-  }, [q, state.archivedView, client]);
+  }, [q, state.archivedView, state.needsReplyView, client]);
 
+  const clinician = isClinician(state.me.role);
+  const triage = clinician && state.needsReplyView;
   const list = client.listConversations();
   return (
     <nav className="sidebar" aria-label={t.conversations}>
@@ -45,13 +50,18 @@ export function ConversationList() {
         </button>
       </div>
       <div className="tabs" role="group" aria-label={t.show}>
-        <button type="button" aria-pressed={!state.archivedView} onClick={() => load(q, false)}>
+        <button type="button" aria-pressed={!state.archivedView && !triage} onClick={() => load(q, false)}>
           {t.active}
         </button>
-        <button type="button" aria-pressed={state.archivedView} onClick={() => load(q, true)}>
+        {clinician && (
+          <button type="button" aria-pressed={triage} onClick={() => load(q, false, true)}>
+            {t.needsReply}
+          </button>
+        )}
+        <button type="button" aria-pressed={state.archivedView && !triage} onClick={() => load(q, true)}>
           {t.archived}
         </button>
-        {isClinician(state.me.role) && (
+        {clinician && (
           <button type="button" aria-expanded={pendingOpen} onClick={() => setPendingOpen(!pendingOpen)}>
             {t.pendingAcksTitle}
           </button>
@@ -65,11 +75,16 @@ export function ConversationList() {
       {pendingOpen && <PendingAcks onClose={() => setPendingOpen(false)} />}
       {picking && <ContactPicker onClose={() => setPicking(false)} />}
       <ul className="conversation-list">
-        {list.length === 0 && <li className="muted empty">{state.archivedView ? t.noArchived : t.noConversations}</li>}
+        {list.length === 0 && (
+          <li className="muted empty">
+            {triage ? t.noneNeedReply : state.archivedView ? t.noArchived : t.noConversations}
+          </li>
+        )}
         {list.map((c) => {
           const peer = peerOf(c, state.me.id);
           // The flag is for the clinician who owes the reply; the patient was shown the emergency notice.
-          const urgent = isClinician(state.me.role) && c.urgentAt;
+          const urgent = clinician && c.urgentAt;
+          const waited = triage && c.waitingSince ? waitingFor(c.waitingSince) : null;
           const typing = state.typing[c.id] ?? false;
           return (
             <li key={c.id}>
@@ -87,8 +102,14 @@ export function ConversationList() {
                     <span className="name">
                       {peer.name} <span className="muted small role">{roleLabel(peer, t)}</span>
                     </span>
-                    {c.lastMessageAt && (
-                      <time className="muted small">{relativeTime(c.lastMessageAt, t, dateLocale)}</time>
+                    {waited && c.waitingSince ? (
+                      <time className="small waiting" dateTime={c.waitingSince}>
+                        {t.waiting(waited.n, waited.unit)}
+                      </time>
+                    ) : (
+                      c.lastMessageAt && (
+                        <time className="muted small">{relativeTime(c.lastMessageAt, t, dateLocale)}</time>
+                      )
                     )}
                   </span>
                   <span className="row">

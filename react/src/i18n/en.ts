@@ -194,6 +194,18 @@ export const en = {
   noPendingAcks: 'Every message you asked to acknowledge has been acknowledged.',
   remindersSent: (count: number) => (count === 1 ? '1 reminder sent' : `${count} reminders sent`),
   sentAt: (time: string) => `Sent ${time}`,
+  // Triage (clinicians)
+  needsReply: 'Needs reply',
+  noneNeedReply: 'Nobody is waiting for a reply.',
+  /** How long the patient has waited: "waiting 2 h". */
+  waiting: (n: number, unit: 'min' | 'h' | 'd') => `waiting ${n} ${unit}`,
+  handledBy: (name: string) => `${name} is handling this`,
+  handledByYou: 'You are handling this',
+  assign: 'Assign',
+  assignTo: 'Assign to',
+  assignMe: (name: string) => `Me (${name})`,
+  assignNobody: 'Nobody',
+  assignFailed: 'Could not assign. Try again.',
 };
 
 /** The catalogue's shape: another language gives every key, a host any of them. */

@@ -1,9 +1,10 @@
 import { useState, type RefObject } from 'react';
-import type { Conversation, Participant } from '@carechat/protocol';
+import { isClinician, type Conversation, type Participant } from '@carechat/protocol';
 import { othersOnTeam, relativeTime, roleLabel } from '../chat/format.js';
 import { useKit } from '../chat/context.js';
 import { useChat } from '../chat/hooks.js';
 import { Avatar } from '../components/Avatar.js';
+import { Assignment } from './Assignment.js';
 
 interface Props {
   conversation: Conversation;
@@ -18,7 +19,7 @@ interface Props {
 
 /**
  * The thread's head: back (on a phone), who it is with and whether they are online, the rest of the
- * care team by name, search, archive, access log.
+ * care team by name, search, archive, access log; for the care side, who handles it (triage).
  */
 export function ThreadHeader(props: Props) {
   const { conversation, peer, accessOpen, onToggleAccess, searchOpen, onToggleSearch, searchButton } = props;
@@ -77,6 +78,7 @@ export function ThreadHeader(props: Props) {
       <button type="button" className="link" aria-expanded={accessOpen} onClick={onToggleAccess}>
         {t.whoElseRead}
       </button>
+      {isClinician(me.role) && <Assignment conversation={conversation} />}
       {archiveFailed && (
         <p role="alert" className="error small header-error">
           {conversation.archived ? t.unarchiveFailed : t.archiveFailed}

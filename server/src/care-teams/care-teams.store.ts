@@ -38,7 +38,8 @@ export async function findCandidates(
  * Makes the doctor's team exactly `memberIds`, and each of the doctor's conversations follow:
  * rows of conversation_members for the new members (their watermarks at the conversation's
  * last seq, so its history is readable but not unread, and nothing old is pushed to them), the
- * removed members' rows deleted. Returns who came and went, and where the leavers were members.
+ * removed members' rows deleted, and their assignments cleared. Returns who came and went, and
+ * where the leavers were members.
  */
 export async function replaceTeam(
   db: Queryable,
@@ -74,6 +75,12 @@ export async function replaceTeam(
         )
       ).rows
     : [];
+  // Someone off the team handles none of its conversations any more (triage, migration 0024).
+  if (removedIds.length)
+    await db.query(
+      'UPDATE conversations SET assignee_id = NULL WHERE doctor_id = $1 AND assignee_id = ANY($2::text[])',
+      [doctorId, removedIds],
+    );
   return { added, removed, removedIds };
 }
 

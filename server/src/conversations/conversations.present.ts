@@ -91,6 +91,19 @@ export function presentConversation(
     createdAt: r.created_at.toISOString(),
     canMessage: r.write_refusal === null,
     urgentAt: r.urgent_at?.toISOString() ?? null,
+    waitingSince: r.waiting_since?.toISOString() ?? null,
+    assignee: r.assignee_id
+      ? presentPerson(
+          {
+            id: r.assignee_id,
+            name: joinedColumn(r.assignee_name, 'assignee_name'),
+            role: joinedColumn(r.assignee_role, 'assignee_role'),
+            designation: r.assignee_designation,
+            last_seen_at: r.assignee_last_seen_at,
+          },
+          online,
+        )
+      : null,
     ...(adminCounts
       ? {
           counts: adminCounts,

@@ -31,7 +31,7 @@ import {
   type ConversationFilter,
   type ConversationRow,
 } from './conversations.store.js';
-import { onlyRow } from '../db/rows.js';
+import { joinedColumn, onlyRow } from '../db/rows.js';
 import { withTransaction } from '../db/pool.js';
 import { findCareTeams, lockDoctorsTeam } from '../care-teams/care-teams.store.js';
 
@@ -49,14 +49,18 @@ export class ConversationsService {
 
   /** Previews are message content: the list is an audited read, naming the conversations shown. */
   async list(actor: Actor, q: ConversationListQuery): Promise<Page<Conversation>> {
+    // Triage is the care side's work queue; a patient's own list has nothing to filter by it.
+    if (q.needsReply && !isClinician(actor.role)) throw forbidden('needsReply: only clinicians triage conversations');
     const page = await this.page(actor.id, {
       memberOnly: true,
       archived: q.archived,
       q: q.q,
-      after: decodeCursor(q.cursor),
+      needsReply: q.needsReply,
+      after: decodeCursor(q.needsReply ? 'waiting' : 'activity', q.cursor),
       limit: q.limit,
     });
-    if (isClinician(actor.role) && !q.cursor && !q.archived && !q.q)
+    // The needs-reply list is in waiting order already, urgent or not.
+    if (isClinician(actor.role) && !q.cursor && !q.archived && !q.q && !q.needsReply)
       page.data = await this.urgentFirst(actor, page.data);
     await audit(this.deps.db, actor, {
       action: 'conversations.list',
@@ -91,7 +95,7 @@ export class ConversationsService {
     cursor?: string | undefined;
     limit: number;
   }): Promise<Page<Conversation>> {
-    return this.page(null, { memberOnly: false, q: q.q, after: decodeCursor(q.cursor), limit: q.limit });
+    return this.page(null, { memberOnly: false, q: q.q, after: decodeCursor('activity', q.cursor), limit: q.limit });
   }
 
   async get(actor: Actor, id: string): Promise<Conversation> {
@@ -201,10 +205,13 @@ export class ConversationsService {
     const rows = await findConversationViews(this.deps.db, viewerId, { ...filter, limit: filter.limit + 1 });
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
+    const cursorOf = (r: ConversationRow) =>
+      filter.needsReply
+        ? encodeCursor('waiting', { key: joinedColumn(r.waiting_key, 'waiting_key'), id: r.id })
+        : encodeCursor('activity', { key: r.activity_key, id: r.id });
     return {
       data: await this.present(page, viewerId),
-      nextCursor:
-        rows.length > filter.limit && last ? encodeCursor({ activity: last.activity_key, id: last.id }) : null,
+      nextCursor: rows.length > filter.limit && last ? cursorOf(last) : null,
     };
   }
 
@@ -223,8 +230,10 @@ export class ConversationsService {
     if (viewerId !== null)
       return rows.map((r) => {
         const view = presentConversation(r, teamOf(r), this.deps.keyring, online);
-        // The patient is who is shown the emergency notice (when marking a message urgent).
-        return notice && viewerId === r.patient_id ? { ...view, emergencyNotice: notice } : view;
+        if (viewerId !== r.patient_id) return view;
+        // The patient is who is shown the emergency notice (when marking a message urgent); who
+        // of the team handles it is the care side's internal workflow, never shown to them.
+        return { ...view, assignee: null, ...(notice ? { emergencyNotice: notice } : {}) };
       });
     const counts = await findConversationCounts(
       this.deps.db,

@@ -1,6 +1,7 @@
 import type { ConversationCounts, Role, UserStatus } from '@carechat/protocol';
 import type { Queryable } from '../db/pool.js';
 import { onlyRow } from '../db/rows.js';
+import type { ListCursor } from './cursor.js';
 
 /** Everything needed to present a conversation to one viewer (or to an admin: viewer null). */
 export interface ConversationRow {
@@ -37,6 +38,15 @@ export interface ConversationRow {
   lm_deleted_at: Date | null;
   lm_created_at: Date | null;
   urgent_at: Date | null;
+  /** Triage (migration 0024): since when the patient waits for the care side; its text is the needs-reply key. */
+  waiting_since: Date | null;
+  waiting_key: string | null;
+  /** Who of the care side handles it; null also once they are blocked or deleted (but the doctor). */
+  assignee_id: string | null;
+  assignee_name: string | null;
+  assignee_role: Role | null;
+  assignee_last_seen_at: Date | null;
+  assignee_designation: string | null;
   /** The admin's view shows these beside its actions. */
   legal_hold: boolean;
   shredded_at: Date | null;
@@ -76,10 +86,14 @@ const VIEW_SELECT = `
          CASE WHEN me.user_id IS NULL THEN 0 ELSE ${unreadCountOf('me')} END AS unread_count,
          lm.id AS lm_id, lm.seq AS lm_seq, lm.sender_id AS lm_sender_id, lm.body AS lm_body, lm.version AS lm_version,
          lm.deleted_at AS lm_deleted_at, lm.created_at AS lm_created_at, c.urgent_at,
-         c.legal_hold, c.shredded_at, p.status AS patient_status, d.status AS doctor_status
+         c.legal_hold, c.shredded_at, p.status AS patient_status, d.status AS doctor_status,
+         c.waiting_since, c.waiting_since::text AS waiting_key,
+         a.id AS assignee_id, a.name AS assignee_name, a.role AS assignee_role,
+         a.last_seen_at AS assignee_last_seen_at, a.designation AS assignee_designation
     FROM conversations c
     JOIN users p ON p.id = c.patient_id
     JOIN users d ON d.id = c.doctor_id
+    LEFT JOIN users a ON a.id = c.assignee_id AND (a.id = c.doctor_id OR a.status = 'active')
     LEFT JOIN conversation_members me ON me.conversation_id = c.id AND me.user_id = $1
     -- The other side's watermarks, one row whatever the team's size: for a clinician the
     -- patient's; for the patient the furthest any of the care side (doctor, active team) got.
@@ -106,8 +120,13 @@ export interface ConversationFilter {
   archived?: boolean;
   /** Name search: the other participant's name, or either name for an admin. */
   q?: string;
-  /** Keyset: activity_at text and id of the last row of the previous page. */
-  after?: { activity: string; id: string };
+  /**
+   * Triage: only those whose patient waits for a reply, longest waiting first (the cursor then
+   * holds waiting_since); otherwise newest activity first (the cursor holds activity_at).
+   */
+  needsReply?: boolean;
+  /** Keyset: the order column's text and the id of the last row of the previous page. */
+  after?: ListCursor;
   limit?: number;
 }
 
@@ -135,14 +154,21 @@ export async function findConversationViews(
           : `(CASE WHEN c.patient_id = $1 THEN d.name ELSE p.name END) ILIKE ${p}`,
       likePattern(f.q),
     );
+  if (f.needsReply) where.push('c.waiting_since IS NOT NULL');
   if (f.after) {
-    params.push(f.after.activity, f.after.id);
+    params.push(f.after.key, f.after.id);
     const [at, id] = [`$${params.length - 1}::timestamptz`, `$${params.length}::uuid`];
     // The minute bound adds nothing to the row test; it lets the index start at the cursor.
-    where.push(`c.activity_minute <= date_trunc('minute', ${at}, 'UTC') AND (c.activity_at, c.id) < (${at}, ${id})`);
+    where.push(
+      f.needsReply
+        ? `(c.waiting_since, c.id) > (${at}, ${id})`
+        : `c.activity_minute <= date_trunc('minute', ${at}, 'UTC') AND (c.activity_at, c.id) < (${at}, ${id})`,
+    );
   }
   // The same order as activity_at, id: the minute first is what the index (migration 0012) has.
-  const order = 'ORDER BY c.activity_minute DESC, c.activity_at DESC, c.id DESC';
+  const order = f.needsReply
+    ? 'ORDER BY c.waiting_since, c.id'
+    : 'ORDER BY c.activity_minute DESC, c.activity_at DESC, c.id DESC';
   const filter = where.length ? 'WHERE ' + where.join(' AND ') : '';
   if (!f.limit) return (await db.query<ConversationRow>(`${VIEW_SELECT} ${filter} ${order}`, params)).rows;
   // A page is chosen from the few columns its filters and order need, and only its rows get a

@@ -14,6 +14,7 @@ const NAMED: Record<string, z.ZodType> = {
   MfaCodeInput: P.MfaCodeInput,
   ConversationCreateInput: P.ConversationCreateInput,
   ConversationPatchInput: P.ConversationPatchInput,
+  ConversationAssigneeInput: P.ConversationAssigneeInput,
   MessageContent: P.MessageContent,
   MessageSendBody: P.MessageSendBody,
   MessageEditBody: P.MessageEditBody,

@@ -324,6 +324,17 @@ type SendRow = SendContextRow & {
   created_at: Date | null;
 };
 
+/**
+ * A conversation's column that holds when its patient's first unanswered message (of a kind)
+ * was sent: kept when the patient writes again, set by the patient's message after a reply in
+ * the batch, cleared by a reply after it. `asked` is the ord of the batch's last such message.
+ */
+const untilAnswered = (column: string, asked: string) => `CASE
+                WHEN ${asked} > COALESCE(counts.reply_ord, 0)
+                  THEN CASE WHEN counts.reply_ord IS NULL THEN COALESCE(c.${column}, now()) ELSE now() END
+                WHEN counts.reply_ord IS NOT NULL THEN NULL
+                ELSE c.${column} END`;
+
 // After the input rows, everything of a send: checks and writes (see sendMessages).
 const SEND_STEPS = `
      ctx AS MATERIALIZED (
@@ -334,12 +345,13 @@ const SEND_STEPS = `
         WHERE x.found AND i.sender_id = ANY(x.member_ids) AND x.write_refusal IS NULL
           AND x.existing_id IS NULL AND (i.reply_to_id IS NULL OR x.reply_conversation_id = x.id)
         ORDER BY i.sender_id, i.client_message_id, i.ord),
-     -- Per conversation: how many, and the last urgent message of its patient and the last of
+     -- Per conversation: how many, and the last (urgent) message of its patient and the last of
      -- its care side (the doctor or a team member) in this batch (by ord): which came last says
-     -- whether it is urgent after it.
+     -- whether it is waiting (urgent) after it.
      counts AS (
        SELECT f.conversation_id, count(*)::int AS n,
               max(f.ord) FILTER (WHERE f.urgent AND f.sender_id = x.patient_id) AS urgent_ord,
+              max(f.ord) FILTER (WHERE f.sender_id = x.patient_id) AS patient_ord,
               max(f.ord) FILTER (WHERE f.sender_id <> x.patient_id) AS reply_ord
          FROM fresh f JOIN ctx x ON x.ord = f.ord GROUP BY f.conversation_id),
      -- The rule read again once the row is locked, the conversation's row as it is then: a
@@ -354,11 +366,8 @@ const SEND_STEPS = `
        UPDATE conversations c
           SET last_seq = c.last_seq + counts.n, last_rev = c.last_rev + counts.n,
               last_message_at = now(), activity_at = now(),
-              urgent_at = CASE
-                WHEN counts.urgent_ord > COALESCE(counts.reply_ord, 0)
-                  THEN CASE WHEN counts.reply_ord IS NULL THEN COALESCE(c.urgent_at, now()) ELSE now() END
-                WHEN counts.reply_ord IS NOT NULL THEN NULL
-                ELSE c.urgent_at END
+              urgent_at = ${untilAnswered('urgent_at', 'counts.urgent_ord')},
+              waiting_since = ${untilAnswered('waiting_since', 'counts.patient_ord')}
          FROM counts, locked WHERE c.id = counts.conversation_id AND locked.id = c.id
        RETURNING c.id, c.last_seq, c.last_rev, counts.n),
      numbered AS (
@@ -497,6 +506,13 @@ const KEEP_REMOVED = (withMessage: boolean) =>
 export async function markDeleted(db: Queryable, id: string, rev: number): Promise<void> {
   await db.query('UPDATE messages SET body = NULL, deleted_at = now(), rev = $2 WHERE id = $1', [id, rev]);
   await db.query(`${REMOVE_REACTIONS} WHERE message_id = $1 RETURNING *) ${KEEP_REMOVED(true)}`, [id]);
+  // Waiting for a reply follows the newest messages left (migration 0024): a patient's only
+  // unanswered message gone, nothing waits; the care side's answer gone, the patient waits again.
+  await db.query(
+    `UPDATE conversations c SET waiting_since = conversation_waiting_since(c.id, c.patient_id)
+       FROM messages m WHERE m.id = $1 AND c.id = m.conversation_id`,
+    [id],
+  );
 }
 
 export async function isHidden(db: Queryable, messageId: string, userId: string): Promise<boolean> {

@@ -68,7 +68,7 @@ describe('socket handlers typed by the protocol', () => {
     expectTypeOf<(typeof CLIENT_EVENTS)[number]>().toEqualTypeOf<keyof ClientToServerEvents>();
     // Every protocol event has a schema, and nothing else does.
     expect(Object.keys(CLIENT_EVENT_INPUTS).sort()).toEqual([...CLIENT_EVENTS].sort());
-    expect(CLIENT_EVENTS).toHaveLength(11);
+    expect(CLIENT_EVENTS).toHaveLength(12);
   });
 
   it('are registered on a signed-in socket for exactly the protocol events, one handler each', async () => {

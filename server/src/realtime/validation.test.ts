@@ -86,6 +86,12 @@ function badFields(conversationId: string, secret: string): Record<string, [unkn
     'chat:typing:stop': ref,
     'chat:join': ref,
     'chat:leave': ref,
+    'conversation:assign': [
+      ...ref.map(([p, f]) => [{ ...(p as object), userId: null }, f] as [unknown, string]),
+      [{ conversationId }, 'userId'],
+      [{ conversationId, userId: 5 }, 'userId'],
+      [{ conversationId, userId: '' }, 'userId'],
+    ],
   };
 }
 

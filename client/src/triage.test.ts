@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPair, createStaff, sendText, setCareTeam } from '../../server/src/test/factories.js';
+import { useTestApp } from '../../server/src/test/harness.js';
+import { until } from '../../server/src/test/socket-client.js';
+import { CareChatClient } from './client.js';
+import { CareChatError } from './errors.js';
+import { memoryStorage } from './storage.js';
+
+const t = useTestApp();
+const open: CareChatClient[] = [];
+afterEach(() => open.splice(0).forEach((c) => c.close()));
+
+async function clientOf(user: { token: string }): Promise<CareChatClient> {
+  const client = new CareChatClient({ url: t.url, token: user.token, storage: memoryStorage() });
+  open.push(client);
+  await client.connect();
+  await until(() => client.getSnapshot().connection === 'online', 'the socket to connect');
+  return client;
+}
+
+describe('CareChatClient triage', () => {
+  it('lists what needs a reply, follows the answer live, and assigns for the whole team to see', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const nurse = await createStaff(t, 'RN', 'Nurse Joy');
+    await setCareTeam(t, doctor, [nurse]);
+    const question = await sendText(patient, conversation.id, 'The rash is spreading');
+    const [n, d, p] = [await clientOf(nurse), await clientOf(doctor), await clientOf(patient)];
+
+    const waiting = await n.loadConversations('', false, true);
+    expect(waiting.map((c) => [c.id, c.waitingSince])).toEqual([[conversation.id, question.createdAt]]);
+    expect(n.getSnapshot().needsReplyView).toBe(true);
+    expect(n.listConversations().map((c) => c.id)).toEqual([conversation.id]);
+
+    await n.assign(conversation.id, nurse.id);
+    expect(n.getSnapshot().conversations[conversation.id]?.assignee?.id).toBe(nurse.id);
+    await until(
+      () => d.getSnapshot().conversations[conversation.id]?.assignee?.id === nurse.id,
+      'the assignment at the doctor',
+    );
+    // The doctor's own answer takes it off the nurse's needs-reply view, live.
+    await sendText(doctor, conversation.id, 'Send me a photo');
+    await until(() => n.listConversations().length === 0, 'the answered conversation to leave the view');
+    expect(p.getSnapshot().conversations[conversation.id]?.assignee ?? null).toBeNull();
+    await expect(p.assign(conversation.id, doctor.id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(p.loadConversations('', false, true)).rejects.toBeInstanceOf(CareChatError);
+  });
+});
