@@ -34,6 +34,7 @@ import {
 import { onlyRow } from '../db/rows.js';
 import { withTransaction } from '../db/pool.js';
 import { findCareTeams, lockDoctorsTeam } from '../care-teams/care-teams.store.js';
+import { findReaders } from '../receipts/receipts.store.js';
 
 /** How many urgent conversations a doctor's first page brings up at most, beyond its own rows. */
 const URGENT_FIRST = 50;
@@ -213,16 +214,24 @@ export class ConversationsService {
    * no viewer (an admin), counts in place of previews: listing is not reading.
    */
   private async present(rows: ConversationRow[], viewerId: string | null): Promise<Conversation[]> {
-    // One query for the teams of the whole page: its conversations share few doctors.
-    const teams = await findCareTeams(this.deps.db, [...new Set(rows.map((r) => r.doctor_id))]);
+    // One query each for the teams and the watermarks of the whole page, never one per row.
+    const [teams, readers] = await Promise.all([
+      findCareTeams(this.deps.db, [...new Set(rows.map((r) => r.doctor_id))]),
+      findReaders(
+        this.deps.db,
+        rows.map((r) => r.id),
+        viewerId,
+      ),
+    ]);
     const teamOf = (r: ConversationRow) => teams.get(r.doctor_id) ?? [];
+    const peopleOf = (r: ConversationRow) => ({ careTeam: teamOf(r), readers: readers.get(r.id) ?? [] });
     const online = await this.presence.onlineAmong([
       ...new Set(rows.flatMap((r) => [r.patient_id, r.doctor_id, ...teamOf(r).map((m) => m.id)])),
     ]);
     const notice = this.deps.config.emergencyNotice;
     if (viewerId !== null)
       return rows.map((r) => {
-        const view = presentConversation(r, teamOf(r), this.deps.keyring, online);
+        const view = presentConversation(r, peopleOf(r), this.deps.keyring, online);
         // The patient is who is shown the emergency notice (when marking a message urgent).
         return notice && viewerId === r.patient_id ? { ...view, emergencyNotice: notice } : view;
       });
@@ -231,7 +240,7 @@ export class ConversationsService {
       rows.map((r) => r.id),
     );
     return rows.map((r) =>
-      presentConversation(r, teamOf(r), this.deps.keyring, online, counts.get(r.id) ?? NO_MESSAGES),
+      presentConversation(r, peopleOf(r), this.deps.keyring, online, counts.get(r.id) ?? NO_MESSAGES),
     );
   }
 }
