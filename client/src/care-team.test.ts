@@ -39,6 +39,10 @@ describe('CareChatClient in a conversation with a care team', () => {
     };
     await until(() => readers().length === 1, "the nurse's read receipt at the patient");
     expect(readers()).toEqual([nurse.id]);
+    // A reload: a fresh client knows only what the conversation's JSON says, and names her still.
+    const reloaded = (await clientOf(patient)).getSnapshot();
+    const c = reloaded.conversations[conversation.id]!;
+    expect(readersOf(1, c, reloaded.watermarks, patient.id).map((r) => r.id)).toEqual([nurse.id]);
 
     n.drafts.setText(conversation.id, 'Could you send a photo?');
     await setCareTeam(t, doctor, []);
