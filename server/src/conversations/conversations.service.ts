@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   isClinician,
+  opensConversations,
   type AccessLogEntry,
   type Conversation,
   type ConversationCounts,
@@ -114,9 +115,12 @@ export class ConversationsService {
    * does not exist, blocked or not: a doctor cannot probe which record ids are patients here.
    */
   async open(actor: Actor, participantId: string): Promise<{ conversation: Conversation; created: boolean }> {
-    if (actor.role === 'ADMIN') throw forbidden('Admins read conversations; they do not take part in them');
-    // A care team's member takes part in the doctor's conversations; theirs are never of their own.
-    if (actor.role === 'STAFF') throw forbidden("Care team members take part in their doctors' conversations");
+    if (!opensConversations(actor.role))
+      throw forbidden(
+        actor.role === 'STAFF'
+          ? "Care team members take part in their doctors' conversations"
+          : 'Admins read conversations; they do not take part in them',
+      );
     const [patientId, doctorId] = actor.role === 'PATIENT' ? [actor.id, participantId] : [participantId, actor.id];
     // Both lookups always run, so an unknown id takes no less time than a stranger's.
     // Not the contact list: that is one page of 200 by name, and a doctor may have more patients.
@@ -164,7 +168,7 @@ export class ConversationsService {
   /** The first page by name; `hasMore` says there are more to find by searching. */
   async contacts(actor: Actor, q?: string): Promise<{ data: Participant[]; hasMore: boolean }> {
     // Admins talk to no one; a team member's contacts are their doctors' patients, reached through them.
-    if (actor.role === 'ADMIN' || actor.role === 'STAFF') return { data: [], hasMore: false };
+    if (!opensConversations(actor.role)) return { data: [], hasMore: false };
     const found = await findContacts(this.deps.db, actor.id, actor.role, q, CONTACTS_PAGE + 1);
     const rows = found.slice(0, CONTACTS_PAGE);
     const online = await this.presence.onlineAmong(rows.map((r) => r.id));
