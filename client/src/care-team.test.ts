@@ -4,6 +4,7 @@ import { useTestApp } from '../../server/src/test/harness.js';
 import { until } from '../../server/src/test/socket-client.js';
 import { CareChatClient } from './client.js';
 import { memoryStorage } from './storage.js';
+import { typistsOf } from './sync/typing.js';
 import { readersOf } from './sync/watermarks.js';
 
 const t = useTestApp();
@@ -39,6 +40,21 @@ describe('CareChatClient in a conversation with a care team', () => {
     };
     await until(() => readers().length === 1, "the nurse's read receipt at the patient");
     expect(readers()).toEqual([nurse.id]);
+    // A reload: a fresh client knows only what the conversation's JSON says, and names her still.
+    const reloaded = (await clientOf(patient)).getSnapshot();
+    const c = reloaded.conversations[conversation.id]!;
+    expect(readersOf(1, c, reloaded.watermarks, patient.id).map((r) => r.id)).toEqual([nurse.id]);
+
+    // She types: the patient's client knows who, by name, while the header is the doctor's.
+    const typists = () => {
+      const s = p.getSnapshot();
+      return typistsOf(s.conversations[conversation.id]!, s.typing).map((r) => r.name);
+    };
+    n.typing(conversation.id, true);
+    await until(() => typists().length === 1, "the nurse's typing at the patient");
+    expect(typists()).toEqual([nurse.name]);
+    n.typing(conversation.id, false);
+    await until(() => typists().length === 0, 'her typing to stop');
 
     n.drafts.setText(conversation.id, 'Could you send a photo?');
     await setCareTeam(t, doctor, []);

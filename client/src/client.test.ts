@@ -69,9 +69,9 @@ describe('CareChatClient against the real server', () => {
     expect(p.presenceOf(doctor.id)).toMatchObject({ online: true });
 
     p.typing(conversation.id, true);
-    await until(() => d.getSnapshot().typing[conversation.id] === true, 'the typing line');
+    await until(() => d.getSnapshot().typing[conversation.id]?.[0] === patient.id, 'the typing line');
     const sent = p.send(conversation.id, 'Mild pain since Monday');
-    await until(() => d.getSnapshot().typing[conversation.id] === false, 'typing to stop with the send');
+    await until(() => d.getSnapshot().typing[conversation.id] === undefined, 'typing to stop with the send');
     await until(() => texts(d, conversation.id).length === 1, 'the message');
     const id = d.getSnapshot().threads[conversation.id]!.items[0]!.id;
     expect(p.getSnapshot().threads[conversation.id]!.items[0]!.clientMessageId).toBe(sent.clientMessageId);

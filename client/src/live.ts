@@ -5,7 +5,7 @@ import { withDeleted } from './sync/changes.js';
 import { withNewMessage, withPresence } from './sync/conversations.js';
 import { missedChanges, skipsSeq } from './sync/gaps.js';
 import { withReceipt } from './sync/receipts.js';
-import { withPeerTyping } from './sync/typing.js';
+import { withPeerTyping, withoutTypist } from './sync/typing.js';
 import { withReceiptMark } from './sync/watermarks.js';
 
 export interface LiveHooks {
@@ -72,7 +72,9 @@ function onMessage(core: Core, hooks: LiveHooks, m: Message): void {
     void core.socket
       .send('chat:delivered', { conversationId: m.conversationId, upToSeq: m.seq })
       .catch(() => undefined);
-    if (before.typing[m.conversationId]) state.set({ typing: { ...state.get().typing, [m.conversationId]: false } });
+    // Their message ends their typing at once; anyone else still typing stays shown.
+    const typing = withoutTypist(state.get().typing, m.conversationId, m.senderId);
+    if (typing !== state.get().typing) state.set({ typing });
   }
   if (!mine) core.events.emit('message', m);
   if (!before.conversations[m.conversationId]) return hooks.reloadConversations();

@@ -19,7 +19,7 @@ export interface ClientState {
   threads: Readonly<Record<string, Thread>>;
   /** Messages written and not yet acked, oldest first, and those refused for good. */
   outbox: Outbox;
-  /** Conversation ids where the other person is typing now. */
+  /** Who else is typing now, per conversation id (`typistsOf` names them). */
   typing: PeerTyping;
   openId: string | null;
   /** Whether the conversation list shows the archive. */

@@ -32,6 +32,12 @@ export const ParticipantSchema = z.object({
   designation: z.string().nullable().optional(),
 });
 
+export const ReaderSchema = z.object({
+  userId: z.string(),
+  lastReadSeq: z.number().int(),
+  lastDeliveredSeq: z.number().int(),
+});
+
 export const LastMessageSchema = z.object({
   id: z.uuid(),
   seq: z.number().int(),
@@ -60,6 +66,7 @@ export const ConversationSchema = z.object({
   patient: ParticipantSchema,
   doctor: ParticipantSchema,
   careTeam: z.array(ParticipantSchema),
+  readers: z.array(ReaderSchema),
   lastMessage: LastMessageSchema.nullable(),
   lastMessageAt: time.nullable(),
   lastSeq: z.number().int(),
@@ -242,6 +249,7 @@ export type ResponseSchemaChecks = [
   Check<Same<z.infer<typeof ErrorResponseSchema>, ErrorResponse>>,
   Check<Same<z.infer<typeof UserSchema>, S.User>>,
   Check<Same<z.infer<typeof ParticipantSchema>, S.Participant>>,
+  Check<Same<z.infer<typeof ReaderSchema>, S.Reader>>,
   Check<Same<z.infer<typeof LastMessageSchema>, S.LastMessage>>,
   Check<Same<z.infer<typeof ConversationCountsSchema>, S.ConversationCounts>>,
   Check<Same<z.infer<typeof ConversationSchema>, S.Conversation>>,

@@ -10,3 +10,12 @@ export const ROLES = ['PATIENT', 'DOCTOR', 'STAFF', 'ADMIN'] as const satisfies 
 export const CLINICIAN_ROLES: readonly Role[] = ['DOCTOR', 'STAFF'];
 
 export const isClinician = (role: Role): boolean => CLINICIAN_ROLES.includes(role);
+
+/**
+ * Who opens conversations and has contacts (POST /api/chat/conversations, GET .../contacts): a
+ * patient with their doctors, a doctor with their patients. A care team's members take part in
+ * their doctors' conversations only, and admins in none.
+ */
+export const CONVERSATION_OPENER_ROLES: readonly Role[] = ['PATIENT', 'DOCTOR'];
+
+export const opensConversations = (role: Role): boolean => CONVERSATION_OPENER_ROLES.includes(role);

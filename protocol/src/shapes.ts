@@ -23,6 +23,13 @@ export interface Participant {
   designation?: string | null;
 }
 
+/** Extension (care teams): one participant's watermarks in a conversation, by their user id. */
+export interface Reader {
+  userId: string;
+  lastReadSeq: number;
+  lastDeliveredSeq: number;
+}
+
 export interface LastMessage {
   id: string;
   seq: number;
@@ -40,6 +47,11 @@ export interface Conversation {
    * receive the conversation's events like the doctor. Empty when the doctor has no team.
    */
   careTeam: Participant[];
+  /**
+   * Extension (care teams): how far every other participant read and received (the patient, the
+   * doctor, the active team; one-to-one just the peer), so a view names who read after a reload.
+   */
+  readers: Reader[];
   lastMessage: LastMessage | null;
   lastMessageAt: string | null;
   lastSeq: number;

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { opensConversations } from '@carechat/protocol';
 import { CareChatProvider, useKit, type CareChatProviderProps } from './chat/context.js';
 import { useChat } from './chat/hooks.js';
 import { ConnectionBanner } from './components/ConnectionBanner.js';
@@ -26,7 +27,7 @@ export function CareChat({ header, notice, className, ...kit }: CareChatProps) {
 
 function ChatLayout({ header, notice }: { header: ReactNode; notice: string | null }) {
   const { strings: t } = useKit();
-  const { openId } = useChat();
+  const { openId, me } = useChat();
   return (
     <div className={openId ? 'layout thread-open' : 'layout'}>
       {header}
@@ -40,7 +41,9 @@ function ChatLayout({ header, notice }: { header: ReactNode; notice: string | nu
       {openId ? (
         <ConversationView id={openId} />
       ) : (
-        <section className="thread empty muted">{t.chooseConversation}</section>
+        <section className="thread empty muted">
+          {opensConversations(me.role) ? t.chooseConversation : t.chooseExistingConversation}
+        </section>
       )}
     </div>
   );

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Message } from '@carechat/protocol';
 import type { TestApp } from '../../server/src/test/app.js';
 import { sendText, setCareTeam } from '../../server/src/test/factories.js';
+import { connectClient } from '../../server/src/test/socket-client.js';
 import {
   CHROMIUM,
   composerOf,
@@ -39,6 +40,8 @@ describe.skipIf(!existsSync(CHROMIUM))('a conversation with a care team in Chrom
       const { app, browser } = started;
       const { patient, doctor, conversation, nurse } = await teamConversation(app, size);
       const page = await signIn(browser, app, patient.email, { viewport });
+      // A patient starts conversations with their doctors (a nurse, below, cannot).
+      expect(await page.getByRole('button', { name: 'New conversation' }).isVisible()).toBe(true);
       await openConversation(page, doctor.name);
       const thread = page.getByRole('region', { name: `Conversation with ${doctor.name}` });
       const team = thread.locator('.thread-head .team');
@@ -63,11 +66,45 @@ describe.skipIf(!existsSync(CHROMIUM))('a conversation with a care team in Chrom
       await mine.locator('.read-by', { hasText: 'Read by Nurse Joy' }).waitFor();
       expect(await mine.locator('.read-by').textContent()).toBe('Read by Nurse Joy');
       expect(await mine.locator('.tick').count()).toBe(0);
-
       expect(await sideways(page)).toBe(0);
       expect(await withinWidth(page, '.thread-head .team')).toBe(true);
+
+      // A reload: the page knows only what the conversation's JSON says, no receipt of hers.
+      await page.reload();
+      const row = page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: doctor.name });
+      await row.waitFor();
+      const [joy, dr] = [
+        await connectClient(app.url, { token: nurse.token }),
+        await connectClient(app.url, { token: doctor.token }),
+      ];
+      const typing = (s: typeof joy, start: boolean) =>
+        s.emitAck(start ? 'chat:typing:start' : 'chat:typing:stop', { conversationId: conversation.id });
+      try {
+        // The doctor's dot turns online through the page's socket: from now on it hears typing.
+        await row.locator('.dot.online').waitFor();
+        // Who of the team types, by name, on the row and in the header: the nurse, then the doctor too.
+        await typing(joy, true);
+        await row.getByText('Nurse Joy is typing…').waitFor();
+        await typing(dr, true);
+        await row.getByText(`${doctor.name} and Nurse Joy are typing…`).waitFor();
+        await Promise.all([typing(joy, false), typing(dr, false)]);
+        await expect.poll(() => row.getByText('typing').count()).toBe(0);
+
+        await openConversation(page, doctor.name);
+        await mine.locator('.read-by', { hasText: 'Read by Nurse Joy' }).waitFor();
+        expect(await mine.locator('.tick').count()).toBe(0);
+        const head = thread.locator('.thread-head');
+        await typing(joy, true);
+        await head.getByText('Nurse Joy is typing…').waitFor();
+        expect(await sideways(page)).toBe(0);
+        await typing(joy, false);
+        await expect.poll(() => head.getByText('typing').count()).toBe(0);
+      } finally {
+        joy.socket.close();
+        dr.socket.close();
+      }
       await page.context().close();
-    });
+    }, 60_000);
 
     it(`lets a nurse answer her doctor's patient, until she is taken off the team (${size})`, async () => {
       const { app, browser } = started;
@@ -76,6 +113,8 @@ describe.skipIf(!existsSync(CHROMIUM))('a conversation with a care team in Chrom
       const page = await signIn(browser, app, nurse.email, { viewport });
       const list = page.getByRole('navigation', { name: 'Conversations' });
       await list.getByRole('button', { name: new RegExp(patient.name) }).waitFor();
+      // She answers in her doctors' conversations and opens none of her own (the server would refuse).
+      expect(await page.getByRole('button', { name: 'New conversation' }).count()).toBe(0);
 
       await openConversation(page, patient.name);
       const thread = page.getByRole('region', { name: `Conversation with ${patient.name}` });

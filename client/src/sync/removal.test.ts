@@ -19,7 +19,7 @@ function twoConversations(): ClientState {
     conversations: { gone: conversation('gone'), kept: conversation('kept') },
     threads: { gone: thread, kept: thread },
     outbox,
-    typing: { gone: true, kept: true },
+    typing: { gone: ['doc'], kept: ['pat'] },
     openId: 'gone',
     revs: { gone: 1, kept: 1 },
     pendingAcks: [ack('gone'), ack('kept')],
@@ -35,7 +35,7 @@ describe('a conversation I was taken out of', () => {
     expect(after.openId).toBeNull();
     expect(Object.keys(after.threads)).toEqual(['kept']);
     expect(after.outbox.items.map((i) => i.clientMessageId)).toEqual(['b']);
-    expect(after.typing).toEqual({ kept: true });
+    expect(after.typing).toEqual({ kept: ['pat'] });
     expect(after.revs).toEqual({ kept: 1 });
     expect(after.pendingAcks?.map((p) => p.conversationId)).toEqual(['kept']);
     expect(Object.keys(after.watermarks)).toEqual(['kept']);

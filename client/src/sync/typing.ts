@@ -1,4 +1,5 @@
-import type { ServerToClientEvents } from '@carechat/protocol';
+import type { Conversation, Participant, ServerToClientEvents } from '@carechat/protocol';
+import { participantsOf } from './participants.js';
 import { withoutKey } from './record.js';
 
 /** At most one "start" per conversation in this time while the person keeps typing. */
@@ -33,10 +34,35 @@ export function typingSignal(
 
 export type TypingEvent = Parameters<ServerToClientEvents['chat:typing']>[0];
 
-/** Conversation ids where the other person is typing now. */
-export type PeerTyping = Readonly<Record<string, boolean>>;
+/**
+ * Per conversation, who else is typing there now: user ids, in the order they started. A
+ * conversation where nobody is has no key, so `typing[id]` is truthy exactly while someone is.
+ * Each typist leaves with their `chat:typing` stop (the server sends one 5 s after the last start
+ * by itself) or their message.
+ */
+export type PeerTyping = Readonly<Record<string, readonly string[]>>;
 
+/** Someone's `chat:typing`; mine (from my other devices) is never shown. */
 export function withPeerTyping(typing: PeerTyping, e: TypingEvent, myId: string): PeerTyping {
-  if (e.userId === myId || (typing[e.conversationId] ?? false) === e.isTyping) return typing;
-  return { ...typing, [e.conversationId]: e.isTyping };
+  if (e.userId === myId) return typing;
+  const now = typing[e.conversationId] ?? [];
+  if (!e.isTyping) return withoutTypist(typing, e.conversationId, e.userId);
+  return now.includes(e.userId) ? typing : { ...typing, [e.conversationId]: [...now, e.userId] };
 }
+
+/** Someone stopped typing in a conversation (their stop, or their message); the same object if they were not. */
+export function withoutTypist(typing: PeerTyping, conversationId: string, userId: string): PeerTyping {
+  const now = typing[conversationId] ?? [];
+  if (!now.includes(userId)) return typing;
+  const rest = now.filter((id) => id !== userId);
+  return rest.length ? { ...typing, [conversationId]: rest } : withoutKey(typing, conversationId);
+}
+
+/**
+ * Who is typing in a conversation, as it lists its participants (the patient, the doctor, the
+ * team): someone taken off the team meanwhile is not named.
+ */
+export const typistsOf = (c: Conversation, typing: PeerTyping): Participant[] => {
+  const ids = typing[c.id] ?? [];
+  return ids.length ? participantsOf(c).filter((p) => ids.includes(p.id)) : [];
+};

@@ -36,6 +36,25 @@ describe('watermarks per participant', () => {
     expect(withConversationMarks(none, conv([nurse]), 'pat')).toBe(none);
   });
 
+  it("take every other participant's marks from the conversation's readers, after a reload too", () => {
+    const reader = (userId: string, lastReadSeq: number, lastDeliveredSeq = lastReadSeq) => ({
+      userId,
+      lastReadSeq,
+      lastDeliveredSeq,
+    });
+    // What a fresh client (a reload) knows of a patient's team conversation: its JSON alone.
+    const c = { ...conv([nurse], 4, 6), readers: [reader('doc', 1, 6), reader('nurse', 4)] };
+    const marks = withConversationMarks({}, c, 'pat');
+    expect(marks).toEqual({ c: { doc: { read: 1, delivered: 6 }, nurse: { read: 4, delivered: 4 } } });
+    expect(names(readersOf(4, c, marks, 'pat'))).toEqual(['nurse']);
+    // Mine are not kept, and what is kept only rises: an older list lowers nothing a receipt raised.
+    expect(withConversationMarks({}, { ...c, readers: [reader('pat', 9)] }, 'pat')).toEqual({});
+    const raisedByReceipt = withReceiptMark(marks, 'read', receipt('doc', 5), 'pat');
+    expect(withConversationMarks(raisedByReceipt, c, 'pat')).toBe(raisedByReceipt);
+    // Equal marks are the same object, so a list reload does not re-render the thread.
+    expect(withConversationMarks(marks, c, 'pat')).toBe(marks);
+  });
+
   it('take each reader from its receipt, only rising, a read one delivered too, mine ignored', () => {
     let marks = withReceiptMark({}, 'read', receipt('nurse', 4), 'pat');
     expect(marks).toEqual({ c: { nurse: { read: 4, delivered: 4 } } });

@@ -22,12 +22,20 @@ function raised(marks: Watermarks, conversationId: string, userId: string, read:
 }
 
 /**
- * The marks a conversation's JSON can name. Its `peerLast*Seq` is one person's only where there is
- * one other side: the patient's, seen by anyone of the care side; the doctor's, seen by a patient
- * with no care team. A patient's view of a team is the furthest any member got, nobody's in
- * particular: then only `chat:read` and `chat:delivered`, which name their reader, say who.
+ * The marks a conversation's JSON names: its `readers`, everyone else's (they only raise what
+ * receipts said). A server older than `readers` gives `peerLast*Seq` alone, one person's only
+ * where there is one other side: the patient's, seen by anyone of the care side; the doctor's,
+ * seen by a patient with no care team. A patient's view of a team is then the furthest any
+ * member got, nobody's in particular, and only `chat:read` and `chat:delivered` say who.
  */
 export function withConversationMarks(marks: Watermarks, c: Conversation, myId: string): Watermarks {
+  // Missing, not empty, from a server older than the extension.
+  const readers = c.readers as Conversation['readers'] | undefined;
+  if (readers)
+    return readers.reduce(
+      (m, r) => (r.userId === myId ? m : raised(m, c.id, r.userId, r.lastReadSeq, r.lastDeliveredSeq)),
+      marks,
+    );
   const other = c.patient.id !== myId ? c.patient.id : hasCareTeam(c) ? undefined : c.doctor.id;
   if (other === undefined) return marks;
   return raised(marks, c.id, other, c.peerLastReadSeq, c.peerLastDeliveredSeq);

@@ -12,6 +12,7 @@ import {
   relativeTime,
   roleLabel,
   senderLabel,
+  typingLabel,
   waitingFor,
 } from './format.js';
 
@@ -82,6 +83,15 @@ describe('a conversation with a care team', () => {
     expect(names(othersOnTeam(c, 'pat', 'doc'))).toEqual(['Nurse Joy', 'Max Assist']);
     expect(names(othersOnTeam(c, 'joy', 'pat'))).toEqual(['Dr. Smith', 'Max Assist']);
     expect(othersOnTeam({ ...c, careTeam: [] }, 'pat', 'doc')).toEqual([]);
+  });
+
+  it('says who is typing: "typing…" for the person the row is named for, else the typists by name', () => {
+    expect(typingLabel([], 'doc', en)).toBeNull();
+    expect(typingLabel([c.doctor], 'doc', en)).toBe('typing…');
+    expect(typingLabel([joy], 'doc', en)).toBe('Nurse Joy is typing…');
+    expect(typingLabel([c.doctor, joy], 'doc', en)).toBe('Dr. Smith and Nurse Joy are typing…');
+    expect(typingLabel([joy], 'doc', es)).toBe('Nurse Joy está escribiendo…');
+    expect(typingLabel([c.doctor, joy, max], 'doc', es)).toBe('Dr. Smith, Nurse Joy y Max Assist están escribiendo…');
   });
 
   it('says who read my newest message anyone read, in the catalogue’s words', () => {

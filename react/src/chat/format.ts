@@ -91,6 +91,21 @@ export const othersOnTeam = (c: Conversation, myId: string, peerId: string): Par
   participantsOf(c).filter((p) => p.id !== myId && p.id !== peerId && p.id !== c.patient.id);
 
 /**
+ * What the thread's header and a list row say while others type, null while nobody does: the
+ * short "typing…" when it is only the person the row or header is named for, else who by name
+ * ("Nurse Joy is typing…"), since in a care team that is often someone else.
+ */
+export function typingLabel(
+  typists: readonly Pick<Participant, 'id' | 'name'>[],
+  peerId: string,
+  words: Pick<Strings, 'typing' | 'typingNow'>,
+): string | null {
+  if (typists.length === 0) return null;
+  if (typists.length === 1 && typists[0]?.id === peerId) return words.typingNow;
+  return words.typing(typists.map((p) => p.name));
+}
+
+/**
  * The newest of my messages that anyone else read, and who read up to it: the one "Read by …"
  * line a thread with a care team shows. Null when nobody (known by name) read any of mine.
  */

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import { isClinician } from '@carechat/protocol';
-import { peerOf, relativeTime, roleLabel, waitingFor } from '../chat/format.js';
+import { isClinician, opensConversations } from '@carechat/protocol';
+import { typistsOf } from '@carechat/client';
+import { peerOf, relativeTime, roleLabel, typingLabel, waitingFor } from '../chat/format.js';
 import { useKit } from '../chat/context.js';
 import { useChat } from '../chat/hooks.js';
 import { Avatar } from '../components/Avatar.js';
@@ -45,9 +46,12 @@ export function ConversationList() {
           value={q}
           onChange={(e) => setQ(e.target.value)}
         />
-        <button type="button" onClick={() => setPicking(true)}>
-          {t.newConversation}
-        </button>
+        {/* A care team's members answer in their doctors' conversations and open none (the server refuses). */}
+        {opensConversations(state.me.role) && (
+          <button type="button" onClick={() => setPicking(true)}>
+            {t.newConversation}
+          </button>
+        )}
       </div>
       <div className="tabs" role="group" aria-label={t.show}>
         <button type="button" aria-pressed={!state.archivedView && !triage} onClick={() => load(q, false)}>
@@ -85,7 +89,7 @@ export function ConversationList() {
           // The flag is for the clinician who owes the reply; the patient was shown the emergency notice.
           const urgent = clinician && c.urgentAt;
           const waited = triage && c.waitingSince ? waitingFor(c.waitingSince) : null;
-          const typing = state.typing[c.id] ?? false;
+          const typing = typingLabel(typistsOf(c, state.typing), peer.id, t);
           return (
             <li key={c.id}>
               <button
@@ -119,7 +123,7 @@ export function ConversationList() {
                       </span>
                     )}
                     {typing ? (
-                      <span className="preview typing-now">{t.typingNow}</span>
+                      <span className="preview typing-now">{typing}</span>
                     ) : (
                       <span className="preview muted">{c.lastMessage?.preview ?? t.noMessagesYet}</span>
                     )}

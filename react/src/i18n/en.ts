@@ -11,6 +11,8 @@ export const en = {
   connecting: 'Connecting…',
   reconnecting: 'Reconnecting… Messages you write will be sent when the connection returns.',
   chooseConversation: 'Choose a conversation, or start a new one.',
+  /** For whoever starts none (a care team's members). */
+  chooseExistingConversation: 'Choose a conversation.',
   loading: 'Loading…',
   // The conversation list
   conversations: 'Conversations',
@@ -68,7 +70,8 @@ export const en = {
   yourContact: 'your contact',
   attachment: 'attachment',
   closedConversation: 'You can no longer send messages in this conversation.',
-  typing: (name: string) => `${name} is typing…`,
+  /** Who of the conversation is typing, one or more: "Nurse Joy is typing…", "Nurse Joy and Dr. Smith are typing…". */
+  typing: (names: string[]) => (names.length > 1 ? `${listOf(names, 'and')} are typing…` : `${names[0]} is typing…`),
   today: 'Today',
   yesterday: 'Yesterday',
   // Access log

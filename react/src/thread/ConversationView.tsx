@@ -268,7 +268,7 @@ export function ConversationView({ id }: { id: string }) {
             <PendingItem key={p.clientMessageId} item={p} />
           ))}
         </ol>
-        <TypingLine conversationId={id} name={peer.name} />
+        <TypingLine conversationId={id} />
       </div>
       {firstArrived ? (
         <button type="button" className="pill" onClick={() => jumpToArrived(firstArrived)}>

@@ -1,6 +1,7 @@
 import { useState, type RefObject } from 'react';
 import { isClinician, type Conversation, type Participant } from '@carechat/protocol';
-import { othersOnTeam, relativeTime, roleLabel } from '../chat/format.js';
+import { typistsOf } from '@carechat/client';
+import { othersOnTeam, relativeTime, roleLabel, typingLabel } from '../chat/format.js';
 import { useKit } from '../chat/context.js';
 import { useChat } from '../chat/hooks.js';
 import { Avatar } from '../components/Avatar.js';
@@ -25,21 +26,17 @@ export function ThreadHeader(props: Props) {
   const { conversation, peer, accessOpen, onToggleAccess, searchOpen, onToggleSearch, searchButton } = props;
   const { client, strings: t, dateLocale } = useKit();
   const { typing: typingIn, me } = useChat();
-  const typing = typingIn[conversation.id] ?? false;
+  const typing = typingLabel(typistsOf(conversation, typingIn), peer.id, t);
   const team = othersOnTeam(conversation, me.id, peer.id).map((p) => p.name);
   const [archiveFailed, setArchiveFailed] = useState(false);
   const handleArchive = () => {
     setArchiveFailed(false);
     client.setArchived(conversation.id, !conversation.archived).catch(() => setArchiveFailed(true));
   };
-  // Where a messaging app says it: in place of the presence line, while the other person types.
-  const presence = typing
-    ? t.typingNow
-    : peer.online
-      ? t.online
-      : peer.lastSeenAt
-        ? t.lastSeen(relativeTime(peer.lastSeenAt, t, dateLocale))
-        : t.offline;
+  // Where a messaging app says it: in place of the presence line, while others type.
+  const presence =
+    typing ??
+    (peer.online ? t.online : peer.lastSeenAt ? t.lastSeen(relativeTime(peer.lastSeenAt, t, dateLocale)) : t.offline);
   return (
     <header className="thread-head">
       <button

@@ -1,10 +1,13 @@
+import { typistsOf } from '@carechat/client';
 import { useKit } from '../chat/context.js';
 import { useChat } from '../chat/hooks.js';
 
-/** "Dana is typing…" while the other person in this conversation types. */
-export function TypingLine({ conversationId, name }: { conversationId: string; name: string }) {
+/** "Nurse Joy is typing…" (or several of them) while others in this conversation type. */
+export function TypingLine({ conversationId }: { conversationId: string }) {
   const { strings: t } = useKit();
   const state = useChat();
-  if (!state.typing[conversationId]) return null;
-  return <p className="typing muted small">{t.typing(name)}</p>;
+  const conversation = state.conversations[conversationId];
+  const typists = conversation ? typistsOf(conversation, state.typing) : [];
+  if (typists.length === 0) return null;
+  return <p className="typing muted small">{t.typing(typists.map((p) => p.name))}</p>;
 }

@@ -1,4 +1,4 @@
-import type { Conversation, ConversationCounts, Participant } from '@carechat/protocol';
+import type { Conversation, ConversationCounts, Participant, Reader } from '@carechat/protocol';
 import type { Keyring } from '../crypto/keyring.js';
 import { joinedColumn } from '../db/rows.js';
 import { previewOf } from '../messages/messages.present.js';
@@ -32,6 +32,12 @@ export const presentPerson = (p: ContactRow, online: ReadonlySet<string>): Parti
   designation: p.designation,
 });
 
+/** What a conversation's row does not hold, read for a whole page at once: its team and everyone else's watermarks. */
+export interface ConversationPeople {
+  careTeam: ContactRow[];
+  readers: Reader[];
+}
+
 /**
  * The only place a conversation row becomes the protocol's `conversation`, for one viewer; or,
  * given `adminCounts`, for an admin: who and when and how much, with no preview, since an
@@ -39,7 +45,7 @@ export const presentPerson = (p: ContactRow, online: ReadonlySet<string>): Parti
  */
 export function presentConversation(
   r: ConversationRow,
-  careTeam: ContactRow[],
+  { careTeam, readers }: ConversationPeople,
   keyring: Keyring,
   online: ReadonlySet<string>,
   adminCounts?: ConversationCounts,
@@ -62,6 +68,7 @@ export function presentConversation(
     patient: participant('patient'),
     doctor: participant('doctor'),
     careTeam: careTeam.map((m) => presentPerson(m, online)),
+    readers,
     lastMessage:
       showsContent && r.lm_id
         ? {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   isClinician,
+  opensConversations,
   type AccessLogEntry,
   type Conversation,
   type ConversationCounts,
@@ -34,6 +35,7 @@ import {
 import { joinedColumn, onlyRow } from '../db/rows.js';
 import { withTransaction } from '../db/pool.js';
 import { findCareTeams, lockDoctorsTeam } from '../care-teams/care-teams.store.js';
+import { findReaders } from '../receipts/receipts.store.js';
 
 /** How many urgent conversations a doctor's first page brings up at most, beyond its own rows. */
 const URGENT_FIRST = 50;
@@ -117,9 +119,12 @@ export class ConversationsService {
    * does not exist, blocked or not: a doctor cannot probe which record ids are patients here.
    */
   async open(actor: Actor, participantId: string): Promise<{ conversation: Conversation; created: boolean }> {
-    if (actor.role === 'ADMIN') throw forbidden('Admins read conversations; they do not take part in them');
-    // A care team's member takes part in the doctor's conversations; theirs are never of their own.
-    if (actor.role === 'STAFF') throw forbidden("Care team members take part in their doctors' conversations");
+    if (!opensConversations(actor.role))
+      throw forbidden(
+        actor.role === 'STAFF'
+          ? "Care team members take part in their doctors' conversations"
+          : 'Admins read conversations; they do not take part in them',
+      );
     const [patientId, doctorId] = actor.role === 'PATIENT' ? [actor.id, participantId] : [participantId, actor.id];
     // Both lookups always run, so an unknown id takes no less time than a stranger's.
     // Not the contact list: that is one page of 200 by name, and a doctor may have more patients.
@@ -167,7 +172,7 @@ export class ConversationsService {
   /** The first page by name; `hasMore` says there are more to find by searching. */
   async contacts(actor: Actor, q?: string): Promise<{ data: Participant[]; hasMore: boolean }> {
     // Admins talk to no one; a team member's contacts are their doctors' patients, reached through them.
-    if (actor.role === 'ADMIN' || actor.role === 'STAFF') return { data: [], hasMore: false };
+    if (!opensConversations(actor.role)) return { data: [], hasMore: false };
     const found = await findContacts(this.deps.db, actor.id, actor.role, q, CONTACTS_PAGE + 1);
     const rows = found.slice(0, CONTACTS_PAGE);
     const online = await this.presence.onlineAmong(rows.map((r) => r.id));
@@ -220,16 +225,24 @@ export class ConversationsService {
    * no viewer (an admin), counts in place of previews: listing is not reading.
    */
   private async present(rows: ConversationRow[], viewerId: string | null): Promise<Conversation[]> {
-    // One query for the teams of the whole page: its conversations share few doctors.
-    const teams = await findCareTeams(this.deps.db, [...new Set(rows.map((r) => r.doctor_id))]);
+    // One query each for the teams and the watermarks of the whole page, never one per row.
+    const [teams, readers] = await Promise.all([
+      findCareTeams(this.deps.db, [...new Set(rows.map((r) => r.doctor_id))]),
+      findReaders(
+        this.deps.db,
+        rows.map((r) => r.id),
+        viewerId,
+      ),
+    ]);
     const teamOf = (r: ConversationRow) => teams.get(r.doctor_id) ?? [];
+    const peopleOf = (r: ConversationRow) => ({ careTeam: teamOf(r), readers: readers.get(r.id) ?? [] });
     const online = await this.presence.onlineAmong([
       ...new Set(rows.flatMap((r) => [r.patient_id, r.doctor_id, ...teamOf(r).map((m) => m.id)])),
     ]);
     const notice = this.deps.config.emergencyNotice;
     if (viewerId !== null)
       return rows.map((r) => {
-        const view = presentConversation(r, teamOf(r), this.deps.keyring, online);
+        const view = presentConversation(r, peopleOf(r), this.deps.keyring, online);
         if (viewerId !== r.patient_id) return view;
         // The patient is who is shown the emergency notice (when marking a message urgent); who
         // of the team handles it is the care side's internal workflow, never shown to them.
@@ -240,7 +253,7 @@ export class ConversationsService {
       rows.map((r) => r.id),
     );
     return rows.map((r) =>
-      presentConversation(r, teamOf(r), this.deps.keyring, online, counts.get(r.id) ?? NO_MESSAGES),
+      presentConversation(r, peopleOf(r), this.deps.keyring, online, counts.get(r.id) ?? NO_MESSAGES),
     );
   }
 }

@@ -36,6 +36,7 @@ const NAMED: Record<string, z.ZodType> = {
   ErrorResponse: P.ErrorResponseSchema,
   User: P.UserSchema,
   Participant: P.ParticipantSchema,
+  Reader: P.ReaderSchema,
   LastMessage: P.LastMessageSchema,
   ConversationCounts: P.ConversationCountsSchema,
   ConversationAdminState: P.ConversationAdminStateSchema,

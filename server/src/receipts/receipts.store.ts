@@ -1,3 +1,4 @@
+import type { Reader } from '@carechat/protocol';
 import type { Queryable } from '../db/pool.js';
 import { unreadCountOf } from '../conversations/conversations.store.js';
 
@@ -54,4 +55,35 @@ export async function readState(
     [conversationId, userId],
   );
   return { lastReadSeq: rows[0]?.last_read_seq ?? 0, unreadCount: rows[0]?.unread ?? 0 };
+}
+
+/**
+ * Every other participant's watermarks in each of these conversations (one round trip for a
+ * whole page of the list): the patient and the doctor whatever their status, the care team's
+ * active members, as `conversation_access.member_ids` counts them. A null viewer (an admin) is
+ * no participant, so gets everyone's. Conversations with no one else are absent.
+ */
+export async function findReaders(
+  db: Queryable,
+  conversationIds: string[],
+  viewerId: string | null,
+): Promise<Map<string, Reader[]>> {
+  const readers = new Map<string, Reader[]>();
+  if (conversationIds.length === 0) return readers;
+  const { rows } = await db.query<Reader & { conversation_id: string }>(
+    `SELECT cm.conversation_id, cm.user_id AS "userId", cm.last_read_seq AS "lastReadSeq",
+            cm.last_delivered_seq AS "lastDeliveredSeq"
+       FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id
+      WHERE cm.conversation_id = ANY($1::uuid[]) AND cm.user_id IS DISTINCT FROM $2
+        AND (cm.user_id = c.patient_id OR cm.user_id = c.doctor_id
+             OR (SELECT u.status FROM users u WHERE u.id = cm.user_id) = 'active')
+      ORDER BY cm.conversation_id, cm.user_id`,
+    [conversationIds, viewerId],
+  );
+  for (const { conversation_id, ...reader } of rows) {
+    const list = readers.get(conversation_id);
+    if (list) list.push(reader);
+    else readers.set(conversation_id, [reader]);
+  }
+  return readers;
 }

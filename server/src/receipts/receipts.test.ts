@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/harness.js';
-import { clientId, createPair, createPatient, sendText, type TestUser } from '../test/factories.js';
+import {
+  clientId,
+  createAdmin,
+  createPair,
+  createPatient,
+  createStaff,
+  sendText,
+  setCareTeam,
+  type TestUser,
+} from '../test/factories.js';
 
 const t = useTestApp();
 const connect = (token: string) => t.connect(token);
@@ -262,5 +271,49 @@ describe('unread counts', () => {
     expect(await view(patient, conversation.id)).toMatchObject({ unreadCount: 0, lastReadSeq: 7 });
     // The doctor's own watermark moved when they sent, too.
     expect(await view(doctor, conversation.id)).toMatchObject({ lastReadSeq: 6, unreadCount: 1 });
+  });
+});
+
+describe('readers: every other participant’s watermarks in the conversation itself', () => {
+  const reader = (user: TestUser, lastReadSeq: number, lastDeliveredSeq = lastReadSeq) => ({
+    userId: user.id,
+    lastReadSeq,
+    lastDeliveredSeq,
+  });
+  const byUser = (readers: { userId: string }[]) => [...readers].sort((a, b) => a.userId.localeCompare(b.userId));
+  const listed = async (user: TestUser, conversationId: string) => {
+    const res = await user.api.get('/api/chat/conversations?limit=100');
+    return (res.body.data as { id: string; readers: { userId: string }[] }[]).find((c) => c.id === conversationId);
+  };
+
+  it('one to one name just the other person, in the view and the list', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    await sendMany(patient, conversation.id, 2);
+    expect((await doctor.api.post(`/api/chat/conversations/${conversation.id}/read`, { upToSeq: 1 })).status).toBe(200);
+    expect((await view(patient, conversation.id)).readers).toEqual([reader(doctor, 1)]);
+    expect((await listed(patient, conversation.id))?.readers).toEqual([reader(doctor, 1)]);
+    expect((await view(doctor, conversation.id)).readers).toEqual([reader(patient, 2)]);
+  });
+
+  it('with a care team name each of the others, never a blocked member; an admin sees everyone', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const [joy, max] = await Promise.all([createStaff(t, 'RN'), createStaff(t, 'MA')]);
+    await setCareTeam(t, doctor, [joy, max]);
+    await sendMany(patient, conversation.id, 3);
+    expect((await joy.api.post(`/api/chat/conversations/${conversation.id}/read`, { upToSeq: 2 })).status).toBe(200);
+
+    // The team joined before any message: its marks start at 0, and only Joy read since.
+    const others = [reader(doctor, 0), reader(joy, 2), reader(max, 0)];
+    expect(byUser((await view(patient, conversation.id)).readers)).toEqual(byUser(others));
+    expect(byUser((await listed(patient, conversation.id))?.readers ?? [])).toEqual(byUser(others));
+    expect(byUser((await view(joy, conversation.id)).readers)).toEqual(
+      byUser([reader(patient, 3), reader(doctor, 0), reader(max, 0)]),
+    );
+    const admin = await createAdmin(t);
+    const asAdmin = await admin.api.get(`/api/admin/conversations/${conversation.id}`);
+    expect(byUser(asAdmin.body.readers)).toEqual(byUser([reader(patient, 3), ...others]));
+
+    await t.service.put(`/api/integration/users/${max.id}`, { name: max.name, role: 'STAFF', status: 'blocked' });
+    expect(byUser((await view(patient, conversation.id)).readers)).toEqual(byUser([reader(doctor, 0), reader(joy, 2)]));
   });
 });
