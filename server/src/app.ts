@@ -212,7 +212,7 @@ export async function createApp(deps: Deps): Promise<App> {
   const acknowledgements = new AcknowledgementsService(deps, notifier);
   const statusEffects = new UserStatusEffects(deps, notifier, conversations);
   const admin = new AdminService(deps, { statusEffects, conversations, messages });
-  const careTeams = new CareTeamsService(deps, notifier, conversations);
+  const careTeams = new CareTeamsService(deps, conversations);
   const triage = new TriageService(deps, conversations);
   const integration = new IntegrationService(deps, statusEffects, conversations, careTeams);
 

@@ -143,6 +143,6 @@ describe.skipIf(!existsSync(CHROMIUM))('a conversation with a care team in Chrom
       await list.getByRole('button', { name: new RegExp(patient.name) }).waitFor({ state: 'detached' });
       expect(await page.evaluate(() => (window as { stillThisPage?: boolean }).stillThisPage)).toBe(true);
       await page.context().close();
-    });
+    }, 60_000);
   }
 });

@@ -4,7 +4,6 @@ import type { Deps } from '../context.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
 import { withTransaction, type Tx } from '../db/pool.js';
 import { AppError, notFound } from '../errors.js';
-import type { Notifier } from '../realtime/notifier.js';
 import { conversationsOfDoctor, findCandidates, lockDoctorsTeam, replaceTeam } from './care-teams.store.js';
 
 /** A doctor's team as the host platform set it. */
@@ -31,7 +30,6 @@ export interface TeamChange {
 export class CareTeamsService {
   constructor(
     private readonly deps: Deps,
-    private readonly notifier: Notifier,
     private readonly conversations: ConversationsService,
   ) {}
 
@@ -85,8 +83,11 @@ export class CareTeamsService {
    */
   async announce(changes: TeamChange[]): Promise<void> {
     for (const change of changes) {
-      for (const { conversationId, userId } of change.removed)
-        this.notifier.toUsers([userId], 'conversation:removed', { conversationId });
+      // Through the same ordered path as views: a view of theirs read just before the change
+      // reaches them before the removal, never after it.
+      await this.conversations.notifyUpdatedMany(
+        change.removed.map(({ conversationId, userId }) => ({ conversationId, userIds: [userId] })),
+      );
       if (!change.changed) continue;
       const convs = await conversationsOfDoctor(this.deps.db, change.doctorId);
       await this.conversations.notifyUpdatedMany(convs.map((c) => ({ conversationId: c.id, userIds: c.member_ids })));

@@ -13,6 +13,7 @@ import { audit } from '../audit/audit.js';
 import { findOutsideAccess } from '../audit/audit.store.js';
 import type { Actor, Deps } from '../context.js';
 import { AppError, forbidden, notFound } from '../errors.js';
+import { InOrder } from '../realtime/in-order.js';
 import type { Notifier } from '../realtime/notifier.js';
 import type { Presence } from '../presence/presence.js';
 import { findUserById } from '../users/users.store.js';
@@ -43,6 +44,9 @@ const URGENT_FIRST = 50;
 const NO_MESSAGES: ConversationCounts = { messages: 0, deleted: 0, edited: 0, attachments: 0 };
 
 export class ConversationsService {
+  /** Each person's views of a conversation, told in the order they were read (tellView). */
+  private readonly telling = new InOrder();
+
   constructor(
     private readonly deps: Deps,
     private readonly notifier: Notifier,
@@ -198,9 +202,17 @@ export class ConversationsService {
       for (const userId of userIds) if (!online || online.has(userId)) await this.tellView(conversationId, userId);
   }
 
-  private async tellView(conversationId: string, userId: string): Promise<void> {
-    const view = await this.viewFor(userId, conversationId);
-    if (view) this.notifier.toUsers([userId], 'conversation:updated', view);
+  /**
+   * One person's view of one conversation, or `conversation:removed` when they no longer take
+   * part. Told in the order the views were read: a view read just before a care team dropped
+   * them must not arrive after the removal and put the conversation back in their list.
+   */
+  private tellView(conversationId: string, userId: string): Promise<void> {
+    return this.telling.run(`${conversationId} ${userId}`, async () => {
+      const view = await this.viewFor(userId, conversationId);
+      if (view) this.notifier.toUsers([userId], 'conversation:updated', view);
+      else this.notifier.toUsers([userId], 'conversation:removed', { conversationId });
+    });
   }
 
   private async page(
