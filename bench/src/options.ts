@@ -21,6 +21,15 @@ export class Options {
     return n;
   }
 
+  /** A count that may be 0 (`--team 0`). */
+  count(name: string, fallback: number): number {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, 0 or more, not "${v}"`);
+    return n;
+  }
+
   numbers(name: string, fallback: number[]): number[] {
     const v = this.raw(name);
     if (v === undefined) return fallback;

@@ -39,10 +39,13 @@ function connectLine(c: ConnectReport): string {
 }
 
 function stepsTable(steps: StepResult[]): string {
+  // With a care team each message has several recipients: their deliveries per second beside the messages.
+  const team = steps.some((s) => s.recipients > 1);
   return table([
     [
       'rate/s',
       'achieved',
+      ...(team ? ['deliveries/s'] : []),
       'delivery p50',
       'p95',
       'p99',
@@ -59,6 +62,7 @@ function stepsTable(steps: StepResult[]): string {
     ...steps.map((s) => [
       s.targetRatePerSec,
       s.achievedRatePerSec,
+      ...(team ? [s.deliveriesPerSec] : []),
       s.deliveryMs.p50,
       s.deliveryMs.p95,
       s.deliveryMs.p99,
@@ -137,7 +141,17 @@ const formatters: Record<string, (r: never) => string> = {
         `${r.disconnected} disconnected; ` +
         `server idle CPU ${r.serverIdleCpuPercent}%, RSS ${r.serverRssEndMb} MB`,
     ].join('\n'),
-  throughput: (r: Result<typeof throughputScenario>) => [connectLine(r.connections), stepsSummary(r)].join('\n'),
+  throughput: (r: Result<typeof throughputScenario>) =>
+    [
+      ...(r.team
+        ? [
+            `${r.pairs} conversations, each with a patient, a doctor and a care team of ${r.team}: ` +
+              `every message delivered to ${r.team + 1} recipients (latency and losses over all of them)`,
+          ]
+        : []),
+      connectLine(r.connections),
+      stepsSummary(r),
+    ].join('\n'),
   cluster: (r: Result<typeof clusterScenario>) =>
     [`${r.servers} server processes, Redis: ${r.redis}`, connectLine(r.connections), stepsSummary(r), r.hint ?? '']
       .filter(Boolean)

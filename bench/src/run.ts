@@ -81,6 +81,7 @@ const scenarios: Record<string, () => Promise<Record<string, unknown> & { scenar
     throughputScenario({
       connections: o.number('connections', 10_000),
       workers: workers(),
+      team: o.count('team', 0),
       rates: o.numbers('rates', DEFAULT_RATES),
       stepSeconds: o.number('step-seconds', 10),
     }),

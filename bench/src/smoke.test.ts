@@ -75,6 +75,45 @@ describe('bench smoke run', () => {
 });
 
 /**
+ * `--team 2`, small: 75 conversations of a patient, a doctor and two STAFF members (300
+ * connections), provisioned in one integration batch. Every acknowledged message must reach all
+ * three recipients exactly once, each counted apart.
+ */
+describe('bench smoke run with care teams', () => {
+  let db: Awaited<ReturnType<typeof createDatabase>> | undefined;
+  afterAll(async () => {
+    await stopAll();
+    await db?.drop();
+  });
+
+  it('delivers every acknowledged message once to the doctor and to each team member', async () => {
+    db = await createDatabase();
+    const r = await throughputScenario({
+      databaseUrl: db.url,
+      connections: 300,
+      team: 2,
+      workers: 2,
+      rates: [100],
+      stepSeconds: 3,
+      settleMs: 500,
+    });
+    expect({ team: r.team, pairs: r.pairs }).toEqual({ team: 2, pairs: 75 });
+    expect(r.connections).toMatchObject({ requested: 300, connected: 300, failed: 0, held: 300 });
+    for (const step of [r.warmUp, ...r.steps]) {
+      expect(step.sent).toBeGreaterThan(0);
+      expect({
+        recipients: step.recipients,
+        acked: step.acked,
+        deliveries: step.deliveries,
+        notDelivered: step.notDelivered,
+        duplicates: step.duplicates,
+      }).toEqual({ recipients: 3, acked: step.sent, deliveries: step.sent * 3, notDelivered: 0, duplicates: 0 });
+      expect(step.deliveryMs.count).toBe(step.sent * 3);
+    }
+  }, 60_000);
+});
+
+/**
  * The reminders scenario, small: 30 patients (3 with SMS), messages 6 s old. Its figures are
  * not asserted; every address getting exactly one reminder without the message's text is.
  */

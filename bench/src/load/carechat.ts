@@ -5,7 +5,10 @@ import { provisionPairs } from './provision.js';
 import { connectLoad, type Loaded } from './session.js';
 
 export interface LoadOptions {
+  /** Devices in all: patients, doctors and care-team members, one connection each. */
   connections: number;
+  /** Care-team members (STAFF) per doctor, each connected and receiving every message; 0 by default. */
+  team?: number;
   workers: number;
   /** Server processes sharing the database (and Redis, through `env`). */
   servers?: number;
@@ -23,12 +26,15 @@ export interface CarechatLoad {
   /** At least one: the first is the one pairs are provisioned through. */
   servers: [BenchServer, ...BenchServer[]];
   loaded: Loaded;
+  /** Patient–doctor pairs (conversations). */
+  pairs: number;
 }
 
 /**
- * The real server (one process or several on one database), `connections / 2` patient–doctor
- * pairs with a conversation each, provisioned through the integration API, and every
- * participant connected from the load workers.
+ * The real server (one process or several on one database), `connections / (2 + team)`
+ * patient–doctor pairs (each doctor with `team` STAFF members) with a conversation each,
+ * provisioned through the integration API, and every participant connected from the load
+ * workers: the total connections stay about `connections` whatever the team.
  */
 export async function startCarechatLoad(o: LoadOptions): Promise<CarechatLoad> {
   const db = o.databaseUrl ? { url: o.databaseUrl, source: 'given' } : await openBenchDatabase();
@@ -38,9 +44,12 @@ export async function startCarechatLoad(o: LoadOptions): Promise<CarechatLoad> {
   const servers: [BenchServer, ...BenchServer[]] = [await start()];
   while (servers.length < (o.servers ?? 1)) servers.push(await start());
   const t0 = performance.now();
-  const pairs = await provisionPairs(servers[0], Math.max(1, Math.floor(o.connections / 2)), { conversations: true });
+  const team = o.team ?? 0;
+  const pairCount = Math.max(1, Math.floor(o.connections / (2 + team)));
+  const pairs = await provisionPairs(servers[0], pairCount, { conversations: true, team });
   process.stderr.write(
-    `  provisioned ${pairs.length} pairs with conversations in ${Math.round(performance.now() - t0)} ms\n`,
+    `  provisioned ${pairs.length} pairs${team ? ` with teams of ${team}` : ''} and conversations ` +
+      `in ${Math.round(performance.now() - t0)} ms\n`,
   );
   const loaded = await connectLoad({
     urls: servers.map((s) => s.url),
@@ -53,5 +62,5 @@ export async function startCarechatLoad(o: LoadOptions): Promise<CarechatLoad> {
     `  connected ${c.connected}/${c.requested} in ${c.rampSeconds} s, ${c.kbPerConnection} KB per connection\n`,
   );
   if (c.failed > 0) process.stderr.write(`  connect errors: ${c.errors.join('; ')}\n`);
-  return { database: db.source, databaseUrl: db.url, servers, loaded };
+  return { database: db.source, databaseUrl: db.url, servers, loaded, pairs: pairs.length };
 }

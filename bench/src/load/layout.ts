@@ -5,15 +5,24 @@ import { must } from '../must.js';
 /**
  * Spreads pairs over workers and servers: pair i's patient on worker i mod W and server
  * i mod S, its doctor on the next ones, so with two of each every message crosses from one
- * worker process to the other and, in a cluster, from one server process to the other.
+ * worker process to the other and, in a cluster, from one server process to the other. Care-team
+ * members (recipients 1…) go round the workers and servers other than the patient's, as the doctor does.
  */
 export function pairClients(pairs: Pair[], workers: number, servers = 1): ClientSpec[][] {
   const out: ClientSpec[][] = Array.from({ length: workers }, () => []);
+  /** Recipient r of pair i: 1 + r mod (n − 1) places after the patient's, never on it when n > 1. */
+  const after = (i: number, r: number, n: number) => i + 1 + (r % Math.max(1, n - 1));
   pairs.forEach((p, i) => {
     const patient = { token: p.patientToken };
-    const doctor = { token: p.doctorToken };
     onWorker(out, i).push({ server: i % servers, auth: patient, conversationId: p.conversationId, receives: false });
-    onWorker(out, i + 1).push({ server: (i + 1) % servers, auth: doctor, receives: p.conversationId !== undefined });
+    [p.doctorToken, ...p.memberTokens].forEach((token, recipient) =>
+      onWorker(out, after(i, recipient, workers)).push({
+        server: after(i, recipient, servers) % servers,
+        auth: { token },
+        receives: p.conversationId !== undefined,
+        recipient,
+      }),
+    );
   });
   return out;
 }

@@ -5,6 +5,7 @@ import { must } from '../must.js';
 import type { ProcessMeter } from '../proc.js';
 import { summarize } from '../stats.js';
 import {
+  deliveryKey,
   KEY_BASE,
   monotonicMs,
   type ClientSpec,
@@ -25,9 +26,17 @@ export interface StepResult {
   acked: number;
   acksLost: number;
   ackErrors: Record<string, number>;
+  /** Receivers of each message: the doctor and its care team's members (1 without a team). */
+  recipients: number;
+  /** First receipts, over every recipient, and their rate over the same window as `achievedRatePerSec`. */
+  deliveries: number;
+  deliveriesPerSec: number;
+  /** Deliveries missing: one per acked message and recipient that never received it. */
   notDelivered: number;
+  /** A recipient receiving one message twice. */
   duplicates: number;
   ackMs: ReturnType<typeof summarize>;
+  /** Scheduled send → receipt, over every delivery (all recipients). */
   deliveryMs: ReturnType<typeof summarize>;
   /** Per server process: RSS at the end of the step, CPU during it (% of one core). */
   servers: { rssMb: number; cpuPercent: number }[];
@@ -48,6 +57,8 @@ export class LoadPool {
   private steps = 0;
   /** Workers holding at least one sender; the schedule is interleaved over these. */
   private senders: number[] = [];
+  /** Receivers of each message (the doctor and the care team), from the clients connected. */
+  private recipients = 1;
   readonly stop: () => Promise<void>;
 
   private constructor(private readonly workers: ChildProcess[]) {
@@ -118,6 +129,7 @@ export class LoadPool {
   async connect(urls: string[], clients: ClientSpec[][], perSecond = 500) {
     const startAt = monotonicMs() + 100;
     this.senders = clients.flatMap((c, w) => (c.some((x) => x.conversationId) ? [w] : []));
+    this.recipients = clients.flat().reduce((n, x) => (x.receives ? Math.max(n, (x.recipient ?? 0) + 1) : n), 1);
     const results = await this.all<ConnectResult>((w) => ({
       type: 'connect',
       urls,
@@ -164,7 +176,8 @@ export class LoadPool {
       ackTimeoutMs: opts.ackTimeoutMs ?? 10_000,
     }));
     const servers = opts.meters?.map((m) => m.sample()) ?? [];
-    const expected = sends.reduce((n, s) => n + s.sent - s.failed.length, 0);
+    const recipients = this.recipients;
+    const expected = sends.reduce((n, s) => n + s.sent - s.failed.length, 0) * recipients;
     const deadline = Date.now() + (opts.drainMs ?? 5000);
     while (Date.now() < deadline) {
       const counts = await this.all<number>(() => ({ type: 'count', step }));
@@ -176,7 +189,10 @@ export class LoadPool {
     let notDelivered = 0;
     sends.forEach((s, w) => {
       const failed = new Set(s.failed);
-      for (let k = 0; k < s.sent; k++) if (!failed.has(k) && !delivered.has(w * KEY_BASE + k)) notDelivered++;
+      for (let k = 0; k < s.sent; k++) {
+        if (failed.has(k)) continue;
+        for (let r = 0; r < recipients; r++) if (!delivered.has(deliveryKey(w * KEY_BASE + k, r))) notDelivered++;
+      }
     });
     const ackErrors: Record<string, number> = {};
     for (const s of sends)
@@ -185,13 +201,17 @@ export class LoadPool {
     const acksLost = sends.reduce((n, s) => n + s.failed.length, 0);
     const ackMs = sends.flatMap((s) => s.ackMs);
     const lastAck = Math.max(startAt + opts.durationMs, ...sends.map((s) => s.lastAckAt));
+    const perSec = (n: number) => Math.round((n / (lastAck - startAt)) * 1000);
     return {
       targetRatePerSec: opts.ratePerSec,
-      achievedRatePerSec: Math.round((ackMs.length / (lastAck - startAt)) * 1000),
+      achievedRatePerSec: perSec(ackMs.length),
       sent,
       acked: ackMs.length,
       acksLost,
       ackErrors,
+      recipients,
+      deliveries: delivered.size,
+      deliveriesPerSec: perSec(delivered.size),
       notDelivered,
       duplicates: receipts.reduce((n, r) => n + r.duplicates, 0),
       ackMs: summarize(ackMs),

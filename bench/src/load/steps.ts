@@ -25,6 +25,7 @@ export function progress(label: string, s: StepResult): void {
   const cpu = s.servers.map((x) => `${x.cpuPercent}%`).join('+');
   process.stderr.write(
     `  ${label} ${s.targetRatePerSec}/s: achieved ${s.achievedRatePerSec}/s, ` +
+      (s.recipients > 1 ? `${s.deliveriesPerSec} deliveries/s to ${s.recipients} recipients each, ` : '') +
       `delivery p50 ${s.deliveryMs.p50} p99 ${s.deliveryMs.p99} ms, ` +
       `acks lost ${s.acksLost}, not delivered ${s.notDelivered}, duplicates ${s.duplicates}, server CPU ${cpu}\n`,
   );

@@ -8,8 +8,13 @@ export interface ClientSpec {
   auth: Record<string, unknown>;
   /** A sender's conversation (patients). */
   conversationId?: string;
-  /** Counts `chat:message` receipts (doctors). */
+  /** Counts `chat:message` receipts (doctors, care-team members). */
   receives: boolean;
+  /**
+   * Which receiver of its conversation this is (0 the doctor, 1… its care-team members; 0 when
+   * left out): a delivery is counted, and a duplicate found, per message and recipient.
+   */
+  recipient?: number;
 }
 
 export type WorkerCommand =
@@ -58,7 +63,7 @@ export interface SendResult {
 }
 
 export interface Receipts {
-  /** Keys (worker · 1e8 + k) of the messages received, first receipt only. */
+  /** Delivery keys (see deliveryKey) of the messages received, each recipient's first receipt only. */
   keys: number[];
   /** Scheduled send → receipt, ms. */
   deliveryMs: number[];
@@ -69,6 +74,11 @@ export type WorkerRequest = WorkerCommand & { id: number };
 export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
 export const KEY_BASE = 1e8;
+/** Above the largest care team (MAX_CARE_TEAM, 50) plus the doctor; key · 64 stays a safe integer. */
+const RECIPIENT_BASE = 64;
+
+/** One message (its key, worker · 1e8 + k) reaching one of its recipients. */
+export const deliveryKey = (key: number, recipient: number) => key * RECIPIENT_BASE + recipient;
 
 /** Milliseconds on CLOCK_MONOTONIC, which every process on the machine shares. */
 export const monotonicMs = () => Number(process.hrtime.bigint()) / 1e6;

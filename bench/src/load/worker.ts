@@ -3,6 +3,7 @@ import { summarize } from '../stats.js';
 import { must } from '../must.js';
 import {
   clientMessageId,
+  deliveryKey,
   monotonicMs,
   parseClientMessageId,
   type ClientSpec,
@@ -35,15 +36,16 @@ function receiptsOf(step: number) {
   return r;
 }
 
-function onMessage(m: { clientMessageId?: string }) {
+function onMessage(m: { clientMessageId?: string }, recipient: number) {
   const at = monotonicMs();
   const parsed = typeof m?.clientMessageId === 'string' ? parseClientMessageId(m.clientMessageId) : null;
   if (!parsed) return;
   if (collected.has(parsed.step)) return void late++;
   const r = receiptsOf(parsed.step);
-  if (r.seen.has(parsed.key)) return void r.duplicates++;
-  r.seen.add(parsed.key);
-  r.keys.push(parsed.key);
+  const key = deliveryKey(parsed.key, recipient);
+  if (r.seen.has(key)) return void r.duplicates++;
+  r.seen.add(key);
+  r.keys.push(key);
   r.deliveryMs.push(at - parsed.scheduledMs);
 }
 
@@ -81,7 +83,8 @@ async function connect(cmd: Extract<WorkerCommand, { type: 'connect' }>): Promis
         (s) => {
           sockets.push(s);
           s.on('disconnect', () => void disconnected++);
-          if (spec.receives) s.on('chat:message', onMessage);
+          const recipient = spec.recipient ?? 0;
+          if (spec.receives) s.on('chat:message', (m: { clientMessageId?: string }) => onMessage(m, recipient));
           if (spec.conversationId) senders.push({ socket: s, conversationId: spec.conversationId });
         },
         (err: Error) => {
