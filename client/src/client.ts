@@ -65,6 +65,8 @@ export class CareChatClient {
   private readonly expiry: ExpiryWarning;
   private token: string | undefined;
   private ended = false;
+  /** The newest list load asked for: an older one answering later must not undo the view it chose. */
+  private listLoads = 0;
   private readonly typingSignals: TypingSignals;
   private readonly blobs = new AttachmentBlobs(
     (url) => fetchWithToken(url, this.token),
@@ -183,7 +185,10 @@ export class CareChatClient {
   ): Promise<Conversation[]> {
     // The needs-reply view is never the archive; `needsReply` is sent only when asked for.
     const params = { limit: 100, archived: archived && !needsReply, q, needsReply: needsReply || undefined };
+    const load = ++this.listLoads;
     const page = await this.http<Page<Conversation>>('GET', `/api/chat/conversations${query(params)}`);
+    // A person who switched to "Needs reply" while the full list was still loading sees their choice.
+    if (load !== this.listLoads) return page.data;
     const conversations: Record<string, Conversation> = {};
     for (const c of page.data) conversations[c.id] = c;
     // The open conversation stays even when a search hides it from the list.

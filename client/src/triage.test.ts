@@ -1,5 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createPair, createStaff, sendText, setCareTeam } from '../../server/src/test/factories.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  createAppointment,
+  createPair,
+  createPatient,
+  createStaff,
+  sendText,
+  setCareTeam,
+} from '../../server/src/test/factories.js';
 import { useTestApp } from '../../server/src/test/harness.js';
 import { until } from '../../server/src/test/socket-client.js';
 import { CareChatClient } from './client.js';
@@ -43,5 +50,35 @@ describe('CareChatClient triage', () => {
     expect(p.getSnapshot().conversations[conversation.id]?.assignee ?? null).toBeNull();
     await expect(p.assign(conversation.id, doctor.id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(p.loadConversations('', false, true)).rejects.toBeInstanceOf(CareChatError);
+  });
+
+  it('keeps the view chosen last when an older list load answers after it', async () => {
+    const { patient, doctor, conversation } = await createPair(t);
+    const second = await createPatient(t);
+    await createAppointment(t, second, doctor);
+    const answered = (await second.api.post('/api/chat/conversations', { participantId: doctor.id })).body;
+    await sendText(patient, conversation.id, 'Still waiting');
+    await sendText(doctor, answered.id, 'Answered already');
+    const d = await clientOf(doctor);
+    // The full list's answer is held back until the needs-reply list has been applied.
+    const realFetch = globalThis.fetch;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const res = await realFetch(input, init);
+      if (String(input).includes('/api/chat/conversations?') && !String(input).includes('needsReply')) await held;
+      return res;
+    });
+    try {
+      const full = d.loadConversations('', false, false);
+      await d.loadConversations('', false, true);
+      expect(d.listConversations().map((c) => c.id)).toEqual([conversation.id]);
+      release();
+      await full;
+      expect(d.getSnapshot().needsReplyView).toBe(true);
+      expect(d.listConversations().map((c) => c.id)).toEqual([conversation.id]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
