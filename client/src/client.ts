@@ -67,6 +67,8 @@ export class CareChatClient {
   private ended = false;
   /** The newest list load asked for: an older one answering later must not undo the view it chose. */
   private listLoads = 0;
+  /** The view last asked for (applied or still loading): what a load that names none keeps. */
+  private listView = { archived: false, needsReply: false };
   private readonly typingSignals: TypingSignals;
   private readonly blobs = new AttachmentBlobs(
     (url) => fetchWithToken(url, this.token),
@@ -136,7 +138,11 @@ export class CareChatClient {
   async connect(): Promise<User> {
     const me = await this.http<Me>('GET', '/api/auth/me');
     const known = this.state.get().me;
-    if (known?.id !== me.user.id) this.restore(me.user.id);
+    if (known?.id !== me.user.id) {
+      this.restore(me.user.id);
+      // Someone else's last view (a clinician's needs-reply list) is not theirs.
+      this.listView = { archived: false, needsReply: false };
+    }
     this.state.set({ me: me.user });
     this.expiry.schedule(me.expiresAt);
     await this.loadConversations();
@@ -180,11 +186,12 @@ export class CareChatClient {
    */
   async loadConversations(
     q = '',
-    archived = this.state.get().archivedView,
-    needsReply = this.state.get().needsReplyView,
+    archived = this.listView.archived,
+    needsReply = this.listView.needsReply,
   ): Promise<Conversation[]> {
     // The needs-reply view is never the archive; `needsReply` is sent only when asked for.
     const params = { limit: 100, archived: archived && !needsReply, q, needsReply: needsReply || undefined };
+    this.listView = { archived: params.archived, needsReply };
     const load = ++this.listLoads;
     const page = await this.http<Page<Conversation>>('GET', `/api/chat/conversations${query(params)}`);
     // A person who switched to "Needs reply" while the full list was still loading sees their choice.

@@ -77,6 +77,12 @@ describe('CareChatClient triage', () => {
       await full;
       expect(d.getSnapshot().needsReplyView).toBe(true);
       expect(d.listConversations().map((c) => c.id)).toEqual([conversation.id]);
+      // A load that names no view (the search as typing pauses) keeps the one asked for last,
+      // also while that one is still on its way.
+      await Promise.all([d.loadConversations('', false, false), d.loadConversations('')]);
+      expect(d.getSnapshot().needsReplyView).toBe(false);
+      await Promise.all([d.loadConversations('', false, true), d.loadConversations('')]);
+      expect(d.getSnapshot().needsReplyView).toBe(true);
     } finally {
       spy.mockRestore();
     }

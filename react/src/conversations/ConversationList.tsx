@@ -25,13 +25,15 @@ export function ConversationList() {
     setLoadFailed(false);
     client.loadConversations(query, archived, needsReply).catch(() => setLoadFailed(true));
   };
+  // The search, as typing pauses, in the view last chosen (the client keeps it, also while a tab's
+  // list is still loading: the applied view in the state would be one step behind).
   useEffect(() => {
     const timer = setTimeout(() => {
       setLoadFailed(false);
-      client.loadConversations(q, state.archivedView, state.needsReplyView).catch(() => setLoadFailed(true));
+      client.loadConversations(q).catch(() => setLoadFailed(true));
     }, 200);
     return () => clearTimeout(timer);
-  }, [q, state.archivedView, state.needsReplyView, client]);
+  }, [q, client]);
 
   const clinician = isClinician(state.me.role);
   const triage = clinician && state.needsReplyView;
