@@ -69,6 +69,8 @@ export class CareChatClient {
   private listLoads = 0;
   /** The view last asked for (applied or still loading): what a load that names none keeps. */
   private listView = { archived: false, needsReply: false };
+  /** Settles when the newest list load has been applied (or failed). */
+  private newestList: Promise<void> = Promise.resolve();
   private readonly typingSignals: TypingSignals;
   private readonly blobs = new AttachmentBlobs(
     (url) => fetchWithToken(url, this.token),
@@ -182,7 +184,8 @@ export class CareChatClient {
 
   /**
    * Loads the list (a name search, the archive or not, or a clinician's needs-reply view, which
-   * is never the archive) into the state.
+   * is never the archive) into the state. Only the newest load's answer is applied; an older one
+   * resolves once the state holds the newest's, so after any load the state is at least as new.
    */
   async loadConversations(
     q = '',
@@ -193,8 +196,25 @@ export class CareChatClient {
     const params = { limit: 100, archived: archived && !needsReply, q, needsReply: needsReply || undefined };
     this.listView = { archived: params.archived, needsReply };
     const load = ++this.listLoads;
-    const page = await this.http<Page<Conversation>>('GET', `/api/chat/conversations${query(params)}`);
+    const done = this.fetchList(params, load);
+    this.newestList = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    const data = await done;
     // A person who switched to "Needs reply" while the full list was still loading sees their choice.
+    for (let newest = this.newestList; load !== this.listLoads; newest = this.newestList) {
+      await newest;
+      if (newest === this.newestList) break;
+    }
+    return data;
+  }
+
+  private async fetchList(
+    params: { limit: number; archived: boolean; q: string; needsReply: true | undefined },
+    load: number,
+  ): Promise<Conversation[]> {
+    const page = await this.http<Page<Conversation>>('GET', `/api/chat/conversations${query(params)}`);
     if (load !== this.listLoads) return page.data;
     const conversations: Record<string, Conversation> = {};
     for (const c of page.data) conversations[c.id] = c;
@@ -202,7 +222,8 @@ export class CareChatClient {
     const { openId, conversations: before } = this.state.get();
     const open = openId ? before[openId] : undefined;
     if (open && !conversations[open.id]) conversations[open.id] = open;
-    this.state.setConversations(conversations, { archivedView: archived && !needsReply, needsReplyView: needsReply });
+    const needsReplyView = params.needsReply === true;
+    this.state.setConversations(conversations, { archivedView: params.archived, needsReplyView });
     return page.data;
   }
 
