@@ -1,23 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPair, createStaff, sendText, setCareTeam } from '../../server/src/test/factories.js';
 import { useTestApp } from '../../server/src/test/harness.js';
 import { until } from '../../server/src/test/socket-client.js';
-import { CareChatClient } from './client.js';
-import { memoryStorage } from './storage.js';
 import { typistsOf } from './sync/typing.js';
 import { readersOf } from './sync/watermarks.js';
+import { useClients } from './test/clients.js';
 
 const t = useTestApp();
-const open: CareChatClient[] = [];
-afterEach(() => open.splice(0).forEach((c) => c.close()));
-
-async function clientOf(user: { token: string }): Promise<CareChatClient> {
-  const client = new CareChatClient({ url: t.url, token: user.token, storage: memoryStorage() });
-  open.push(client);
-  await client.connect();
-  await until(() => client.getSnapshot().connection === 'online', 'the socket to connect');
-  return client;
-}
+const clientOf = useClients(t);
 
 describe('CareChatClient in a conversation with a care team', () => {
   it("names who read the patient's message, and forgets a conversation the nurse was taken out of", async () => {

@@ -1,5 +1,5 @@
 import type { Message } from '@carechat/protocol';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { signJwt } from '../../server/src/test/app.js';
 import { createAdmin, createPair, sendText, type TestUser } from '../../server/src/test/factories.js';
 import { FakeClock } from '../../server/src/test/fake-clock.js';
@@ -7,22 +7,12 @@ import { cleanPng } from '../../server/src/test/files.js';
 import { useTestApp } from '../../server/src/test/harness.js';
 import { until } from '../../server/src/test/socket-client.js';
 import { CareChatClient } from './client.js';
-import type { CareChatClientOptions } from './options.js';
 import type { ClientEvents } from './core.js';
 import { memoryStorage, personPrefix, type ClientStorage } from './storage.js';
+import { useClients } from './test/clients.js';
 
 const t = useTestApp({ CLAMD_URL: inject('clamdUrl') });
-const open: CareChatClient[] = [];
-afterEach(() => open.splice(0).forEach((c) => c.close()));
-
-/** A client for `user` on the test server, its socket online and its conversations loaded. */
-async function clientOf(user: TestUser, options: CareChatClientOptions = {}): Promise<CareChatClient> {
-  const client = new CareChatClient({ url: t.url, token: user.token, storage: memoryStorage(), ...options });
-  open.push(client);
-  await client.connect();
-  await until(() => client.getSnapshot().connection === 'online', 'the socket to connect');
-  return client;
-}
+const clientOf = useClients(t);
 
 /** Every `name` event the client emits from now on. */
 function record<K extends keyof ClientEvents>(client: CareChatClient, name: K): ClientEvents[K][] {
@@ -196,10 +186,13 @@ describe('CareChatClient against the real server', () => {
     await until(async () => (await storage.get(`${personPrefix(patient.id)}drafts`)) === null, 'the wipe');
 
     const refused = new CareChatClient({ url: t.url, token: 'not-a-token', storage: memoryStorage() });
-    open.push(refused);
-    const refusals = record(refused, 'signed-out');
-    await expect(refused.connect()).rejects.toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
-    expect(refusals).toEqual([{ reason: 'unauthenticated' }]);
+    try {
+      const refusals = record(refused, 'signed-out');
+      await expect(refused.connect()).rejects.toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
+      expect(refusals).toEqual([{ reason: 'unauthenticated' }]);
+    } finally {
+      refused.close();
+    }
   });
 
   it('uploads a file with progress and sends it', async () => {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   createAppointment,
   createPair,
@@ -9,21 +9,11 @@ import {
 } from '../../server/src/test/factories.js';
 import { useTestApp } from '../../server/src/test/harness.js';
 import { until } from '../../server/src/test/socket-client.js';
-import { CareChatClient } from './client.js';
 import { CareChatError } from './errors.js';
-import { memoryStorage } from './storage.js';
+import { useClients } from './test/clients.js';
 
 const t = useTestApp();
-const open: CareChatClient[] = [];
-afterEach(() => open.splice(0).forEach((c) => c.close()));
-
-async function clientOf(user: { token: string }): Promise<CareChatClient> {
-  const client = new CareChatClient({ url: t.url, token: user.token, storage: memoryStorage() });
-  open.push(client);
-  await client.connect();
-  await until(() => client.getSnapshot().connection === 'online', 'the socket to connect');
-  return client;
-}
+const clientOf = useClients(t);
 
 describe('CareChatClient triage', () => {
   it('lists what needs a reply, follows the answer live, and assigns for the whole team to see', async () => {
