@@ -167,7 +167,8 @@ describe.skipIf(!existsSync(CHROMIUM))('drafts in Chromium', () => {
       await composerOf(d).fill('Your biopsy is positive');
       await d.reload();
       await openConversation(d, alice.name);
-      expect(await composerOf(d).inputValue()).toBe('Your biopsy is positive');
+      // The drafts come back from IndexedDB as the page starts: possibly just after the thread opened.
+      await expect.poll(() => composerOf(d).inputValue()).toBe('Your biopsy is positive');
       // Typing inside the restored text keeps the caret where it is.
       await composerOf(d).press('Control+Home');
       await composerOf(d).pressSequentially('Alice, ');
